@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace Infra.Torch.Ekfac;
+
+/// <summary>
+/// Full-space EK-FAC factors of one tracked layer (float64, on the CPU):
+/// <c>A = U_A diag(α) U_A^T</c> (<c>d_in x d_in</c>), <c>S = U_S diag(σ) U_S^T</c> (<c>d_out x d_out</c>),
+/// and the eigenvalue correction <c>Λ</c> (<c>d_out x d_in</c>), null until that pass has run.
+/// </summary>
+public sealed record EkfacLayerFactors(
+    string LayerName,
+    Tensor ActivationEigenvectors,
+    Tensor ActivationEigenvalues,
+    Tensor GradientEigenvectors,
+    Tensor GradientEigenvalues,
+    Tensor? Lambda) : IDisposable
+{
+    /// <summary>
+    /// <c>Q̃ = U_S [ (U_S^T Q U_A) / (Λ + λ) ] U_A^T</c> for a full-space gradient <c>Q [d_out, d_in]</c>.
+    /// <paramref name="damping"/> &lt;= 0 means <c>0.1 x mean(Λ)</c> (kronfluence's default).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The eigenvalue correction has not been fitted.</exception>
+    public Tensor Precondition(Tensor q, double damping)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        var lambda = Lambda ?? throw new InvalidOperationException(
+            $"layer '{LayerName}': EK-FAC eigenvalue correction has not been fitted (run the EIGENVALUE_CORRECTION phase)");
+        using var scope = NewDisposeScope();
+        var q64 = q.to(ScalarType.Float64).cpu();
+        var rotated = GradientEigenvectors.t().matmul(q64).matmul(ActivationEigenvectors);
+        var lambdaDamping = EffectiveDamping(damping);
+        var scaled = rotated / (lambda + lambdaDamping);
+        var result = GradientEigenvectors.matmul(scaled).matmul(ActivationEigenvectors.t());
+        return result.to(q.dtype).to(q.device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The damping used: <paramref name="damping"/> when positive, else <c>0.1 x mean(Λ)</c>.</summary>
+    public double EffectiveDamping(double damping) =>
+        damping > 0 ? damping : 0.1 * (Lambda ?? throw new InvalidOperationException("no eigenvalue correction")).mean().item<double>();
+
+    public void Dispose()
+    {
+        ActivationEigenvectors.Dispose();
+        ActivationEigenvalues.Dispose();
+        GradientEigenvectors.Dispose();
+        GradientEigenvalues.Dispose();
+        Lambda?.Dispose();
+    }
+}

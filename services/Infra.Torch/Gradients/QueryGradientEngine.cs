@@ -1,0 +1,117 @@
+using Infra.Torch.Ekfac;
+using static TorchSharp.torch;
+
+namespace Infra.Torch.Gradients;
+
+/// <summary>
+/// Gradients of the measurement for query problems (prompt + correct answer): the loss of query q is
+/// <c>−f_q</c>, so its weight gradient is the example gradient of the answer tokens scaled by
+/// <c>1/n_q</c> (mean) or 1 (sum). With full-space EK-FAC factors, each layer's gradient is
+/// preconditioned in the full <c>d_out x d_in</c> space and then projected.
+/// </summary>
+public sealed class QueryGradientEngine
+{
+    private readonly FactorComputer _computer;
+    private readonly Projector _projector;
+
+    public QueryGradientEngine(FactorComputer computer, Projector projector)
+    {
+        _computer = computer ?? throw new ArgumentNullException(nameof(computer));
+        _projector = projector ?? throw new ArgumentNullException(nameof(projector));
+    }
+
+    /// <summary>
+    /// Per-query (or, when <paramref name="aggregate"/>, one mean) projected gradients of <c>−f</c>.
+    /// </summary>
+    /// <param name="queries">Tokenised queries; the loss mask covers the answer.</param>
+    /// <param name="reduction">Mean (default) or summed log-likelihood.</param>
+    /// <param name="aggregate">Return the gradient of the mean of f over the set.</param>
+    /// <param name="factors">Full-space EK-FAC factors per tracked layer, or null.</param>
+    /// <param name="damping">&lt;= 0: 0.1 x mean(Λ) per layer.</param>
+    /// <param name="batchSize">Queries per forward/backward batch.</param>
+    /// <param name="truncate">Cut over-long queries instead of refusing them.</param>
+    public IReadOnlyList<QueryGradient> Compute(IReadOnlyList<TokenizedExample> queries, MeasurementReduction reduction,
+        bool aggregate, IReadOnlyList<EkfacLayerFactors>? factors = null, double damping = 0, int batchSize = 8, bool truncate = false)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        if (queries.Count == 0) throw new ArgumentException("no queries", nameof(queries));
+        if (factors is not null && factors.Count != _computer.Layers.Count)
+            throw new ArgumentException($"factors cover {factors.Count} layers, {_computer.Layers.Count} are tracked");
+        var layers = _computer.Layers.Count;
+        var results = new List<QueryGradient>();
+        Tensor?[] sums = new Tensor?[layers];
+        double measurementSum = 0;
+        try
+        {
+            foreach (var chunk in queries.Chunk(Math.Max(1, batchSize)))
+            {
+                var prepared = chunk.Select(q => _computer.Prepare(q, truncate, out _)).Select(q =>
+                {
+                    var n = q.LossMask.Skip(1).Count(m => m != 0);
+                    var scale = reduction == MeasurementReduction.Mean ? 1f / n : 1f;
+                    return q with { LossScale = scale * (aggregate ? 1f / queries.Count : 1f) };
+                }).ToList();
+                using var batch = _computer.Run(prepared);
+                using var scope = NewDisposeScope();
+                var f = Measurements(batch, reduction);
+                var perLayer = new Tensor[layers];
+                for (var l = 0; l < layers; l++)
+                    perLayer[l] = PerQueryGradients(batch, l, factors?[l], damping);
+                if (aggregate)
+                {
+                    for (var l = 0; l < layers; l++)
+                    {
+                        var s = perLayer[l].sum([0L]);
+                        if (sums[l] is null) sums[l] = s.DetachFromDisposeScope();
+                        else sums[l]!.add_(s);
+                    }
+                    measurementSum += f.Sum();
+                    continue;
+                }
+                for (var i = 0; i < prepared.Count; i++)
+                {
+                    var grads = perLayer.Select(t => t[i].contiguous().cpu().data<float>().ToArray()).ToList();
+                    results.Add(new QueryGradient(prepared[i].Id, (float)f[i], factors is not null, grads));
+                }
+            }
+            if (aggregate)
+            {
+                var grads = sums.Select(t => t!.contiguous().cpu().data<float>().ToArray()).ToList();
+                results.Add(new QueryGradient("", (float)(measurementSum / queries.Count), factors is not null, grads));
+            }
+            return results;
+        }
+        finally
+        {
+            foreach (var t in sums) t?.Dispose();
+        }
+    }
+
+    // [B, k_out, k_in] projected gradients of the scaled query losses.
+    private Tensor PerQueryGradients(BatchFactors batch, int layer, EkfacLayerFactors? factors, double damping)
+    {
+        var a = batch.Inputs[layer];
+        var g = batch.OutputGradients[layer];
+        if (factors is null)
+        {
+            // P_out (gᵀa) P_inᵀ = (P_out gᵀ)(a P_inᵀ): project first, it is cheaper.
+            return _projector.ProjectOutput(layer, g).transpose(1, 2).bmm(_projector.ProjectInput(layer, a));
+        }
+        var full = g.transpose(1, 2).bmm(a);
+        var projected = new Tensor[full.shape[0]];
+        for (var i = 0; i < projected.Length; i++)
+            projected[i] = _projector.ProjectWeightGradient(layer, factors.Precondition(full[i], damping));
+        return stack(projected);
+    }
+
+    // f per query: −(sum of answer-token losses), divided by n for the mean.
+    private static double[] Measurements(BatchFactors batch, MeasurementReduction reduction)
+    {
+        var losses = batch.TokenLosses.sum([1L]).cpu().data<float>().ToArray();
+        return losses.Select((loss, i) =>
+        {
+            var n = batch.Examples[i].LossMask.Skip(1).Count(m => m != 0);
+            return reduction == MeasurementReduction.Mean ? -loss / (double)n : -loss;
+        }).ToArray();
+    }
+}

@@ -1,0 +1,28 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Infra.Torch.Model;
+
+/// <summary>RMSNorm as in HF Qwen2: <c>w * x / sqrt(mean(x^2) + eps)</c>, computed in fp32.</summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter _weight;
+    private readonly double _eps;
+
+    public RmsNorm(long size, double eps, Device device, ScalarType dtype) : base(nameof(RmsNorm))
+    {
+        _eps = eps;
+        _weight = new Parameter(ones(size, dtype: dtype, device: device));
+        register_parameter("weight", _weight);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.to_type(ScalarType.Float32);
+        var variance = x.pow(2).mean([-1L], keepdim: true);
+        var normed = (x * rsqrt(variance + _eps)).to_type(input.dtype);
+        return (_weight * normed).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,74 @@
+using Infra.Core.Checkpoints;
+using Infra.Torch.Gradients;
+using Infra.Torch.Model;
+using static TorchSharp.torch;
+
+namespace Infra.Torch.Tests;
+
+/// <summary>Tiny Qwen2-architecture models with seeded weights, and seeded token sequences.</summary>
+internal static class TestModels
+{
+    public static HfModelConfig Qwen2Tiny { get; } = new()
+    {
+        ModelType = "qwen2",
+        HiddenSize = 32,
+        IntermediateSize = 48,
+        NumHiddenLayers = 2,
+        NumAttentionHeads = 4,
+        NumKeyValueHeads = 2,
+        VocabSize = 61,
+        RopeTheta = 10_000,
+        RmsNormEps = 1e-6,
+        AttentionBias = true,
+        MaxPositionEmbeddings = 64,
+    };
+
+    public static HfModelConfig LlamaTiedTiny { get; } = Qwen2Tiny with
+    {
+        ModelType = "llama",
+        AttentionBias = false,
+        TieWordEmbeddings = true,
+        NumKeyValueHeads = 4,
+    };
+
+    /// <summary>A model whose weights are drawn with a fixed seed (non-trivial norms too).</summary>
+    public static Qwen2ForCausalLM Create(HfModelConfig config, int seed = 1, ScalarType dtype = ScalarType.Float32)
+    {
+        manual_seed(seed);
+        var model = new Qwen2ForCausalLM(config, CPU, dtype);
+        using var noGrad = no_grad();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            // Norm weights around 1, everything else small Gaussian, so signals neither vanish nor explode.
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal))
+                p.copy_(ones_like(p) + 0.1 * randn_like(p));
+            else
+                p.copy_(0.08 * randn_like(p));
+        }
+        return model;
+    }
+
+    /// <summary>A sequence of <paramref name="length"/> ids whose last <paramref name="responseTokens"/> carry loss.</summary>
+    public static TokenizedExample Example(string id, int length, int responseTokens, int vocab, int seed)
+    {
+        var random = new Random(seed);
+        var ids = Enumerable.Range(0, length).Select(_ => random.Next(vocab)).ToArray();
+        var mask = Enumerable.Range(0, length).Select(i => (byte)(i >= length - responseTokens ? 1 : 0)).ToArray();
+        return new TokenizedExample(id, ids, mask);
+    }
+
+    /// <summary>Largest absolute difference between two arrays, relative to the largest magnitude of <paramref name="expected"/>.</summary>
+    public static double RelativeError(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double maxDiff = 0, maxAbs = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            maxDiff = Math.Max(maxDiff, Math.Abs(actual[i] - expected[i]));
+            maxAbs = Math.Max(maxAbs, Math.Abs(expected[i]));
+        }
+        return maxAbs == 0 ? maxDiff : maxDiff / maxAbs;
+    }
+
+    public static float[] ToArray(Tensor t) => t.detach().to(ScalarType.Float32).contiguous().cpu().data<float>().ToArray();
+}
