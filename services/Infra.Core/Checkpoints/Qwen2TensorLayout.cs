@@ -41,6 +41,9 @@ public static partial class Qwen2TensorLayout
                 t[p + "self_attn.v_proj.bias"] = [kv];
             }
             t[p + "self_attn.o_proj.weight"] = [hidden, q];
+            // HF's Llama gives o_proj a bias exactly when attention_bias is set; Qwen2 never does.
+            if (c.AttentionBias && c.ModelType == "llama")
+                t[p + "self_attn.o_proj.bias"] = [hidden];
             t[p + "post_attention_layernorm.weight"] = [hidden];
             t[p + "mlp.gate_proj.weight"] = [inter, hidden];
             t[p + "mlp.up_proj.weight"] = [inter, hidden];
