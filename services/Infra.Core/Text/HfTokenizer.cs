@@ -34,8 +34,8 @@ public sealed class HfTokenizer
         EosTokenId = Resolve(config.Eos, "eos_token", config.Source);
         PadTokenId = Resolve(config.Pad, "pad_token", config.Source);
 
-        // HF matches every added token (special or not) whole before BPE; ML.Tokenizers does the
-        // same for the "special tokens" given to its pre-tokenizer, so all added tokens go there.
+        // HF matches every added token (special or not) whole before BPE, so all of them are cut
+        // out by the pre-tokenizer and known to the BPE model as "special tokens".
         var added = file.AddedTokens.ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal);
         var split = new Regex(file.SplitPattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
         _withSpecials = Create(file, split, added);
@@ -131,7 +131,7 @@ public sealed class HfTokenizer
             Merges = file.Merges,
             ByteLevel = true,
             SpecialTokens = added,
-            PreTokenizer = new RegexPreTokenizer(split, added),
+            PreTokenizer = new CodePointRegexPreTokenizer(split, added?.Keys),
         });
 
     private static TokenizerConfigTokens ReadConfig(string path)
