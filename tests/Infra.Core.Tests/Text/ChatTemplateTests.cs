@@ -3,12 +3,12 @@ using Infra.Core.Text;
 namespace Infra.Core.Tests.Text;
 
 /// <summary>Qwen2.5 and plain rendering, and the loss mask, on the real Qwen tokenizer.</summary>
-public sealed class ChatTemplateTests(QwenTokenizers tokenizers) : IClassFixture<QwenTokenizers>
+public sealed class ChatTemplateTests
 {
     private const int ImStart = 151644;
     private const int ImEnd = 151645;
 
-    private HfTokenizer Tok => tokenizers.Ours;
+    private static HfTokenizer Tok => QwenTokenizers.Ours;
 
     [Fact]
     public void Qwen25_renders_HF_template_with_default_system()

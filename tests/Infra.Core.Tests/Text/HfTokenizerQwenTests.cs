@@ -3,9 +3,9 @@ using Infra.Core.Text;
 namespace Infra.Core.Tests.Text;
 
 /// <summary>Offsets, decoding and vocabulary look-ups on the real Qwen tokenizer.</summary>
-public sealed class HfTokenizerQwenTests(QwenTokenizers tokenizers) : IClassFixture<QwenTokenizers>
+public sealed class HfTokenizerQwenTests
 {
-    private HfTokenizer Tok => tokenizers.Ours;
+    private static HfTokenizer Tok => QwenTokenizers.Ours;
 
     [Fact]
     public void Known_ids_and_vocabulary()

@@ -3,25 +3,19 @@ using Infra.Core.Text;
 namespace Infra.Core.Tests.Text;
 
 /// <summary>
-/// The Qwen tokenizer loaded once for a test class: ours (<see cref="Ours"/>) and HF's Rust one
-/// (<see cref="Reference"/>). Loading 151k tokens takes about a second, so it is shared.
+/// The real Qwen tokenizer, loaded once per test run: ours (<see cref="Ours"/>) and HF's Rust one
+/// (<see cref="Reference"/>). Loading 151k tokens takes seconds, so every test class shares it.
+/// Accessing either throws, naming eng/fetch-qwen-tokenizer.sh, when the files have not been fetched.
 /// </summary>
-public sealed class QwenTokenizers : IDisposable
+internal static class QwenTokenizers
 {
-    private readonly Lazy<(HfTokenizer Ours, Tokenizers.DotNet.Tokenizer Reference)> _loaded = new(() =>
-    {
-        var folder = QwenTokenizerFolder.Locate();
-        return (HfTokenizer.LoadFolder(folder), new Tokenizers.DotNet.Tokenizer(Path.Combine(folder, "tokenizer.json")));
-    });
+    private static readonly Lazy<HfTokenizer> LazyOurs = new(() => HfTokenizer.LoadFolder(QwenTokenizerFolder.Locate()));
 
-    /// <summary>Throws, naming eng/fetch-qwen-tokenizer.sh, when the tokenizer has not been fetched.</summary>
-    public HfTokenizer Ours => _loaded.Value.Ours;
+    // Lives for the whole test process; the native handle is released when the process exits.
+    private static readonly Lazy<Tokenizers.DotNet.Tokenizer> LazyReference =
+        new(() => new Tokenizers.DotNet.Tokenizer(Path.Combine(QwenTokenizerFolder.Locate(), "tokenizer.json")));
 
-    public Tokenizers.DotNet.Tokenizer Reference => _loaded.Value.Reference;
+    public static HfTokenizer Ours => LazyOurs.Value;
 
-    public void Dispose()
-    {
-        if (_loaded.IsValueCreated && _loaded.Value.Reference is IDisposable d)
-            d.Dispose();
-    }
+    public static Tokenizers.DotNet.Tokenizer Reference => LazyReference.Value;
 }
