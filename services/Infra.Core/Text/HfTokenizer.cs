@@ -10,6 +10,14 @@ namespace Infra.Core.Text;
 /// A HuggingFace byte-level BPE tokenizer (Qwen2 / Qwen2.5 / Qwen3 style <c>tokenizer.json</c>)
 /// run by Microsoft.ML.Tokenizers, giving the ids HF's own Rust tokenizer gives.
 /// </summary>
+/// <remarks>
+/// BPE merging is ML.Tokenizers' <see cref="BpeTokenizer"/> (byte-level, vocab and merges from the
+/// file). Normalization (NFC for Qwen) and pre-tokenization are done here: the split regex comes
+/// from the file but runs per code point (<see cref="CodePointRegexPreTokenizer"/>), because
+/// ML.Tokenizers' <see cref="RegexPreTokenizer"/> sees surrogate halves and split characters outside
+/// the BMP differently from HF. Added tokens' <c>lstrip</c>/<c>rstrip</c>/<c>single_word</c> flags are
+/// not applied (all false in Qwen's files).
+/// </remarks>
 public sealed class HfTokenizer
 {
     private readonly BpeTokenizer _withSpecials;
