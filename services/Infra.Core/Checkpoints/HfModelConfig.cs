@@ -27,8 +27,17 @@ public sealed record HfModelConfig
     public double RmsNormEps { get; init; } = 1e-6;
     /// <summary>Defaults to false.</summary>
     public bool TieWordEmbeddings { get; init; }
-    /// <summary>Bias on q/k/v projections. Qwen2 always has it; Llama reads <c>attention_bias</c> (default false).</summary>
-    public bool AttentionBias { get; init; }
+    /// <summary>
+    /// Bias on q/k/v projections (and, for Llama, on o_proj). Always true for Qwen2, whose HF model
+    /// hard-codes it; Llama reads <c>attention_bias</c> (default false).
+    /// </summary>
+    public bool AttentionBias
+    {
+        get => ModelType == "qwen2" || _attentionBias;
+        init => _attentionBias = value;
+    }
+
+    private readonly bool _attentionBias;
     /// <summary>Defaults to 32,768.</summary>
     public int MaxPositionEmbeddings { get; init; } = 32_768;
     /// <summary>"float32", "bfloat16" or "float16"; defaults to "float32".</summary>

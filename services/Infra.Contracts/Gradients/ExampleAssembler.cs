@@ -1,0 +1,86 @@
+using Infra.Contracts.Gradients.V1;
+using Infra.Core.Compression;
+
+namespace Infra.Contracts.Gradients;
+
+/// <summary>
+/// Reassembles a ComputeGradients response stream into <see cref="ReceivedExample"/>s: feed every
+/// message to <see cref="Accept"/>; it returns the example when its <c>done</c> arrives. Checks that
+/// chunks belong to the open example and cover every row exactly once.
+/// </summary>
+public sealed class ExampleAssembler
+{
+    private ReceivedExample? _open;
+    private readonly Dictionary<(int, FactorKind), int> _rowsSeen = [];
+
+    /// <summary>The last progress message seen, if any.</summary>
+    public Progress? LastProgress { get; private set; }
+
+    /// <summary>Consumes one message; returns a completed example or null.</summary>
+    /// <exception cref="InvalidDataException">Out-of-order or inconsistent messages.</exception>
+    public ReceivedExample? Accept(ComputeGradientsResponse message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        switch (message.ItemCase)
+        {
+            case ComputeGradientsResponse.ItemOneofCase.Header:
+                if (_open is not null) throw new InvalidDataException($"header of '{message.Header.Id}' before '{_open.Header.Id}' was done");
+                _open = new ReceivedExample(message.Header);
+                _rowsSeen.Clear();
+                return null;
+            case ComputeGradientsResponse.ItemOneofCase.Chunk:
+                AddChunk(message.Chunk);
+                return null;
+            case ComputeGradientsResponse.ItemOneofCase.Done:
+                var done = _open ?? throw new InvalidDataException($"done of '{message.Done.Id}' without a header");
+                if (done.Header.Id != message.Done.Id) throw new InvalidDataException($"done of '{message.Done.Id}' while '{done.Header.Id}' is open");
+                foreach (var ((layer, kind), rows) in _rowsSeen)
+                {
+                    var total = done.Factors[(layer, kind)].Length / done.Columns[(layer, kind)];
+                    if (rows != total) throw new InvalidDataException($"'{done.Header.Id}' layer {layer} {kind}: {rows} of {total} rows arrived");
+                }
+                _open = null;
+                return done;
+            case ComputeGradientsResponse.ItemOneofCase.Progress:
+                LastProgress = message.Progress;
+                return null;
+            default:
+                throw new InvalidDataException("empty gradient-stream message");
+        }
+    }
+
+    private void AddChunk(FactorChunk chunk)
+    {
+        var open = _open ?? throw new InvalidDataException($"chunk of '{chunk.ExampleId}' without a header");
+        if (chunk.ExampleId != open.Header.Id) throw new InvalidDataException($"chunk of '{chunk.ExampleId}' while '{open.Header.Id}' is open");
+        var key = ((int)chunk.LayerIndex, chunk.Kind);
+        var block = chunk.Block;
+        var cols = (int)block.Cols;
+        if (!open.Factors.TryGetValue(key, out var matrix))
+        {
+            matrix = new float[checked((int)chunk.TotalRows * cols)];
+            open.Factors[key] = matrix;
+            open.Columns[key] = cols;
+        }
+        else if (open.Columns[key] != cols)
+        {
+            throw new InvalidDataException($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: column count changed");
+        }
+        var decoded = Quantizer.Decode(new QuantizedBlock((int)block.Rows, cols, ToFactorDType(block.Dtype), block.Data.ToByteArray(), block.RowScales.ToArray()));
+        if ((chunk.RowOffset + block.Rows) * cols > matrix.Length)
+            throw new InvalidDataException($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: rows beyond {chunk.TotalRows}");
+        decoded.CopyTo(matrix.AsSpan((int)chunk.RowOffset * cols));
+        _rowsSeen[key] = _rowsSeen.GetValueOrDefault(key) + (int)block.Rows;
+        open.PayloadBytes += block.Data.Length + 4L * block.RowScales.Count;
+    }
+
+    /// <summary>Wire dtype to <see cref="FactorDType"/>; unspecified means fp32.</summary>
+    public static FactorDType ToFactorDType(WireDType dtype) => dtype switch
+    {
+        WireDType.Unspecified or WireDType.Float32 => FactorDType.Float32,
+        WireDType.Bfloat16 => FactorDType.BFloat16,
+        WireDType.Float16 => FactorDType.Float16,
+        WireDType.Int8 => FactorDType.Int8,
+        _ => throw new InvalidDataException($"unknown wire dtype {dtype}"),
+    };
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Infra.Gradients;
+
+/// <summary>
+/// Settings of the GradientService, bound from the "Gradients" configuration section
+/// (appsettings.json, environment variables <c>Gradients__ModelPath</c>, or <c>--Gradients:ModelPath=…</c>).
+/// Validated at start-up; an invalid value stops the service with a message naming the setting.
+/// </summary>
+public sealed class GradientServiceOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Gradients";
+
+    /// <summary>HF checkpoint folder: config.json, *.safetensors, tokenizer.json. Required.</summary>
+    [Required]
+    public string ModelPath { get; set; } = "";
+
+    /// <summary>"cpu", "cuda" or "auto". Defaults to "auto".</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>"float32" or "bfloat16" ("float16" on CUDA only). Defaults to "float32".</summary>
+    public string ComputeDType { get; set; } = "float32";
+
+    /// <summary>Longest example in tokens. Defaults to 0: the model's max_position_embeddings.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxLength { get; set; }
+
+    /// <summary>Examples per forward/backward batch when a request does not say. Defaults to 8.</summary>
+    [Range(1, 4096)]
+    public int DefaultBatchSize { get; set; } = 8;
+
+    /// <summary>Regex over HF module names selecting the tracked layers. Defaults to every MLP gate/up/down projection.</summary>
+    public string LayerPattern { get; set; } = Infra.Torch.Gradients.LayerSelection.DefaultPattern;
+
+    /// <summary>First tracked decoder layer. Defaults to 0.</summary>
+    [Range(0, int.MaxValue)]
+    public int FirstLayer { get; set; }
+
+    /// <summary>Last tracked decoder layer; -1 = the last. Defaults to -1.</summary>
+    [Range(-1, int.MaxValue)]
+    public int LastLayer { get; set; } = -1;
+
+    /// <summary>Projected dims used when a request leaves them 0. Defaults to 64.</summary>
+    [Range(1, 1 << 20)]
+    public int DefaultProjectionDim { get; set; } = Infra.Core.Compression.ProjectionSpec.DefaultDim;
+
+    /// <summary>Folder of persisted full-space EK-FAC factors. Defaults to "factors" (relative to the working directory).</summary>
+    [Required]
+    public string FactorsPath { get; set; } = "factors";
+
+    /// <summary>Largest factor payload per streamed message, in bytes. Defaults to 1,048,576 (1 MiB), well under gRPC's 4 MB limit.</summary>
+    [Range(1024, 3 * 1024 * 1024)]
+    public int ChunkBytes { get; set; } = 1 << 20;
+}

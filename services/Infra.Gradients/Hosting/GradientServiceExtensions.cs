@@ -1,0 +1,44 @@
+using Infra.Gradients.Services;
+using Infra.Torch.Ekfac;
+using Microsoft.Extensions.Options;
+
+namespace Infra.Gradients.Hosting;
+
+/// <summary>Registration of the GradientService's parts.</summary>
+public static class GradientServiceExtensions
+{
+    /// <summary>Options (validated at start-up), the model session, the factor store, gRPC with health and reflection.</summary>
+    public static IHostApplicationBuilder AddGradientServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<GradientServiceOptions>()
+            .Bind(builder.Configuration.GetSection(GradientServiceOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => Directory.Exists(o.ModelPath), $"{GradientServiceOptions.Section}:ModelPath must name an existing checkpoint folder")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ModelSession>();
+        builder.Services.AddSingleton(sp => new EkfacFactorStore(sp.GetRequiredService<IOptions<GradientServiceOptions>>().Value.FactorsPath));
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorMappingInterceptor>();
+            // Chunks stay under ChunkBytes (default 1 MiB); requests carry examples, not tensors.
+            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
+            o.MaxSendMessageSize = 4 * 1024 * 1024;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<ModelHealthCheck>("model");
+        return builder;
+    }
+
+    /// <summary>Maps the GradientService, gRPC health and reflection.</summary>
+    public static WebApplication MapGradientServices(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<GradientGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        // Load the model now rather than on the first call, so a bad checkpoint fails start-up.
+        _ = app.Services.GetRequiredService<ModelSession>();
+        return app;
+    }
+}

@@ -1,0 +1,58 @@
+using Infra.Contracts.Gradients;
+using Infra.Contracts.Gradients.V1;
+using Infra.Core.Compression;
+using CoreChatFormat = Infra.Core.Text.ChatFormat;
+using CoreProjection = Infra.Core.Compression.ProjectionSpec;
+using WireProjection = Infra.Contracts.Gradients.V1.ProjectionSpec;
+using TorchReduction = Infra.Torch.Gradients.MeasurementReduction;
+using WireReduction = Infra.Contracts.Gradients.V1.MeasurementReduction;
+
+namespace Infra.Gradients.Mapping;
+
+/// <summary>Proto enum and message conversions.</summary>
+internal static class WireTypes
+{
+    public static FactorDType ToFactorDType(WireDType dtype) => ExampleAssembler.ToFactorDType(dtype);
+
+    public static WireDType ToWire(FactorDType dtype) => dtype switch
+    {
+        FactorDType.Float32 => WireDType.Float32,
+        FactorDType.BFloat16 => WireDType.Bfloat16,
+        FactorDType.Float16 => WireDType.Float16,
+        FactorDType.Int8 => WireDType.Int8,
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+    };
+
+    public static CoreChatFormat ToChatFormat(ChatFormat format) => format switch
+    {
+        ChatFormat.Unspecified or ChatFormat.Qwen25 => CoreChatFormat.Qwen25,
+        ChatFormat.Plain => CoreChatFormat.Plain,
+        _ => throw new ArgumentException($"unknown chat format {format}"),
+    };
+
+    public static TorchReduction ToReduction(WireReduction reduction) => reduction switch
+    {
+        WireReduction.Unspecified or WireReduction.Mean => TorchReduction.Mean,
+        WireReduction.Sum => TorchReduction.Sum,
+        _ => throw new ArgumentException($"unknown measurement reduction {reduction}"),
+    };
+
+    /// <summary>A request's projection; null or zero dims take the service default.</summary>
+    public static CoreProjection ToProjection(WireProjection? spec, int defaultDim) => spec is null
+        ? new CoreProjection { KIn = defaultDim, KOut = defaultDim }
+        : new CoreProjection
+        {
+            Identity = spec.Identity,
+            KIn = spec.KIn == 0 ? defaultDim : checked((int)spec.KIn),
+            KOut = spec.KOut == 0 ? defaultDim : checked((int)spec.KOut),
+            Seed = spec.Seed,
+        };
+
+    public static WireProjection ToWire(CoreProjection spec) => new()
+    {
+        Identity = spec.Identity,
+        KIn = (uint)spec.KIn,
+        KOut = (uint)spec.KOut,
+        Seed = spec.Seed,
+    };
+}

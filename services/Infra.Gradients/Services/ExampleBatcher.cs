@@ -1,0 +1,51 @@
+using System.Threading.Channels;
+using Grpc.Core;
+
+namespace Infra.Gradients.Services;
+
+/// <summary>
+/// Reads a client stream into a bounded channel on a background task and hands out batches of
+/// whatever has arrived (at least one, at most <c>batchSize</c>). Never waits for a full batch, so
+/// a client that sends a few examples and waits for their results does not stall; the bounded
+/// channel keeps at most two batches in memory, so HTTP/2 flow control pushes back on a fast client.
+/// </summary>
+internal sealed class ExampleBatcher<TRequest, TItem>
+{
+    private readonly Channel<TItem> _channel;
+    private readonly int _batchSize;
+    private readonly Task _reader;
+
+    public ExampleBatcher(IAsyncStreamReader<TRequest> requests, Func<TRequest, TItem> select, int batchSize, CancellationToken cancellationToken)
+    {
+        _batchSize = batchSize;
+        _channel = Channel.CreateBounded<TItem>(new BoundedChannelOptions(2 * batchSize) { SingleReader = true, SingleWriter = true });
+        _reader = Task.Run(async () =>
+        {
+            try
+            {
+                while (await requests.MoveNext(cancellationToken).ConfigureAwait(false))
+                    await _channel.Writer.WriteAsync(select(requests.Current), cancellationToken).ConfigureAwait(false);
+                _channel.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                _channel.Writer.Complete(ex);
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>The next batch, or null at the end of the stream. Rethrows a reading or selection error.</summary>
+    public async Task<List<TItem>?> NextAsync(CancellationToken cancellationToken)
+    {
+        if (!await _channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await _reader.ConfigureAwait(false);
+            await _channel.Reader.Completion.ConfigureAwait(false);
+            return null;
+        }
+        var batch = new List<TItem>(_batchSize);
+        while (batch.Count < _batchSize && _channel.Reader.TryRead(out var item))
+            batch.Add(item);
+        return batch;
+    }
+}

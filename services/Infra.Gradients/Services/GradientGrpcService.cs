@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Infra.Contracts.Gradients.V1;
+using Infra.Gradients.Hosting;
+using Infra.Gradients.Mapping;
+using Infra.Torch.Ekfac;
+using Infra.Torch.Gradients;
+
+namespace Infra.Gradients.Services;
+
+/// <summary>The gRPC edge of the gradient engine: validates, maps, calls the domain, streams results.</summary>
+public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore factorStore, ILogger<GradientGrpcService> logger)
+    : GradientService.GradientServiceBase
+{
+    public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var spec = WireTypes.ToProjection(request.Projection, session.Options.DefaultProjectionDim);
+        spec.Validate();
+        var config = session.Model.Config;
+        var info = new ModelInfo
+        {
+            ModelType = config.ModelType,
+            Fingerprint = session.Fingerprint,
+            VocabSize = (uint)config.VocabSize,
+            NumHiddenLayers = (uint)config.NumHiddenLayers,
+            HiddenSize = (uint)config.HiddenSize,
+            IntermediateSize = (uint)config.IntermediateSize,
+            Projection = WireTypes.ToWire(spec),
+            Device = session.DeviceName,
+            ComputeDtype = session.DTypeName,
+            MaxLength = (uint)session.Computer.MaxLength,
+            ChatFormat = Contracts.Gradients.V1.ChatFormat.Qwen25,
+        };
+        info.Layers.AddRange(session.Layers.Select(l => ToWire(l, spec)));
+        return Task.FromResult(info);
+    }
+
+    public override async Task ComputeGradients(IAsyncStreamReader<ComputeGradientsRequest> requestStream,
+        IServerStreamWriter<ComputeGradientsResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        var options = await FirstMessage(requestStream, r => r.Options, "GradientOptions", token).ConfigureAwait(false);
+        if (!options.IncludeTokenFactors && !options.IncludeExampleGradient)
+            throw new ArgumentException("GradientOptions asks for neither token factors nor example gradients");
+        var spec = WireTypes.ToProjection(options.Projection, session.Options.DefaultProjectionDim);
+        var dtype = WireTypes.ToFactorDType(options.Dtype);
+        var format = WireTypes.ToChatFormat(options.ChatFormat);
+        var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
+        var engine = new GradientEngine(session.Computer, session.ProjectorFor(spec))
+        {
+            IncludeTokenFactors = options.IncludeTokenFactors,
+            IncludeExampleGradient = options.IncludeExampleGradient,
+        };
+
+        var batcher = new ExampleBatcher<ComputeGradientsRequest, Example>(requestStream, r => r.ItemCase == ComputeGradientsRequest.ItemOneofCase.Example
+            ? r.Example
+            : throw new ArgumentException("GradientOptions may only be sent as the first message"), batchSize, token);
+        var clock = Stopwatch.StartNew();
+        long examples = 0, tokens = 0;
+        while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
+        {
+            var mapped = batch.Select(e => ExampleMapper.Map(e, session.Tokenizer, format)).ToList();
+            IReadOnlyList<ExampleFactors> results;
+            using (await session.AcquireAsync(token).ConfigureAwait(false))
+                results = engine.Compute(mapped.Select(m => m.Tokens).ToList(), options.Truncate);
+            for (var i = 0; i < results.Count; i++)
+            {
+                foreach (var message in FactorMessages.ForExample(results[i], mapped[i].Encoded, batch[i], dtype, session.Options.ChunkBytes))
+                    await responseStream.WriteAsync(message, token).ConfigureAwait(false);
+                examples++;
+                tokens += results[i].Example.Ids.Length;
+            }
+            await responseStream.WriteAsync(new ComputeGradientsResponse { Progress = Progress(examples, tokens, clock) }, token).ConfigureAwait(false);
+        }
+        Log.GradientsDone(logger, examples, tokens, tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
+    }
+
+    public override async Task ComputeQueryGradients(ComputeQueryGradientsRequest request, IServerStreamWriter<QueryGradientChunk> responseStream,
+        ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        if (request.Queries.Count == 0) throw new ArgumentException("no queries were given");
+        var token = context.CancellationToken;
+        var spec = WireTypes.ToProjection(request.Projection, session.Options.DefaultProjectionDim);
+        var dtype = WireTypes.ToFactorDType(request.Dtype);
+        var format = WireTypes.ToChatFormat(request.ChatFormat);
+        var queries = request.Queries.Select(q => ExampleMapper.Map(q, session.Tokenizer, format).Tokens).ToList();
+        var engine = new QueryGradientEngine(session.Computer, session.ProjectorFor(spec));
+
+        IReadOnlyList<QueryGradient> results;
+        using (await session.AcquireAsync(token).ConfigureAwait(false))
+        {
+            IReadOnlyList<EkfacLayerFactors>? factors = null;
+            if (!string.IsNullOrEmpty(request.FactorsName))
+                factors = factorStore.Load(request.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
+            try
+            {
+                results = engine.Compute(queries, WireTypes.ToReduction(request.Reduction), request.Aggregate, factors, request.Damping,
+                    session.Options.DefaultBatchSize, request.Truncate);
+            }
+            finally
+            {
+                foreach (var f in factors ?? []) f.Dispose();
+            }
+        }
+        var kIn = session.Layers.Select(l => spec.DimsFor(l.DIn, l.DOut).KIn).ToArray();
+        foreach (var query in results)
+            for (var l = 0; l < session.Layers.Count; l++)
+                foreach (var chunk in FactorMessages.ForQuery(query, l, kIn[l], dtype, session.Options.ChunkBytes))
+                    await responseStream.WriteAsync(chunk, token).ConfigureAwait(false);
+    }
+
+    public override async Task FitFactors(IAsyncStreamReader<FitFactorsRequest> requestStream, IServerStreamWriter<FitFactorsResponse> responseStream,
+        ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        var options = await FirstMessage(requestStream, r => r.Options, "FitFactorsOptions", token).ConfigureAwait(false);
+        EkfacFactorStore.ValidateName(options.Name);
+        var layerNames = session.Layers.Select(l => l.Name).ToList();
+        var format = WireTypes.ToChatFormat(options.ChatFormat);
+        var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
+        var existing = factorStore.ReadManifest(options.Name);
+        IReadOnlyList<EkfacLayerFactors>? bases = null;
+        switch (options.Phase)
+        {
+            case FitPhase.Covariance:
+                if (existing is not null && !options.Overwrite)
+                    throw new InvalidOperationException($"EK-FAC factors '{options.Name}' already exist; set overwrite to refit them");
+                break;
+            case FitPhase.EigenvalueCorrection:
+                if (existing is null)
+                    throw new FileNotFoundException($"no EK-FAC factors named '{options.Name}': run the COVARIANCE phase first");
+                bases = factorStore.Load(options.Name, session.Fingerprint, layerNames).Factors;
+                break;
+            default:
+                throw new ArgumentException("FitFactorsOptions.phase must be COVARIANCE or EIGENVALUE_CORRECTION");
+        }
+
+        using var fitter = new EkfacFitter(session.Layers);
+        var batcher = new ExampleBatcher<FitFactorsRequest, Example>(requestStream, r => r.ItemCase == FitFactorsRequest.ItemOneofCase.Example
+            ? r.Example
+            : throw new ArgumentException("FitFactorsOptions may only be sent as the first message"), batchSize, token);
+        var clock = Stopwatch.StartNew();
+        long examples = 0, tokens = 0;
+        try
+        {
+            while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
+            {
+                var prepared = batch.Select(e => session.Computer.Prepare(ExampleMapper.Map(e, session.Tokenizer, format).Tokens, options.Truncate, out _)).ToList();
+                using (await session.AcquireAsync(token).ConfigureAwait(false))
+                {
+                    using var factors = session.Computer.Run(prepared);
+                    if (bases is null) fitter.AccumulateCovariance(factors);
+                    else fitter.AccumulateLambda(factors, bases);
+                }
+                examples += prepared.Count;
+                tokens += prepared.Sum(p => p.Ids.Length);
+                await responseStream.WriteAsync(new FitFactorsResponse { Progress = Progress(examples, tokens, clock) }, token).ConfigureAwait(false);
+            }
+            if (examples == 0) throw new ArgumentException("no examples were sent to fit the factors on");
+
+            var fitted = bases is null ? fitter.FinishCovariance() : fitter.FinishLambda(bases);
+            var manifest = new EkfacFactorsManifest
+            {
+                Name = options.Name,
+                ModelFingerprint = session.Fingerprint,
+                Layers = layerNames,
+                Phase = bases is null ? EkfacFactorsManifest.CovariancePhase : EkfacFactorsManifest.CorrectedPhase,
+                CovarianceExamples = bases is null ? examples : existing!.CovarianceExamples,
+                CovarianceTokens = bases is null ? tokens : existing!.CovarianceTokens,
+                LambdaExamples = bases is null ? 0 : examples,
+                ChatFormat = format.ToString(),
+                Truncate = options.Truncate,
+            };
+            factorStore.Save(manifest, fitted);
+            if (bases is null) foreach (var f in fitted) f.Dispose();
+            Log.FactorsFitted(logger, options.Name, manifest.Phase, examples, tokens);
+            var summary = new FactorsSummary
+            {
+                Name = options.Name,
+                Phase = options.Phase,
+                Examples = (ulong)examples,
+                Tokens = (ulong)tokens,
+                ModelFingerprint = session.Fingerprint,
+                Path = factorStore.PathOf(options.Name),
+            };
+            summary.Layers.AddRange(session.Layers.Select(l => ToWire(l, Core.Compression.ProjectionSpec.Exact)));
+            await responseStream.WriteAsync(new FitFactorsResponse { Summary = summary }, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            // FinishLambda's records share the eigenvectors with the bases: disposing the bases frees both.
+            foreach (var b in bases ?? []) b.Dispose();
+        }
+    }
+
+    private static async Task<T> FirstMessage<TRequest, T>(IAsyncStreamReader<TRequest> stream, Func<TRequest, T?> select, string what,
+        CancellationToken token) where T : class
+    {
+        if (!await stream.MoveNext(token).ConfigureAwait(false))
+            throw new ArgumentException($"the request stream is empty; the first message must carry {what}");
+        return select(stream.Current) ?? throw new ArgumentException($"the first message must carry {what}");
+    }
+
+    private static Contracts.Gradients.V1.Progress Progress(long examples, long tokens, Stopwatch clock) => new()
+    {
+        ExamplesDone = (ulong)examples,
+        TokensDone = (ulong)tokens,
+        TokensPerSecond = tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
+    };
+
+    private static Contracts.Gradients.V1.TrackedLayer ToWire(Torch.Gradients.TrackedLayer l, Core.Compression.ProjectionSpec spec)
+    {
+        var (kIn, kOut) = spec.DimsFor(l.DIn, l.DOut);
+        return new Contracts.Gradients.V1.TrackedLayer
+        {
+            Index = (uint)l.Index,
+            Name = l.Name,
+            DIn = (uint)l.DIn,
+            DOut = (uint)l.DOut,
+            KIn = (uint)kIn,
+            KOut = (uint)kOut,
+        };
+    }
+}

@@ -1,0 +1,55 @@
+using Grpc.Core;
+using Infra.Contracts.Gradients;
+using Infra.Contracts.Gradients.V1;
+
+namespace Infra.Gradients.Tests;
+
+/// <summary>Drives the streaming calls the way a batch client does: send while receiving.</summary>
+internal static class GradientClient
+{
+    public static Example Chat(string id, string prompt, string response, string domain = "math", int difficulty = 1) =>
+        new() { Id = id, Prompt = prompt, Response = response, Domain = domain, Difficulty = difficulty };
+
+    public static async Task<(List<ReceivedExample> Examples, Progress? Progress)> ComputeAsync(
+        GradientService.GradientServiceClient client, GradientOptions options, IEnumerable<Example> examples, CancellationToken token = default)
+    {
+        using var call = client.ComputeGradients(cancellationToken: token);
+        var sending = Task.Run(async () =>
+        {
+            await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Options = options }, token);
+            foreach (var e in examples)
+                await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e }, token);
+            await call.RequestStream.CompleteAsync();
+        }, token);
+        var assembler = new ExampleAssembler();
+        var received = new List<ReceivedExample>();
+        await foreach (var message in call.ResponseStream.ReadAllAsync(token))
+        {
+            if (assembler.Accept(message) is { } done) received.Add(done);
+        }
+        await sending;
+        return (received, assembler.LastProgress);
+    }
+
+    public static async Task<QueryGradientAssembler> QueryAsync(GradientService.GradientServiceClient client, ComputeQueryGradientsRequest request)
+    {
+        using var call = client.ComputeQueryGradients(request);
+        var assembler = new QueryGradientAssembler();
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+            assembler.Accept(chunk);
+        return assembler;
+    }
+
+    public static async Task<List<FitFactorsResponse>> FitAsync(GradientService.GradientServiceClient client, FitFactorsOptions options, IEnumerable<Example> examples)
+    {
+        using var call = client.FitFactors();
+        await call.RequestStream.WriteAsync(new FitFactorsRequest { Options = options });
+        foreach (var e in examples)
+            await call.RequestStream.WriteAsync(new FitFactorsRequest { Example = e });
+        await call.RequestStream.CompleteAsync();
+        var responses = new List<FitFactorsResponse>();
+        await foreach (var r in call.ResponseStream.ReadAllAsync())
+            responses.Add(r);
+        return responses;
+    }
+}
