@@ -43,13 +43,18 @@ internal static class GradientClient
     public static async Task<List<FitFactorsResponse>> FitAsync(GradientService.GradientServiceClient client, FitFactorsOptions options, IEnumerable<Example> examples)
     {
         using var call = client.FitFactors();
-        await call.RequestStream.WriteAsync(new FitFactorsRequest { Options = options });
-        foreach (var e in examples)
-            await call.RequestStream.WriteAsync(new FitFactorsRequest { Example = e });
-        await call.RequestStream.CompleteAsync();
+        // Send while reading: a refused call ends early, and its status arrives on the response stream.
+        var sending = Task.Run(async () =>
+        {
+            await call.RequestStream.WriteAsync(new FitFactorsRequest { Options = options });
+            foreach (var e in examples)
+                await call.RequestStream.WriteAsync(new FitFactorsRequest { Example = e });
+            await call.RequestStream.CompleteAsync();
+        });
         var responses = new List<FitFactorsResponse>();
         await foreach (var r in call.ResponseStream.ReadAllAsync())
             responses.Add(r);
+        await sending;
         return responses;
     }
 }
