@@ -2,13 +2,9 @@ using Grpc.Net.Client;
 using Infra.Core.Checkpoints;
 using Infra.Gradients.Hosting;
 using Infra.Torch.Model;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Infra.Gradients.Tests;
 
@@ -49,7 +45,6 @@ public sealed class GradientTestHost : IAsyncDisposable
         var root = Directory.CreateTempSubdirectory("infra-grad-").FullName;
         var model = Path.Combine(root, "model");
         SeededCheckpoint.Write(model, TinyConfig, seed: 7);
-        var builder = WebApplication.CreateBuilder();
         var config = new Dictionary<string, string?>
         {
             ["Gradients:ModelPath"] = model,
@@ -59,29 +54,21 @@ public sealed class GradientTestHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var kv in settings ?? new Dictionary<string, string?>()) config[kv.Key] = kv.Value;
-        builder.Configuration.AddInMemoryCollection(config);
-        if (loopback)
-        {
-            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0,
-                o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
-        }
-        else
-        {
-            builder.WebHost.UseTestServer();
-        }
-        builder.AddGradientServices();
-        var app = builder.Build();
-        app.MapGradientServices();
-        await app.StartAsync();
 
+        WebApplication app;
         GrpcChannel channel;
         if (loopback)
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            (app, var address) = await GradientServiceHost.StartLoopbackAsync(config);
             channel = GrpcChannel.ForAddress(address);
         }
         else
         {
+            var builder = GradientServiceHost.CreateBuilder(config);
+            builder.WebHost.UseTestServer();
+            app = builder.Build();
+            app.MapGradientServices();
+            await app.StartAsync();
             channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = app.GetTestServer().CreateHandler() });
         }
         return new GradientTestHost(app, root, channel);
