@@ -4,10 +4,13 @@ using Grpc.Core;
 namespace Infra.Gradients.Services;
 
 /// <summary>
-/// Reads a client stream into a bounded channel on a background task and hands out batches of
-/// whatever has arrived (at least one, at most <c>batchSize</c>). Never waits for a full batch, so
-/// a client that sends a few examples and waits for their results does not stall; the bounded
-/// channel keeps at most two batches in memory, so HTTP/2 flow control pushes back on a fast client.
+/// Reads a client stream into a bounded channel on a background task (so the next batch arrives
+/// while this one computes) and hands out full batches of <c>batchSize</c>, the last one possibly
+/// shorter. Batches are full rather than "whatever has arrived" so that results do not depend on
+/// network timing: the same corpus and batch size give bit-identical factors on every run (float
+/// sums vary slightly with batch shape). A client that waits for results before sending more must
+/// therefore use a batch size of 1. The bounded channel holds at most two batches, so HTTP/2 flow
+/// control pushes back on a fast client.
 /// </summary>
 internal sealed class ExampleBatcher<TRequest, TItem>
 {
@@ -44,8 +47,15 @@ internal sealed class ExampleBatcher<TRequest, TItem>
             return null;
         }
         var batch = new List<TItem>(_batchSize);
-        while (batch.Count < _batchSize && _channel.Reader.TryRead(out var item))
-            batch.Add(item);
+        while (batch.Count < _batchSize)
+        {
+            if (_channel.Reader.TryRead(out var item))
+                batch.Add(item);
+            else if (!await _channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                break;
+        }
+        if (batch.Count < _batchSize)
+            await _channel.Reader.Completion.ConfigureAwait(false); // surfaces a reading or selection error
         return batch;
     }
 }
