@@ -195,6 +195,30 @@ public sealed class GradientServiceTests(LoopbackHostFixture fixture) : IClassFi
         Assert.Equal(2, ok.Count);
     }
 
+    [Fact]
+    public async Task A_passed_deadline_ends_the_stream_with_deadline_exceeded()
+    {
+        var many = Enumerable.Range(0, 2000).Select(i => GradientClient.Chat($"d{i}", "Count.", string.Join(' ', Enumerable.Range(1, 40))));
+        using var call = _client.ComputeGradients(deadline: DateTime.UtcNow.AddMilliseconds(300));
+        var sending = Task.Run(async () =>
+        {
+            await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Options = new GradientOptions { IncludeTokenFactors = true, BatchSize = 4 } });
+            foreach (var e in many) await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e });
+            await call.RequestStream.CompleteAsync();
+        });
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var _ in call.ResponseStream.ReadAllAsync()) { }
+        });
+        await sending.ContinueWith(_ => { }, TaskScheduler.Default);
+        // Whichever deadline timer fires first decides what the client sees: its own (DeadlineExceeded)
+        // or the server's, which resets the HTTP/2 stream mid-message (Unavailable). Either way the
+        // stream ends at the deadline, and the service then serves the next call.
+        Assert.True(error.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Unavailable, error.ToString());
+        var (ok, _) = await GradientClient.ComputeAsync(_client, new GradientOptions { IncludeExampleGradient = true }, Corpus.Take(1));
+        Assert.Single(ok);
+    }
+
     private static void AssertClose(float[] expected, float[] actual)
     {
         var error = RelativeError(actual, expected);
