@@ -90,14 +90,8 @@ public static class Quantizer
     }
 
     /// <summary>fp32 to bfloat16 bits, round to nearest even; NaN stays NaN.</summary>
-    public static ushort ToBFloat16(float value)
-    {
-        var bits = BitConverter.SingleToUInt32Bits(value);
-        if (float.IsNaN(value)) return (ushort)((bits >> 16) | 0x40);
-        var rounding = 0x7FFFu + ((bits >> 16) & 1);
-        return (ushort)((bits + rounding) >> 16);
-    }
+    public static ushort ToBFloat16(float value) => Checkpoints.FloatEncoding.SingleToBFloat16(value);
 
     /// <summary>bfloat16 bits to fp32 (exact).</summary>
-    public static float FromBFloat16(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
+    public static float FromBFloat16(ushort bits) => Checkpoints.FloatEncoding.BFloat16ToSingle(bits);
 }
