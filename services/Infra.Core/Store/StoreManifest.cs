@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Infra.Core.Compression;
+
+namespace Infra.Core.Store;
+
+/// <summary>
+/// <c>manifest.json</c>: the schema, the committed shards with their checksums, and the fitted
+/// preconditioners. The only mutable file of a store; replaced atomically on every commit.
+/// </summary>
+public sealed record StoreManifest
+{
+    /// <summary>Format version this code writes and reads.</summary>
+    public const int CurrentVersion = 1;
+
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentVersion;
+    [JsonPropertyName("model_fingerprint")] public required string ModelFingerprint { get; init; }
+    [JsonPropertyName("layers")] public required IReadOnlyList<StoreLayer> Layers { get; init; }
+    [JsonPropertyName("projection_identity")] public bool ProjectionIdentity { get; init; }
+    [JsonPropertyName("projection_seed")] public ulong ProjectionSeed { get; init; }
+    [JsonPropertyName("dtype")] public FactorDType DType { get; init; }
+    [JsonPropertyName("token_factors")] public bool TokenFactors { get; init; }
+    [JsonPropertyName("shards")] public IReadOnlyList<ShardEntry> Shards { get; init; } = [];
+    [JsonPropertyName("preconditioners")] public IReadOnlyDictionary<string, PreconditionerEntry> Preconditioners { get; init; } =
+        new Dictionary<string, PreconditionerEntry>();
+
+    /// <summary>The schema part.</summary>
+    public StoreSchema Schema => new()
+    {
+        ModelFingerprint = ModelFingerprint,
+        Layers = Layers,
+        ProjectionIdentity = ProjectionIdentity,
+        ProjectionSeed = ProjectionSeed,
+        DType = DType,
+        TokenFactors = TokenFactors,
+    };
+
+    /// <summary>A fresh manifest for <paramref name="schema"/>.</summary>
+    public static StoreManifest For(StoreSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return new StoreManifest
+        {
+            ModelFingerprint = schema.ModelFingerprint,
+            Layers = schema.Layers,
+            ProjectionIdentity = schema.ProjectionIdentity,
+            ProjectionSeed = schema.ProjectionSeed,
+            DType = schema.DType,
+            TokenFactors = schema.TokenFactors,
+        };
+    }
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+}
+
+/// <summary>A committed shard: its files with sizes and XxHash128 checksums, and its counts.</summary>
+public sealed record ShardEntry(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("examples")] int Examples,
+    [property: JsonPropertyName("tokens")] long Tokens,
+    [property: JsonPropertyName("files")] IReadOnlyList<ShardFile> Files);
+
+/// <summary>One file of a shard.</summary>
+public sealed record ShardFile(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("xxhash128")] string XxHash128);
+
+/// <summary>A fitted preconditioner: its kind, the arguments used, and where its tensors are.</summary>
+public sealed record PreconditionerEntry(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("damping")] double Damping,
+    [property: JsonPropertyName("arguments")] IReadOnlyDictionary<string, string> Arguments,
+    [property: JsonPropertyName("file")] ShardFile File,
+    [property: JsonPropertyName("examples")] long Examples);
