@@ -86,6 +86,19 @@ public sealed class ShardReader : IDisposable
                 DecodeRows(ShardTensorNames.TokenOutputGradients(layer), first, count, l.KOut));
     }
 
+    /// <summary>Rows <c>first .. first+count</c> of a layer's token inputs (<c>â</c>) or output gradients (<c>ĝ</c>) across the shard, decoded.</summary>
+    public float[] DecodeTokenRows(int layer, bool outputGradients, int first, int count)
+    {
+        if (!_schema.TokenFactors) throw new StoreException("this store keeps no per-token factors (index with token factors for token-level scoring)");
+        var l = _schema.Layers[layer];
+        return outputGradients
+            ? DecodeRows(ShardTensorNames.TokenOutputGradients(layer), first, count, l.KOut)
+            : DecodeRows(ShardTensorNames.TokenInputs(layer), first, count, l.KIn);
+    }
+
+    /// <summary>Tokens in the shard.</summary>
+    public long TokenCount => Metadata.TokenOffsets[^1];
+
     /// <summary>Token ids, losses, text and offsets of example <paramref name="row"/>.</summary>
     public TokenDetails ReadTokens(int row) => MetadataFile.ReadTokens(_metadataPath, row);
 
