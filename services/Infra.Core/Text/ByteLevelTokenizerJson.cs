@@ -4,10 +4,12 @@ using System.Text.Json.Nodes;
 namespace Infra.Core.Text;
 
 /// <summary>
-/// Writes the smallest real HF tokenizer: byte-level BPE with only the 256 byte tokens (ids 0–255,
-/// in GPT-2's byte-to-unicode alphabet) and no merges, plus added special tokens (ids 256 on), with
-/// Qwen2's NFC normalizer and split regex. Every text encodes to one id per UTF-8 byte. HF's
-/// tokenizers and <see cref="HfTokenizer"/> both load it; merges can be trained into it later.
+/// Writes HF byte-level BPE <c>tokenizer.json</c> files with Qwen2's NFC normalizer and split regex.
+/// <see cref="Create"/> writes the smallest one: only the 256 byte tokens (ids 0–255, in GPT-2's
+/// byte-to-unicode alphabet) and no merges, so every text encodes to one id per UTF-8 byte;
+/// <see cref="BpeTrainer"/> writes the same layout with learned tokens and merges. Added special
+/// tokens always follow the vocabulary (ids 256 on here), as Qwen's follow its 151,643 tokens.
+/// HF's tokenizers and <see cref="HfTokenizer"/> both load these files.
 /// </summary>
 public static class ByteLevelTokenizerJson
 {
@@ -17,21 +19,41 @@ public static class ByteLevelTokenizerJson
     /// <exception cref="ArgumentException">An empty or repeated special token.</exception>
     public static string Create(IReadOnlyList<string> specialTokens)
     {
-        ArgumentNullException.ThrowIfNull(specialTokens);
-        if (specialTokens.Any(string.IsNullOrEmpty))
-            throw new ArgumentException("special tokens must be non-empty", nameof(specialTokens));
-        if (specialTokens.Distinct(StringComparer.Ordinal).Count() != specialTokens.Count)
-            throw new ArgumentException("special tokens must be distinct", nameof(specialTokens));
+        CheckSpecialTokens(specialTokens);
+        return Write([.. ByteLevelAlphabet.ByteToChar.Select(c => c.ToString())], [], specialTokens);
+    }
 
-        var vocab = new JsonObject();
-        for (var b = 0; b < 256; b++)
-            vocab[ByteLevelAlphabet.ByteToChar[b].ToString()] = b;
+    /// <summary>Throws unless every special token is non-empty and distinct.</summary>
+    /// <exception cref="ArgumentException">An empty or repeated special token.</exception>
+    internal static void CheckSpecialTokens(IReadOnlyList<string> specialTokens, string paramName = "specialTokens")
+    {
+        ArgumentNullException.ThrowIfNull(specialTokens, paramName);
+        if (specialTokens.Any(string.IsNullOrEmpty))
+            throw new ArgumentException("special tokens must be non-empty", paramName);
+        if (specialTokens.Distinct(StringComparer.Ordinal).Count() != specialTokens.Count)
+            throw new ArgumentException("special tokens must be distinct", paramName);
+    }
+
+    /// <summary>
+    /// tokenizer.json text for a byte-level BPE model: <paramref name="vocab"/>[i] has id i (the 256
+    /// byte tokens first), merges are written in priority order as "left right" (the form every
+    /// tokenizers version reads; byte-level tokens never contain a space), and special token i has
+    /// id <c>vocab.Count + i</c>.
+    /// </summary>
+    internal static string Write(IReadOnlyList<string> vocab, IReadOnlyList<BpeMerge> merges, IReadOnlyList<string> specialTokens)
+    {
+        var vocabJson = new JsonObject();
+        for (var id = 0; id < vocab.Count; id++)
+            vocabJson[vocab[id]] = id;
+        var mergesJson = new JsonArray();
+        foreach (var merge in merges)
+            mergesJson.Add($"{merge.Left} {merge.Right}");
         var added = new JsonArray();
         for (var i = 0; i < specialTokens.Count; i++)
         {
             added.Add(new JsonObject
             {
-                ["id"] = 256 + i,
+                ["id"] = vocab.Count + i,
                 ["content"] = specialTokens[i],
                 ["single_word"] = false,
                 ["lstrip"] = false,
@@ -72,8 +94,8 @@ public static class ByteLevelTokenizerJson
                 ["fuse_unk"] = false,
                 ["byte_fallback"] = false,
                 ["ignore_merges"] = false,
-                ["vocab"] = vocab,
-                ["merges"] = new JsonArray(),
+                ["vocab"] = vocabJson,
+                ["merges"] = mergesJson,
             },
         };
         return root.ToJsonString(Indented);
