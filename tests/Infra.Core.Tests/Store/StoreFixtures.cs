@@ -45,5 +45,22 @@ internal static class StoreFixtures
         };
     }
 
+    /// <summary>An example whose gradients are consistent with its token factors: <c>Ĝ = sum_t ĝ_t â_tᵀ</c>.</summary>
+    public static StoreExample ConsistentExample(string id, int seed, string domain = "math", int difficulty = 2)
+    {
+        var e = Example(id, seed, tokenFactors: true, domain, difficulty);
+        var t = e.TokenIds.Length;
+        var gradients = Layers.Select((layer, l) =>
+        {
+            var g = new float[layer.GradientLength];
+            for (var token = 0; token < t; token++)
+                for (var i = 0; i < layer.KOut; i++)
+                    for (var j = 0; j < layer.KIn; j++)
+                        g[i * layer.KIn + j] += e.TokenOutputGradients![l][token * layer.KOut + i] * e.TokenInputs![l][token * layer.KIn + j];
+            return g;
+        }).ToArray();
+        return e with { ExampleGradients = gradients };
+    }
+
     public static string TempFolder() => Directory.CreateTempSubdirectory("infra-store-").FullName;
 }
