@@ -12,7 +12,7 @@ namespace Infra.Bench;
 /// outputs, projection (<c>â</c>, <c>ĝ</c>, <c>Ĝ = ĝ^T â</c>), and the copy of the results to
 /// managed arrays. CPU libtorch runs eagerly, so each clock reading covers its own step.
 /// </summary>
-internal sealed class EnginePhases(Qwen2ForCausalLM model, IReadOnlyList<TrackedLayer> layers, Projector projector)
+internal sealed class EnginePhases(Qwen2ForCausalLM model, IReadOnlyList<TrackedLayer> layers, Projector projector, bool includeExampleGradient = true)
 {
     private readonly HashSet<string> _names = layers.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
 
@@ -49,7 +49,7 @@ internal sealed class EnginePhases(Qwen2ForCausalLM model, IReadOnlyList<Tracked
             var g = projector.ProjectOutput(l, gradients[l]);
             projected.Add(a);
             projected.Add(g);
-            projected.Add(g.transpose(1, 2).bmm(a));
+            if (includeExampleGradient) projected.Add(g.transpose(1, 2).bmm(a));
         }
         seconds[2] = Lap(clock);
 

@@ -24,6 +24,8 @@ internal static class GradientsBenchmark
             results.AddRange(r);
             ratios[$"overhead_{scenario.Key}"] = overhead;
         }
+        log.WriteLine("[host_copy] tensor -> float[] copy rates");
+        results.AddRange(HostCopyProbe.Run(plan.HostCopy, rows: 512, cols: 1024));
         foreach (var scenario in plan.Stream)
         {
             var (r, mibs, share) = await StreamBenchmark.RunAsync(scenario, log).ConfigureAwait(false);

@@ -74,18 +74,33 @@ internal static class StreamBenchmark
                 throw new InvalidOperationException($"[{key}] stream delivered {received} examples / {streamed} bytes; direct compute gave {computed} bytes");
             await app.StopAsync().ConfigureAwait(false);
 
+            // Where the direct compute's time goes, on one batch (the service is stopped: no competition).
+            using var first = DeviceBatch.From(batches[0], CPU);
+            var phases = new EnginePhases(model, layers, projector, includeExampleGradient: false);
+            var phaseSeconds = EnginePhases.Names.Select(_ => new List<double>()).ToArray();
+            Sampler.Interleaved(scenario.Reps, () =>
+            {
+                var s = phases.Run(first);
+                for (var p = 0; p < s.Length; p++) phaseSeconds[p].Add(s[p]);
+            });
+
             var (wire, direct) = (timings[0], timings[1]);
             var share = direct.Median / wire.Median;
             var tokens = SyntheticBatch.Tokens(batch);
             var what = $"{scenario.Description}; {layers.Count} tracked layers, {scenario.Examples}x{scenario.Length} tokens, batch {scenario.BatchSize}, " +
                 $"{streamed / MiB:F0} MiB payload, chunks <= {ChunkBytes / MiB:F0} MiB";
-            IReadOnlyList<BenchResult> results =
-            [
+            var results = new List<BenchResult>
+            {
                 BenchResult.Rate($"{key}.stream_payload_mib_s", streamed / MiB, "MiB/s", wire, what),
                 BenchResult.Rate($"{key}.stream_tokens_per_s", tokens, "tokens/s", wire),
                 BenchResult.Rate($"{key}.compute_only_payload_mib_s", computed / MiB, "MiB/s", direct, "GradientEngine.Compute on the same batches, no gRPC"),
                 new($"{key}.compute_share", share, "fraction") { Best = direct.Min / wire.Min, Note = "direct compute time / stream time (median): near 1 = compute-bound" },
-            ];
+            };
+            for (var p = 0; p < EnginePhases.Names.Length; p++)
+            {
+                results.Add(BenchResult.Seconds($"{key}.engine_phase.{EnginePhases.Names[p]}",
+                    new Timing(phaseSeconds[p].Skip(scenario.Reps.Warmup).ToList()), p == 0 ? $"one batch of {scenario.BatchSize}" : null));
+            }
             return (results, streamed / MiB / wire.Median, share);
         }
         finally
