@@ -1,0 +1,37 @@
+namespace Infra.Bench;
+
+/// <summary>The harness's command line: <c>gradients [--quick] [--out DIR]</c>.</summary>
+internal sealed record BenchArguments(bool Quick, string OutputFolder)
+{
+    public const string Usage = "usage: Infra.Bench gradients [--quick] [--out bench/results]";
+
+    /// <summary>Default output folder, relative to the working directory (the repository root under <c>dotnet run</c>).</summary>
+    public const string DefaultOutputFolder = "bench/results";
+
+    public static bool TryParse(string[] args, out BenchArguments arguments, out string error)
+    {
+        arguments = new BenchArguments(false, DefaultOutputFolder);
+        error = "";
+        if (args.Length == 0 || args[0] != "gradients")
+        {
+            error = "the only benchmark is 'gradients'";
+            return false;
+        }
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    arguments = arguments with { Quick = true };
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    arguments = arguments with { OutputFolder = args[++i] };
+                    break;
+                default:
+                    error = $"unknown or incomplete argument '{args[i]}'";
+                    return false;
+            }
+        }
+        return true;
+    }
+}

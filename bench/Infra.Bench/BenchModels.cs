@@ -1,0 +1,45 @@
+using Infra.Core.Checkpoints;
+
+namespace Infra.Bench;
+
+/// <summary>The model shapes measured. Weights are seeded (their values do not change the cost).</summary>
+internal static class BenchModels
+{
+    /// <summary>Decoder layers of the real Qwen2.5-0.5B; the benchmark uses fewer (memory and time on 2 cores).</summary>
+    public const int Qwen05BLayers = 24;
+
+    /// <summary>hidden 64, intermediate 128, 2 layers, 4 heads, 2 kv heads, vocab 259.</summary>
+    public static HfModelConfig Tiny { get; } = Small(hidden: 64, intermediate: 128, layers: 2);
+
+    /// <summary>
+    /// Qwen2.5-0.5B's shape (hidden 896, intermediate 4864, 14 heads, 2 kv heads, head_dim 64,
+    /// rope_theta 1e6, tied embeddings, vocab 151,936) with <paramref name="layers"/> decoder layers.
+    /// The full vocabulary is kept on purpose: the lm_head is a large share of the cost.
+    /// </summary>
+    public static HfModelConfig Qwen05BShape(int layers) => new()
+    {
+        ModelType = "qwen2",
+        HiddenSize = 896,
+        IntermediateSize = 4864,
+        NumHiddenLayers = layers,
+        NumAttentionHeads = 14,
+        NumKeyValueHeads = 2,
+        VocabSize = 151_936,
+        RopeTheta = 1_000_000,
+        RmsNormEps = 1e-6,
+        TieWordEmbeddings = true,
+        MaxPositionEmbeddings = 32_768,
+    };
+
+    /// <summary>A small Qwen2 with 4 heads and 2 kv heads (vocab 259: the seeded checkpoint's byte-level tokenizer).</summary>
+    public static HfModelConfig Small(int hidden, int intermediate, int layers) => new()
+    {
+        ModelType = "qwen2",
+        HiddenSize = hidden,
+        IntermediateSize = intermediate,
+        NumHiddenLayers = layers,
+        NumAttentionHeads = 4,
+        NumKeyValueHeads = 2,
+        VocabSize = 259,
+    };
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Infra.Bench;
+
+/// <summary>Writes <c>gradients.json</c> (snake_case keys) and the Markdown table.</summary>
+internal static class ReportWriter
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string ToJson(BenchReport report) => JsonSerializer.Serialize(report, Json);
+
+    public static string ToMarkdown(BenchReport report)
+    {
+        var m = report.Machine;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"## Gradient benchmarks{(m.Quick ? " (--quick)" : "")}");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{m.Date}; {m.Cpu}, {m.Cores} cores; torch threads = {m.TorchThreads} (set to the core count), interop {m.TorchInteropThreads}; " +
+            $"{m.Runtime}; load average {m.LoadAverageAtStart} at start, {m.LoadAverageAtEnd} at end; wall {m.WallSeconds:F0} s.");
+        text.AppendLine();
+        text.AppendLine("| ratio | value |");
+        text.AppendLine("|---|---:|");
+        foreach (var (name, value) in report.Ratios)
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Format(value)} |");
+        text.AppendLine();
+        text.AppendLine("| measurement | value (median) | unit | best | median s | min s | reps | notes |");
+        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---|");
+        foreach (var r in report.Results)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {Format(r.Value)} | {r.Unit} | {Format(r.Best)} | {Format(r.MedianSeconds)} | {Format(r.MinSeconds)} | {r.Reps} | {r.Note} |");
+        }
+        return text.ToString();
+    }
+
+    private static string Format(double? value) => value switch
+    {
+        null => "",
+        { } v when Math.Abs(v) >= 100 => v.ToString("N0", CultureInfo.InvariantCulture),
+        { } v when Math.Abs(v) >= 1 => v.ToString("F2", CultureInfo.InvariantCulture),
+        { } v => v.ToString("F3", CultureInfo.InvariantCulture),
+    };
+}
