@@ -52,12 +52,12 @@ public sealed class GradientEngine
                 // Padding rows of g are exactly zero, so the batched product over T equals the sum over the example's tokens.
                 IncludeExampleGradient ? Split(g.transpose(1, 2).bmm(a), null) : null);
         }
-        var losses = factors.TokenLosses.cpu();
+        var losses = Split(factors.TokenLosses, factors.Lengths);
         var results = new ExampleFactors[b];
         for (var i = 0; i < b; i++)
         {
             var example = factors.Examples[i];
-            var tokenLosses = losses[i].narrow(0, 0, factors.Lengths[i]).data<float>().ToArray();
+            var tokenLosses = losses[i];
             var layers = new LayerFactors[perLayer.Length];
             for (var l = 0; l < layers.Length; l++)
             {
@@ -70,17 +70,17 @@ public sealed class GradientEngine
         return results;
     }
 
-    // [B, T, k] -> per example [len_b * k] (lengths null: the whole [B, ...] slice).
+    // [B, T, k] -> per example [len_b * k] (lengths null: the whole [B, ...] slice). One copy of the
+    // batch to the host, then array slices: per-example tensor views would each cost a dispatch.
     private static float[][] Split(Tensor batched, int[]? lengths)
     {
-        var host = batched.contiguous().cpu();
-        var result = new float[host.shape[0]][];
-        for (var i = 0; i < result.Length; i++)
-        {
-            var row = host[i];
-            if (lengths is not null) row = row.narrow(0, 0, lengths[i]);
-            result[i] = row.contiguous().data<float>().ToArray();
-        }
+        var all = HostCopy.ToFloatArray(batched);
+        var b = (int)batched.shape[0];
+        var stride = all.Length / b;
+        var width = lengths is null ? 0 : (int)(stride / batched.shape[1]);
+        var result = new float[b][];
+        for (var i = 0; i < b; i++)
+            result[i] = all.AsSpan(i * stride, lengths is null ? stride : lengths[i] * width).ToArray();
         return result;
     }
 }

@@ -70,13 +70,13 @@ public sealed class QueryGradientEngine
                 }
                 for (var i = 0; i < prepared.Count; i++)
                 {
-                    var grads = perLayer.Select(t => t[i].contiguous().cpu().data<float>().ToArray()).ToList();
+                    var grads = perLayer.Select(t => HostCopy.ToFloatArray(t[i])).ToList();
                     results.Add(new QueryGradient(prepared[i].Id, (float)f[i], factors is not null, grads));
                 }
             }
             if (aggregate)
             {
-                var grads = sums.Select(t => t!.contiguous().cpu().data<float>().ToArray()).ToList();
+                var grads = sums.Select(t => HostCopy.ToFloatArray(t!)).ToList();
                 results.Add(new QueryGradient("", (float)(measurementSum / queries.Count), factors is not null, grads));
             }
             return results;
@@ -107,7 +107,7 @@ public sealed class QueryGradientEngine
     // f per query: −(sum of answer-token losses), divided by n for the mean.
     private static double[] Measurements(BatchFactors batch, MeasurementReduction reduction)
     {
-        var losses = batch.TokenLosses.sum([1L]).cpu().data<float>().ToArray();
+        var losses = HostCopy.ToFloatArray(batch.TokenLosses.sum([1L]));
         return losses.Select((loss, i) =>
         {
             var n = batch.Examples[i].LossMask.Skip(1).Count(m => m != 0);

@@ -95,7 +95,7 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, Tensor>
         foreach (var (name, parameter) in named_parameters())
         {
             using var scope = NewDisposeScope();
-            var data = parameter.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+            var data = Gradients.HostCopy.ToFloatArray(parameter.detach());
             yield return (name, parameter.shape, data);
         }
     }
