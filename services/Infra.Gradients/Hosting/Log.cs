@@ -9,12 +9,6 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Information, "Gradients: {Examples} examples, {Tokens} tokens, {TokensPerSecond:F0} tokens/s")]
     public static partial void GradientsDone(ILogger logger, long examples, long tokens, double tokensPerSecond);
 
-    [LoggerMessage(3, LogLevel.Warning, "Refused a request: {Reason}")]
-    public static partial void Refused(ILogger logger, string reason);
-
-    [LoggerMessage(4, LogLevel.Error, "libtorch failed")]
-    public static partial void TorchFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(5, LogLevel.Information, "EK-FAC factors '{Name}' {Phase}: {Examples} examples, {Tokens} tokens")]
     public static partial void FactorsFitted(ILogger logger, string name, string phase, long examples, long tokens);
 }
