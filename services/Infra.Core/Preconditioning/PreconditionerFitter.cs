@@ -16,12 +16,12 @@ public static class PreconditionerFitter
     public static FittedPreconditioner Fit(GradientStore store, string name, PreconditionerKind kind, double? damping = null, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (store.Count == 0) throw new StoreException($"store {store.Path} is empty: ingest examples before fitting");
+        if (store.Count == 0) throw new StoreException(StoreErrorKind.FailedPrecondition, $"store {store.Path} is empty: ingest examples before fitting");
         if (damping is <= 0) throw new ArgumentException($"damping must be positive, got {damping}");
         var schema = store.Schema;
         var needsTokens = kind is PreconditionerKind.Kfac or PreconditionerKind.Ekfac;
         if (needsTokens && !schema.TokenFactors)
-            throw new StoreException($"{kind} needs per-token factors, and store {store.Path} was indexed without them: use identity or diagonal, or re-index with token factors");
+            throw new StoreException(StoreErrorKind.FailedPrecondition, $"{kind} needs per-token factors, and store {store.Path} was indexed without them: use identity or diagonal, or re-index with token factors");
 
         var layers = schema.Layers;
         var bases = new (double[] UA, double[] Alpha, double[] US, double[] Sigma)[layers.Count];

@@ -25,7 +25,7 @@ public static class PreconditionerRepository
         if (store.Manifest.Preconditioners.TryGetValue(fitted.Name, out var existing) && !overwrite
             && !existing.Arguments.OrderBy(kv => kv.Key).SequenceEqual(arguments.OrderBy(kv => kv.Key)))
         {
-            throw new StoreException(
+            throw new StoreException(StoreErrorKind.FailedPrecondition,
                 $"preconditioner '{fitted.Name}' exists with arguments {Describe(existing.Arguments)}; refitting with {Describe(arguments)} needs overwrite");
         }
         var folder = store.Folder(Folder);
@@ -61,10 +61,10 @@ public static class PreconditionerRepository
             throw new KeyNotFoundException($"no preconditioner '{name}' in store {store.Path} (fitted: {(known.Count == 0 ? "none" : string.Join(", ", known))})");
         }
         if (entry.Examples != store.Count)
-            throw new StoreException($"preconditioner '{name}' was fitted on {entry.Examples} examples and the store now holds {store.Count}: refit it");
+            throw new StoreException(StoreErrorKind.FailedPrecondition, $"preconditioner '{name}' was fitted on {entry.Examples} examples and the store now holds {store.Count}: refit it");
         var path = Path.Combine(store.Path, Folder, entry.File.Name);
         if (!File.Exists(path) || FileChecksum.Of(path) != entry.File.XxHash128)
-            throw new StoreException($"preconditioner file {path} is missing or corrupt");
+            throw new StoreException(StoreErrorKind.Corrupt, $"preconditioner file {path} is missing or corrupt");
         var kind = Enum.Parse<PreconditionerKind>(entry.Kind);
         using var file = SafetensorsFile.Open(path);
         var dampings = file.Metadata["damping"].Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray();

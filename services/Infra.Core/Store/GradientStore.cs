@@ -79,7 +79,7 @@ public sealed class GradientStore : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new StoreException($"{manifestPath} is not a valid store manifest: {ex.Message}", ex);
+            throw new StoreException(StoreErrorKind.Corrupt, $"{manifestPath} is not a valid store manifest: {ex.Message}", ex);
         }
         if (manifest.FormatVersion != StoreManifest.CurrentVersion)
             throw new StoreException($"{manifestPath}: format version {manifest.FormatVersion}, this build reads {StoreManifest.CurrentVersion}");
@@ -205,7 +205,7 @@ public sealed class GradientStore : IDisposable
         }
         catch (IOException ex)
         {
-            throw new StoreException($"store {path} is in use by another process", ex);
+            throw new StoreException(StoreErrorKind.FailedPrecondition, $"store {path} is in use by another process", ex);
         }
     }
 

@@ -122,7 +122,7 @@ public static class MetadataFile
         }
         catch (Exception ex) when (ex is InvalidDataException or InvalidCastException or ArgumentException or IOException or NullReferenceException)
         {
-            throw new StoreException($"{path}: not a readable shard metadata file ({ex.Message})", ex);
+            throw new StoreException(StoreErrorKind.Corrupt, $"{path}: not a readable shard metadata file ({ex.Message})", ex);
         }
     }
 

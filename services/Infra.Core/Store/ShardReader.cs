@@ -35,10 +35,10 @@ public sealed class ShardReader : IDisposable
         foreach (var f in entry.Files)
         {
             var path = Path.Combine(folder, f.Name);
-            if (!File.Exists(path)) throw new StoreException($"shard file {path} is missing");
+            if (!File.Exists(path)) throw new StoreException(StoreErrorKind.Corrupt, $"shard file {path} is missing");
             var length = new FileInfo(path).Length;
-            if (length != f.Bytes) throw new StoreException($"shard file {path} is truncated or altered: {length} bytes, the manifest says {f.Bytes}");
-            if (verify && FileChecksum.Of(path) != f.XxHash128) throw new StoreException($"shard file {path} is corrupt: its checksum does not match the manifest");
+            if (length != f.Bytes) throw new StoreException(StoreErrorKind.Corrupt, $"shard file {path} is truncated or altered: {length} bytes, the manifest says {f.Bytes}");
+            if (verify && FileChecksum.Of(path) != f.XxHash128) throw new StoreException(StoreErrorKind.Corrupt, $"shard file {path} is corrupt: its checksum does not match the manifest");
         }
         var tensorPath = Path.Combine(folder, entry.Files[0].Name);
         var metadataPath = Path.Combine(folder, entry.Files[1].Name);
@@ -49,13 +49,13 @@ public sealed class ShardReader : IDisposable
         }
         catch (CheckpointException ex)
         {
-            throw new StoreException($"shard file {tensorPath} is corrupt: {ex.Message}", ex);
+            throw new StoreException(StoreErrorKind.Corrupt, $"shard file {tensorPath} is corrupt: {ex.Message}", ex);
         }
         var metadata = MetadataFile.Read(metadataPath);
         if (metadata.Count != entry.Examples)
         {
             file.Dispose();
-            throw new StoreException($"shard {entry.Name}: metadata has {metadata.Count} rows, the manifest says {entry.Examples}");
+            throw new StoreException(StoreErrorKind.Corrupt, $"shard {entry.Name}: metadata has {metadata.Count} rows, the manifest says {entry.Examples}");
         }
         return new ShardReader(entry, file, metadata, schema, metadataPath);
     }
@@ -78,7 +78,7 @@ public sealed class ShardReader : IDisposable
     /// <exception cref="StoreException">The store keeps no token factors.</exception>
     public (float[] Inputs, float[] OutputGradients) DecodeTokenFactors(int row, int layer)
     {
-        if (!_schema.TokenFactors) throw new StoreException("this store keeps no per-token factors (index with token factors for token-level scoring)");
+        if (!_schema.TokenFactors) throw new StoreException(StoreErrorKind.FailedPrecondition, "this store keeps no per-token factors (index with token factors for token-level scoring)");
         var first = (int)Metadata.TokenOffsets[row];
         var count = Metadata.TokenCount(row);
         var l = _schema.Layers[layer];
@@ -89,7 +89,7 @@ public sealed class ShardReader : IDisposable
     /// <summary>Rows <c>first .. first+count</c> of a layer's token inputs (<c>â</c>) or output gradients (<c>ĝ</c>) across the shard, decoded.</summary>
     public float[] DecodeTokenRows(int layer, bool outputGradients, int first, int count)
     {
-        if (!_schema.TokenFactors) throw new StoreException("this store keeps no per-token factors (index with token factors for token-level scoring)");
+        if (!_schema.TokenFactors) throw new StoreException(StoreErrorKind.FailedPrecondition, "this store keeps no per-token factors (index with token factors for token-level scoring)");
         var l = _schema.Layers[layer];
         return outputGradients
             ? DecodeRows(ShardTensorNames.TokenOutputGradients(layer), first, count, l.KOut)

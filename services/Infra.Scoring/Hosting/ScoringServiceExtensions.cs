@@ -1,0 +1,56 @@
+using Infra.Scoring.Services;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Infra.Scoring.Hosting;
+
+/// <summary>Registration and in-process hosting of the ScoringService.</summary>
+public static class ScoringServiceExtensions
+{
+    /// <summary>Options (validated at start-up), the store host, gRPC with health and reflection.</summary>
+    public static IHostApplicationBuilder AddScoringServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<ScoringServiceOptions>()
+            .Bind(builder.Configuration.GetSection(ScoringServiceOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<StoreHost>();
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ScoringErrorInterceptor>();
+            // Ingest carries the gradient service's chunks (1 MiB by default); score dumps stay under 4 MB.
+            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
+            o.MaxSendMessageSize = 16 * 1024 * 1024;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks();
+        return builder;
+    }
+
+    /// <summary>Maps the ScoringService, health and reflection; opens the store now so a corrupt one fails start-up.</summary>
+    public static WebApplication MapScoringServices(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<ScoringGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        _ = app.Services.GetRequiredService<StoreHost>();
+        return app;
+    }
+
+    /// <summary>Starts the service on an ephemeral 127.0.0.1 port (plain-text HTTP/2).</summary>
+    public static async Task<(WebApplication App, Uri Address)> StartLoopbackAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddScoringServices();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        var app = builder.Build();
+        app.MapScoringServices();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return (app, new Uri(address));
+    }
+}

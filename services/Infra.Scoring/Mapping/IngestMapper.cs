@@ -1,0 +1,91 @@
+using Infra.Contracts.Gradients;
+using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Scoring.V1;
+using Infra.Core.Compression;
+using Infra.Core.Store;
+
+namespace Infra.Scoring.Mapping;
+
+/// <summary>Proto to and from store types, for ingest and store info.</summary>
+internal static class IngestMapper
+{
+    public static StoreSchema ToSchema(IngestHeader header)
+    {
+        if (string.IsNullOrEmpty(header.ModelFingerprint)) throw new ArgumentException("IngestHeader.model_fingerprint is missing");
+        if (header.Layers.Count == 0) throw new ArgumentException("IngestHeader.layers is empty");
+        return new StoreSchema
+        {
+            ModelFingerprint = header.ModelFingerprint,
+            Layers = header.Layers.Select(l => new StoreLayer(l.Name, (int)l.DIn, (int)l.DOut, (int)l.KIn, (int)l.KOut)).ToList(),
+            ProjectionIdentity = header.Projection?.Identity ?? false,
+            ProjectionSeed = header.Projection?.Seed ?? 0,
+            DType = header.StoreDtype == WireDType.Unspecified ? FactorDType.BFloat16 : ExampleAssembler.ToFactorDType(header.StoreDtype),
+            TokenFactors = header.TokenFactors,
+        };
+    }
+
+    public static IngestHeader ToHeader(StoreSchema schema)
+    {
+        var header = new IngestHeader
+        {
+            ModelFingerprint = schema.ModelFingerprint,
+            Projection = new Contracts.Gradients.V1.ProjectionSpec { Identity = schema.ProjectionIdentity, Seed = schema.ProjectionSeed },
+            StoreDtype = schema.DType switch
+            {
+                FactorDType.Float32 => WireDType.Float32,
+                FactorDType.BFloat16 => WireDType.Bfloat16,
+                FactorDType.Float16 => WireDType.Float16,
+                _ => WireDType.Int8,
+            },
+            TokenFactors = schema.TokenFactors,
+        };
+        header.Layers.AddRange(schema.Layers.Select((l, i) => new TrackedLayer
+        {
+            Index = (uint)i, Name = l.Name, DIn = (uint)l.DIn, DOut = (uint)l.DOut, KIn = (uint)l.KIn, KOut = (uint)l.KOut,
+        }));
+        return header;
+    }
+
+    /// <exception cref="ArgumentException">A layer's example gradient (or, for a token-factor store, its factors) did not arrive.</exception>
+    public static StoreExample ToStoreExample(ReceivedExample received, StoreSchema schema)
+    {
+        var h = received.Header;
+        float[] Factor(int layer, FactorKind kind) => received.Factors.TryGetValue((layer, kind), out var values)
+            ? values
+            : throw new ArgumentException($"example '{h.Id}': no {kind} for layer {layer} arrived (index with include_example_gradient{(schema.TokenFactors ? " and include_token_factors" : "")})");
+        var layers = Enumerable.Range(0, schema.Layers.Count).ToList();
+        return new StoreExample
+        {
+            Id = h.Id,
+            Domain = h.Domain,
+            Difficulty = h.Difficulty,
+            TokenIds = [.. h.TokenIds],
+            LossMask = h.LossMask.Select(m => (byte)m).ToArray(),
+            TokenLosses = [.. h.TokenLosses],
+            Loss = h.Loss,
+            Text = h.RenderedText,
+            CharStarts = [.. h.CharStarts],
+            CharLengths = [.. h.CharLengths],
+            ExampleGradients = layers.Select(l => Factor(l, FactorKind.ExampleGradient)).ToList(),
+            TokenInputs = schema.TokenFactors ? layers.Select(l => Factor(l, FactorKind.InputActivation)).ToList() : null,
+            TokenOutputGradients = schema.TokenFactors ? layers.Select(l => Factor(l, FactorKind.OutputGradient)).ToList() : null,
+        };
+    }
+
+    public static Core.Preconditioning.PreconditionerKind ToKind(Contracts.Scoring.V1.PreconditionerKind kind) => kind switch
+    {
+        Contracts.Scoring.V1.PreconditionerKind.Identity => Core.Preconditioning.PreconditionerKind.Identity,
+        Contracts.Scoring.V1.PreconditionerKind.Diagonal => Core.Preconditioning.PreconditionerKind.Diagonal,
+        Contracts.Scoring.V1.PreconditionerKind.Kfac => Core.Preconditioning.PreconditionerKind.Kfac,
+        Contracts.Scoring.V1.PreconditionerKind.Ekfac or Contracts.Scoring.V1.PreconditionerKind.Unspecified => Core.Preconditioning.PreconditionerKind.Ekfac,
+        _ => throw new ArgumentException($"unknown preconditioner kind {kind}"),
+    };
+
+    public static Contracts.Scoring.V1.PreconditionerKind ToWire(Core.Preconditioning.PreconditionerKind kind) => kind switch
+    {
+        Core.Preconditioning.PreconditionerKind.Identity => Contracts.Scoring.V1.PreconditionerKind.Identity,
+        Core.Preconditioning.PreconditionerKind.Diagonal => Contracts.Scoring.V1.PreconditionerKind.Diagonal,
+        Core.Preconditioning.PreconditionerKind.Kfac => Contracts.Scoring.V1.PreconditionerKind.Kfac,
+        _ => Contracts.Scoring.V1.PreconditionerKind.Ekfac,
+    };
+}

@@ -1,0 +1,245 @@
+using Grpc.Core;
+using Infra.Contracts.Gradients;
+using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Scoring.V1;
+using Infra.Core.Preconditioning;
+using Infra.Core.Scoring;
+using Infra.Core.Store;
+using Infra.Scoring.Hosting;
+using Infra.Scoring.Mapping;
+using CoreQuery = Infra.Core.Scoring.Query;
+using CoreScored = Infra.Core.Scoring.ScoredExample;
+using WireScored = Infra.Contracts.Scoring.V1.ScoredExample;
+
+namespace Infra.Scoring.Services;
+
+/// <summary>The gRPC edge of the store, preconditioners and scorers: validate, map, call the domain, stream results.</summary>
+public sealed class ScoringGrpcService(StoreHost host) : ScoringService.ScoringServiceBase
+{
+    public override async Task<IngestResponse> Ingest(IAsyncStreamReader<IngestRequest> requestStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.Header is null)
+            throw new ArgumentException("the first message must carry an IngestHeader");
+        var schema = IngestMapper.ToSchema(requestStream.Current.Header);
+        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
+        var store = host.ForIngest(schema);
+        var assembler = new ExampleAssembler();
+        var response = new IngestResponse();
+        try
+        {
+            while (await requestStream.MoveNext(token).ConfigureAwait(false))
+            {
+                var message = requestStream.Current.Gradient ?? throw new ArgumentException("IngestHeader may only be sent as the first message");
+                if (assembler.Accept(message) is not { } received) continue;
+                response.Received++;
+                var outcome = store.Add(IngestMapper.ToStoreExample(received, schema));
+                if (outcome == IngestOutcome.Stored) response.Stored++;
+                else response.Skipped++;
+            }
+        }
+        finally
+        {
+            // Whatever arrived complete is committed, also when the stream breaks: a resumed ingest skips it.
+            store.Flush();
+        }
+        response.StoreExamples = (ulong)store.Count;
+        return response;
+    }
+
+    public override async Task<MissingExamplesResponse> MissingExamples(MissingExamplesRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
+        var response = new MissingExamplesResponse();
+        response.Ids.AddRange(host.Current is { } store ? request.Ids.Where(id => !store.Contains(id)) : request.Ids);
+        return response;
+    }
+
+    public override async Task Fit(FitRequest request, IServerStreamWriter<FitResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        PreconditionerRepository.ValidateName(request.Name);
+        var kind = IngestMapper.ToKind(request.Kind);
+        using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
+        var store = host.Required;
+        var messages = new List<string>();
+        var fitted = await Task.Run(() => PreconditionerFitter.Fit(store, request.Name, kind, request.Damping > 0 ? request.Damping : null,
+            new Progress<string>(messages.Add)), context.CancellationToken).ConfigureAwait(false);
+        PreconditionerRepository.Save(store, fitted, request.Overwrite);
+        foreach (var m in messages) await responseStream.WriteAsync(new FitResponse { Progress = m }).ConfigureAwait(false);
+        var summary = new PreconditionerInfo { Name = fitted.Name, Kind = IngestMapper.ToWire(fitted.Kind), Examples = (ulong)fitted.Examples };
+        summary.Damping.AddRange(fitted.Layers.Select(l => l.Damping));
+        await responseStream.WriteAsync(new FitResponse { Summary = summary }).ConfigureAwait(false);
+    }
+
+    public override async Task<RegisterQueriesResponse> RegisterQueries(IAsyncStreamReader<RegisterQueriesRequest> requestStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.Header is not { } header)
+            throw new ArgumentException("the first message must carry a QuerySetHeader");
+        var assembler = new QueryGradientAssembler();
+        while (await requestStream.MoveNext(token).ConfigureAwait(false))
+            assembler.Accept(requestStream.Current.Chunk ?? throw new ArgumentException("QuerySetHeader may only be sent as the first message"));
+        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
+        var store = host.Required;
+        var domains = header.Queries.ToDictionary(q => q.Id, q => q.Domain, StringComparer.Ordinal);
+        var ids = header.Queries.Count > 0 ? header.Queries.Select(q => q.Id).ToList() : assembler.Gradients.Keys.ToList();
+        var queries = ids.Select(id =>
+        {
+            if (!assembler.Gradients.TryGetValue(id, out var layers)) throw new ArgumentException($"query '{id}' is in the header but no gradient chunk carried it");
+            var gradients = Enumerable.Range(0, store.Schema.Layers.Count).Select(l => layers.TryGetValue(l, out var g)
+                ? g
+                : throw new ArgumentException($"query '{id}': no gradient for layer {l} ({store.Schema.Layers[l].Name})")).ToList();
+            return new CoreQuery(id, domains.GetValueOrDefault(id, ""), assembler.Measurements[id], assembler.Preconditioned[id], gradients);
+        }).ToList();
+        QuerySetRepository.Save(store, new QuerySet(header.Name, queries));
+        return new RegisterQueriesResponse { Name = header.Name, Queries = (uint)queries.Count };
+    }
+
+    public override async Task Score(ScoreRequest request, IServerStreamWriter<ScoreResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        if (request.RankByNormalized && string.IsNullOrEmpty(request.Preconditioner))
+            throw new ArgumentException("rank_by_normalized needs a preconditioner (normalised scores are cosines in its metric)");
+        var filter = new ScoreFilter(request.Domains.Count == 0 ? null : request.Domains.ToHashSet(StringComparer.Ordinal),
+            request.MinDifficulty == 0 ? null : request.MinDifficulty, request.MaxDifficulty == 0 ? null : request.MaxDifficulty);
+        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
+        var prepared = host.Prepare(request.QuerySet, request.Preconditioner, request.QueryIds);
+        var ids = prepared.Queries.Select(q => q.Id).ToList();
+        var chunks = new List<ScoreChunk>();
+        var results = await Task.Run(() => new ExampleScorer(host.Required).Score(prepared.Preconditioned, ids, request.TopK == 0 ? 10 : (int)request.TopK,
+            filter, prepared.Norms, request.RankByNormalized, request.IncludeAllScores ? shard => chunks.AddRange(ToChunks(shard, ids)) : null, token), token)
+            .ConfigureAwait(false);
+        foreach (var chunk in chunks) await responseStream.WriteAsync(new ScoreResponse { Chunk = chunk }, token).ConfigureAwait(false);
+        for (var q = 0; q < results.Count; q++)
+        {
+            var result = new QueryResult { QueryId = results[q].QueryId, Scored = (ulong)results[q].Scored, Measurement = prepared.Queries[q].Measurement };
+            result.Top.AddRange(results[q].Top.Select(ToWire));
+            result.Bottom.AddRange(results[q].Bottom.Select(ToWire));
+            await responseStream.WriteAsync(new ScoreResponse { Result = result }, token).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task ScoreTokens(ScoreTokensRequest request, IServerStreamWriter<TokenScores> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
+        var store = host.Required;
+        var prepared = host.Prepare(request.QuerySet, request.Preconditioner, request.QueryIds);
+        var ids = request.ExampleIds.Count > 0 ? request.ExampleIds.ToList() : store.Shards.SelectMany(s => s.Metadata.Ids).ToList();
+        var unknown = ids.FirstOrDefault(id => !store.Contains(id));
+        if (unknown is not null) throw new ArgumentException($"example '{unknown}' is not in the store");
+        var scorer = new TokenScorer(store);
+        var m = prepared.Queries.Count;
+        foreach (var id in ids)
+        {
+            token.ThrowIfCancellationRequested();
+            var (scores, details) = scorer.Score(id, prepared.Preconditioned);
+            var message = new TokenScores { ExampleId = id, Text = details.Text };
+            message.QueryIds.AddRange(prepared.Queries.Select(q => q.Id));
+            message.TokenIds.AddRange(details.TokenIds);
+            message.Tokens.AddRange(Enumerable.Range(0, details.TokenIds.Length).Select(details.TokenString));
+            message.CharStarts.AddRange(details.CharStarts);
+            message.CharLengths.AddRange(details.CharLengths);
+            message.LossMask.AddRange(details.LossMask.Select(b => (uint)b));
+            message.Scores.AddRange(scores);
+            message.ExampleScores.AddRange(Enumerable.Range(0, m).Select(q => Enumerable.Range(0, details.TokenIds.Length).Sum(t => (double)scores[t * m + q])));
+            await responseStream.WriteAsync(message, token).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task ScoreStream(IAsyncStreamReader<ScoreStreamRequest> requestStream, IServerStreamWriter<LiveScore> responseStream,
+        ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.Header is not { } header)
+            throw new ArgumentException("the first message must carry a ScoreStreamHeader");
+        PreparedQueries prepared;
+        StoreSchema schema;
+        using (await host.AcquireAsync(token).ConfigureAwait(false))
+        {
+            schema = host.Required.Schema;
+            var incoming = IngestMapper.ToSchema(new IngestHeader
+            {
+                ModelFingerprint = header.ModelFingerprint, Projection = header.Projection, StoreDtype = IngestMapper.ToHeader(schema).StoreDtype,
+                TokenFactors = false, Layers = { header.Layers },
+            });
+            if (schema with { TokenFactors = false } is var expected && expected.Mismatch(incoming) is { } reason)
+                throw new ArgumentException($"the live stream does not match the store's queries: {reason}");
+            prepared = host.Prepare(header.QuerySet, header.Preconditioner, []);
+        }
+        var assembler = new ExampleAssembler();
+        var queryIds = prepared.Queries.Select(q => q.Id).ToList();
+        while (await requestStream.MoveNext(token).ConfigureAwait(false))
+        {
+            var message = requestStream.Current.Gradient ?? throw new ArgumentException("ScoreStreamHeader may only be sent as the first message");
+            if (assembler.Accept(message) is not { } received) continue;
+            var gradients = Enumerable.Range(0, schema.Layers.Count).Select(l => received.Factors.TryGetValue((l, FactorKind.ExampleGradient), out var g)
+                ? g
+                : throw new ArgumentException($"example '{received.Header.Id}': no example gradient for layer {l} (stream with include_example_gradient)")).ToList();
+            var live = new LiveScore { ExampleId = received.Header.Id, Domain = received.Header.Domain, Difficulty = received.Header.Difficulty };
+            live.QueryIds.AddRange(queryIds);
+            live.Scores.AddRange(prepared.Preconditioned.Select(q => InfluenceScore.Example(q, gradients)));
+            await responseStream.WriteAsync(live, token).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task<StoreInfoResponse> StoreInfo(StoreInfoRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
+        var response = new StoreInfoResponse { Path = host.Options.StorePath };
+        if (host.Current is not { } store) return response;
+        response.Exists = true;
+        response.Examples = (ulong)store.Count;
+        response.Tokens = (ulong)store.Shards.Sum(s => s.TokenCount);
+        response.Shards = (uint)store.Shards.Count;
+        response.Schema = IngestMapper.ToHeader(store.Schema);
+        foreach (var (name, entry) in store.Manifest.Preconditioners)
+        {
+            var info = new PreconditionerInfo { Name = name, Kind = IngestMapper.ToWire(Enum.Parse<Core.Preconditioning.PreconditionerKind>(entry.Kind)), Examples = (ulong)entry.Examples };
+            info.Damping.Add(entry.Damping);
+            response.Preconditioners.Add(info);
+        }
+        response.QuerySets.AddRange(QuerySetRepository.Names(store));
+        return response;
+    }
+
+    private IEnumerable<ScoreChunk> ToChunks(ShardScores shard, IReadOnlyList<string> queryIds)
+    {
+        var m = shard.Queries;
+        var rowsPerChunk = Math.Max(1, host.Options.ScoresPerChunk / Math.Max(m, 1));
+        for (var start = 0; start < shard.Shard.Count; start += rowsPerChunk)
+        {
+            var count = Math.Min(rowsPerChunk, shard.Shard.Count - start);
+            var chunk = new ScoreChunk();
+            chunk.ExampleIds.AddRange(shard.Shard.Metadata.Ids.Skip(start).Take(count));
+            chunk.QueryIds.AddRange(queryIds);
+            chunk.Raw.AddRange(shard.Raw.Skip(start * m).Take(count * m));
+            if (shard.Normalized is { } n) chunk.Normalized.AddRange(n.Skip(start * m).Take(count * m));
+            yield return chunk;
+        }
+    }
+
+    private static WireScored ToWire(CoreScored s) => new()
+    {
+        Id = s.Id, Domain = s.Domain, Difficulty = s.Difficulty, Score = s.Score, Normalized = s.Normalized ?? double.NaN,
+    };
+}

@@ -1,0 +1,207 @@
+using Microsoft.AspNetCore.Builder;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Infra.Contracts.Gradients;
+using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Scoring.V1;
+using Infra.Core.Scoring;
+using Infra.Scoring.Hosting;
+
+namespace Infra.Scoring.Tests;
+
+/// <summary>GradientService -> ScoringService over real loopback ports, against direct computations.</summary>
+public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>, IAsyncLifetime
+{
+    private WebApplication _app = null!;
+    private GrpcChannel _channel = null!;
+    private ScoringService.ScoringServiceClient _client = null!;
+    private readonly string _store = Path.Combine(fixture.Root, "store-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public async Task InitializeAsync()
+    {
+        (_app, var address) = await ScoringServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
+        {
+            ["Scoring:StorePath"] = _store,
+            ["Scoring:ShardExamples"] = "6",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        _channel = GrpcChannel.ForAddress(address);
+        _client = new ScoringService.ScoringServiceClient(_channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private List<ReceivedExample> Received()
+    {
+        var assembler = new ExampleAssembler();
+        return fixture.GradientMessages.Select(assembler.Accept).OfType<ReceivedExample>().ToList();
+    }
+
+    [Fact]
+    public async Task Ingest_is_idempotent_and_reports_what_is_missing()
+    {
+        var first = await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages);
+        Assert.Equal((20ul, 20ul, 0ul, 20ul), (first.Received, first.Stored, first.Skipped, first.StoreExamples));
+        var again = await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages);
+        Assert.Equal((20ul, 0ul, 20ul, 20ul), (again.Received, again.Stored, again.Skipped, again.StoreExamples));
+        var missing = await _client.MissingExamplesAsync(new MissingExamplesRequest { Ids = { "ex00", "new-1", "ex19", "new-2" } });
+        Assert.Equal(["new-1", "new-2"], missing.Ids);
+        var info = await _client.StoreInfoAsync(new StoreInfoRequest());
+        Assert.True(info.Exists);
+        Assert.Equal((20ul, 4u), (info.Examples, info.Shards));
+        Assert.Equal(fixture.Info.Fingerprint, info.Schema.ModelFingerprint);
+    }
+
+    [Fact]
+    public async Task Ekfac_scores_equal_the_direct_computation_and_tokens_sum_to_examples()
+    {
+        await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages);
+        var fit = await ScoringClient.FitAsync(_client, new FitRequest { Name = "ek", Kind = PreconditionerKind.Ekfac });
+        Assert.Equal(20ul, fit[^1].Summary.Examples);
+        await ScoringClient.RegisterAsync(_client, "held-out", fixture.Queries, fixture.QueryChunks);
+
+        var responses = await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "held-out", Preconditioner = "ek", TopK = 20, IncludeAllScores = true });
+        var results = responses.Where(r => r.ItemCase == ScoreResponse.ItemOneofCase.Result).Select(r => r.Result).ToList();
+        Assert.Equal(["qm", "qc"], results.Select(r => r.QueryId));
+
+        var received = Received();
+        var direct = DirectEkfacScores(received);
+        var chunks = responses.Where(r => r.ItemCase == ScoreResponse.ItemOneofCase.Chunk).Select(r => r.Chunk).ToList();
+        var all = chunks.SelectMany(c => c.ExampleIds.Select((id, row) => (id, qm: c.Raw[row * 2], qc: c.Raw[row * 2 + 1]))).ToDictionary(x => x.id);
+        Assert.Equal(20, all.Count);
+        Assert.Equal(all.OrderByDescending(x => x.Value.qm).Select(x => x.Key), results[0].Top.Select(t => t.Id));
+        foreach (var top in results[0].Top) Assert.Equal(all[top.Id].qm, top.Score, 9);
+        // Shard sizes differ (6 vs 1,024), so the fp32 covariance blocks differ: agreement to 1e-4 of the score scale.
+        var scale = all.Values.Max(v => Math.Max(Math.Abs(v.qm), Math.Abs(v.qc)));
+        foreach (var (id, (_, qm, qc)) in all)
+        {
+            Assert.Equal(direct[(id, "qm")], qm, 1e-4 * scale);
+            Assert.Equal(direct[(id, "qc")], qc, 1e-4 * scale);
+        }
+        Assert.All(results[0].Top, t => Assert.InRange(t.Normalized, -1.0000001, 1.0000001));
+
+        var tokens = await _client.ScoreTokens(new ScoreTokensRequest { QuerySet = "held-out", Preconditioner = "ek", ExampleIds = { "ex03", "ex10" } })
+            .ResponseStream.ReadAllAsync().ToListAsync();
+        foreach (var t in tokens)
+        {
+            Assert.Equal(received.Single(r => r.Header.Id == t.ExampleId).Header.TokenIds, t.TokenIds);
+            Assert.Equal(t.TokenIds.Count * 2, t.Scores.Count);
+            Assert.Equal(all[t.ExampleId].qm, t.ExampleScores[0], 1e-4 * Math.Max(1, Math.Abs(all[t.ExampleId].qm)));
+            Assert.Equal(all[t.ExampleId].qc, t.ExampleScores[1], 1e-4 * Math.Max(1, Math.Abs(all[t.ExampleId].qc)));
+            Assert.Equal(string.Concat(t.Tokens), t.Text);
+        }
+    }
+
+    // The domain code on its own store of the same examples: what the service must reproduce.
+    private Dictionary<(string, string), double> DirectEkfacScores(List<ReceivedExample> received)
+    {
+        var folder = Path.Combine(fixture.Root, "direct-" + Guid.NewGuid().ToString("N")[..8]);
+        var schema = Mapping.IngestMapper.ToSchema(fixture.Header());
+        using var store = Core.Store.GradientStore.OpenOrCreate(folder, schema);
+        foreach (var r in received) store.Add(Mapping.IngestMapper.ToStoreExample(r, schema));
+        store.Flush();
+        var fitted = Core.Preconditioning.PreconditionerFitter.Fit(store, "ek", Core.Preconditioning.PreconditionerKind.Ekfac);
+        var queries = new QueryGradientAssembler();
+        foreach (var c in fixture.QueryChunks) queries.Accept(c);
+        var result = new Dictionary<(string, string), double>();
+        foreach (var q in new[] { "qm", "qc" })
+        {
+            var qt = fitted.Precondition(Enumerable.Range(0, schema.Layers.Count).Select(l => queries.Gradients[q][l]).ToList());
+            foreach (var r in received)
+                result[(r.Header.Id, q)] = InfluenceScore.Example(qt, Enumerable.Range(0, schema.Layers.Count).Select(l => r.Factors[(l, FactorKind.ExampleGradient)]).ToList());
+        }
+        return result;
+    }
+
+    [Fact]
+    public async Task Identity_scores_are_plain_dot_products_and_the_live_stream_scores_the_same_without_storing()
+    {
+        await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages.Take(fixture.GradientMessages.Count / 2));
+        await ScoringClient.RegisterAsync(_client, "q", fixture.Queries, fixture.QueryChunks);
+        var queries = new QueryGradientAssembler();
+        foreach (var c in fixture.QueryChunks) queries.Accept(c);
+        var received = Received();
+
+        using var call = _client.ScoreStream();
+        var header = new ScoreStreamHeader { QuerySet = "q", ModelFingerprint = fixture.Info.Fingerprint, Projection = PipelineFixture.Projection };
+        header.Layers.AddRange(fixture.Info.Layers);
+        await call.RequestStream.WriteAsync(new ScoreStreamRequest { Header = header });
+        foreach (var m in fixture.GradientMessages) await call.RequestStream.WriteAsync(new ScoreStreamRequest { Gradient = m });
+        await call.RequestStream.CompleteAsync();
+        var live = await call.ResponseStream.ReadAllAsync().ToListAsync();
+        Assert.Equal(20, live.Count);
+        foreach (var score in live)
+        {
+            var g = received.Single(r => r.Header.Id == score.ExampleId);
+            var grads = Enumerable.Range(0, fixture.Info.Layers.Count).Select(l => g.Factors[(l, FactorKind.ExampleGradient)]).ToList();
+            Assert.Equal(InfluenceScore.Example(Enumerable.Range(0, grads.Count).Select(l => queries.Gradients["qm"][l]).ToList(), grads), score.Scores[0], 6);
+        }
+        var info = await _client.StoreInfoAsync(new StoreInfoRequest());
+        Assert.True(info.Examples < 20, "live scoring stores nothing");
+
+        var stored = (await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "q", TopK = 100 })).Select(r => r.Result).First(r => r.QueryId == "qm");
+        foreach (var s in stored.Top) Assert.Equal(live.Single(l => l.ExampleId == s.Id).Scores[0], s.Score, 5);
+        Assert.All(stored.Top, s => Assert.True(double.IsNaN(s.Normalized)));
+    }
+
+    [Fact]
+    public async Task Filters_restrict_scores_to_domains_and_difficulties()
+    {
+        await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages);
+        await ScoringClient.RegisterAsync(_client, "q", fixture.Queries, fixture.QueryChunks);
+        var result = (await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "q", TopK = 100, Domains = { "code" }, MinDifficulty = 2, MaxDifficulty = 3, QueryIds = { "qc" } }))
+            .Single().Result;
+        var expected = fixture.Corpus.Where(e => e.Domain == "code" && e.Difficulty is 2 or 3).Select(e => e.Id).Order();
+        Assert.Equal(expected, result.Top.Select(t => t.Id).Order());
+        Assert.Equal((ulong)expected.Count(), result.Scored);
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_precise_statuses()
+    {
+        var empty = await Assert.ThrowsAsync<RpcException>(() => ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "q" }));
+        Assert.Equal(StatusCode.NotFound, empty.StatusCode);
+        Assert.Contains("ingest gradients first", empty.Status.Detail, StringComparison.Ordinal);
+
+        await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages.Take(30));
+
+        var otherDims = fixture.Header();
+        otherDims.Layers[1] = new TrackedLayer(otherDims.Layers[1]) { KIn = 16 };
+        var dims = await Assert.ThrowsAsync<RpcException>(() => ScoringClient.IngestAsync(_client, otherDims, []));
+        Assert.Equal(StatusCode.InvalidArgument, dims.StatusCode);
+        Assert.Contains("k_in 8", dims.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("k_in 16", dims.Status.Detail, StringComparison.Ordinal);
+
+        var poisoned = fixture.GradientMessages.Select(m => m.Clone()).ToList();
+        var chunk = poisoned.First(m => m.ItemCase == ComputeGradientsResponse.ItemOneofCase.Chunk && m.Chunk.Kind == FactorKind.ExampleGradient && m.Chunk.ExampleId == "ex19");
+        var bytes = chunk.Chunk.Block.Data.ToByteArray();
+        BitConverter.GetBytes(float.NaN).CopyTo(bytes, 0);
+        chunk.Chunk.Block.Data = Google.Protobuf.ByteString.CopyFrom(bytes);
+        var nan = await Assert.ThrowsAsync<RpcException>(() => ScoringClient.IngestAsync(_client, fixture.Header(), poisoned));
+        Assert.Equal(StatusCode.InvalidArgument, nan.StatusCode);
+        Assert.Contains("example 'ex19'", nan.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("non-finite", nan.Status.Detail, StringComparison.Ordinal);
+
+        var other = await fixture.ComputeAsync([new Example { Id = "ex00", Prompt = "A different prompt", Response = "and answer", Domain = "math", Difficulty = 1 }]);
+        var conflict = await Assert.ThrowsAsync<RpcException>(() => ScoringClient.IngestAsync(_client, fixture.Header(), other));
+        Assert.Equal(StatusCode.InvalidArgument, conflict.StatusCode);
+        Assert.Contains("'ex00' is already stored with different content", conflict.Status.Detail, StringComparison.Ordinal);
+
+        var unknownSet = await Assert.ThrowsAsync<RpcException>(() => ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "nope" }));
+        Assert.Equal(StatusCode.NotFound, unknownSet.StatusCode);
+        await ScoringClient.RegisterAsync(_client, "q", fixture.Queries, fixture.QueryChunks);
+        var unknownPreconditioner = await Assert.ThrowsAsync<RpcException>(() => ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "q", Preconditioner = "nope" }));
+        Assert.Equal(StatusCode.NotFound, unknownPreconditioner.StatusCode);
+        var unknownExample = await Assert.ThrowsAsync<RpcException>(() =>
+            _client.ScoreTokens(new ScoreTokensRequest { QuerySet = "q", ExampleIds = { "who" } }).ResponseStream.ReadAllAsync().ToListAsync().AsTask());
+        Assert.Equal(StatusCode.InvalidArgument, unknownExample.StatusCode);
+        Assert.Contains("'who' is not in the store", unknownExample.Status.Detail, StringComparison.Ordinal);
+        var normalisedWithout = await Assert.ThrowsAsync<RpcException>(() => ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "q", RankByNormalized = true }));
+        Assert.Equal(StatusCode.InvalidArgument, normalisedWithout.StatusCode);
+    }
+}
