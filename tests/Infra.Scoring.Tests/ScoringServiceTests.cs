@@ -150,6 +150,39 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_gradient_service_forwards_straight_into_the_store()
+    {
+        using var call = fixture.Gradients.ComputeGradients();
+        await call.RequestStream.WriteAsync(new ComputeGradientsRequest
+        {
+            Options = new GradientOptions
+            {
+                Projection = PipelineFixture.Projection, IncludeExampleGradient = true, IncludeTokenFactors = true, BatchSize = 4,
+                ForwardTo = _channel.Target.StartsWith("http", StringComparison.Ordinal) ? _channel.Target : "http://" + _channel.Target,
+                ForwardStoreDtype = WireDType.Float32,
+            },
+        });
+        foreach (var e in fixture.Corpus) await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e });
+        await call.RequestStream.CompleteAsync();
+        var replies = await call.ResponseStream.ReadAllAsync().ToListAsync();
+        Assert.All(replies, r => Assert.True(r.ItemCase is ComputeGradientsResponse.ItemOneofCase.Progress or ComputeGradientsResponse.ItemOneofCase.Forwarded));
+        Assert.Equal((20ul, 0ul, 20ul), (replies[^1].Forwarded.Stored, replies[^1].Forwarded.Skipped, replies[^1].Forwarded.StoreExamples));
+
+        // The forwarded store scores like one fed through the client.
+        await ScoringClient.RegisterAsync(_client, "q", fixture.Queries, fixture.QueryChunks);
+        var forwarded = (await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "q", TopK = 20 })).Select(r => r.Result).First();
+        var queries = new QueryGradientAssembler();
+        foreach (var c in fixture.QueryChunks) queries.Accept(c);
+        foreach (var s in forwarded.Top)
+        {
+            var g = Received().Single(r => r.Header.Id == s.Id);
+            var grads = Enumerable.Range(0, fixture.Info.Layers.Count).Select(l => g.Factors[(l, FactorKind.ExampleGradient)]).ToList();
+            var q = Enumerable.Range(0, grads.Count).Select(l => queries.Gradients["qm"][l]).ToList();
+            Assert.Equal(InfluenceScore.Example(q, grads), s.Score, 5);
+        }
+    }
+
+    [Fact]
     public async Task Filters_restrict_scores_to_domains_and_difficulties()
     {
         await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages);

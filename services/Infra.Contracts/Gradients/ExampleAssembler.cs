@@ -16,6 +16,9 @@ public sealed class ExampleAssembler
     /// <summary>The last progress message seen, if any.</summary>
     public Progress? LastProgress { get; private set; }
 
+    /// <summary>The ScoringService's summary when the stream was forwarded there.</summary>
+    public ForwardSummary? Forwarded { get; private set; }
+
     /// <summary>Consumes one message; returns a completed example or null.</summary>
     /// <exception cref="InvalidDataException">Out-of-order or inconsistent messages.</exception>
     public ReceivedExample? Accept(ComputeGradientsResponse message)
@@ -43,6 +46,9 @@ public sealed class ExampleAssembler
                 return done;
             case ComputeGradientsResponse.ItemOneofCase.Progress:
                 LastProgress = message.Progress;
+                return null;
+            case ComputeGradientsResponse.ItemOneofCase.Forwarded:
+                Forwarded = message.Forwarded;
                 return null;
             default:
                 throw new InvalidDataException("empty gradient-stream message");

@@ -17,6 +17,7 @@ public static class GradientServiceExtensions
             .Validate(o => Directory.Exists(o.ModelPath), $"{GradientServiceOptions.Section}:ModelPath must name an existing checkpoint folder")
             .ValidateOnStart();
         builder.Services.AddSingleton<ModelSession>();
+        builder.Services.AddSingleton<ScoringForwarder>();
         builder.Services.AddSingleton(sp => new EkfacFactorStore(sp.GetRequiredService<IOptions<GradientServiceOptions>>().Value.FactorsPath));
         builder.Services.AddGrpc(o =>
         {

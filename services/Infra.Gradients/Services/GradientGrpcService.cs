@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Scoring.V1;
 using Infra.Gradients.Hosting;
 using Infra.Gradients.Mapping;
 using Infra.Torch.Ekfac;
@@ -9,7 +10,7 @@ using Infra.Torch.Gradients;
 namespace Infra.Gradients.Services;
 
 /// <summary>The gRPC edge of the gradient engine: validates, maps, calls the domain, streams results.</summary>
-public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore factorStore, ILogger<GradientGrpcService> logger)
+public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore factorStore, ScoringForwarder forwarder, ILogger<GradientGrpcService> logger)
     : GradientService.GradientServiceBase
 {
     public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
@@ -59,6 +60,9 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         var batcher = new ExampleBatcher<ComputeGradientsRequest, Example>(requestStream, r => r.ItemCase == ComputeGradientsRequest.ItemOneofCase.Example
             ? r.Example
             : throw new ArgumentException("GradientOptions may only be sent as the first message"), batchSize, token);
+        using var forward = string.IsNullOrEmpty(options.ForwardTo)
+            ? null
+            : await forwarder.OpenAsync(options.ForwardTo, IngestHeaderFor(spec, options), token).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         long examples = 0, tokens = 0;
         while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
@@ -70,11 +74,23 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             for (var i = 0; i < results.Count; i++)
             {
                 foreach (var message in FactorMessages.ForExample(results[i], mapped[i].Encoded, batch[i], dtype, session.Options.ChunkBytes))
-                    await responseStream.WriteAsync(message, token).ConfigureAwait(false);
+                {
+                    if (forward is null) await responseStream.WriteAsync(message, token).ConfigureAwait(false);
+                    else await forward.RequestStream.WriteAsync(new IngestRequest { Gradient = message }, token).ConfigureAwait(false);
+                }
                 examples++;
                 tokens += results[i].Example.Ids.Length;
             }
             await responseStream.WriteAsync(new ComputeGradientsResponse { Progress = Progress(examples, tokens, clock) }, token).ConfigureAwait(false);
+        }
+        if (forward is not null)
+        {
+            await forward.RequestStream.CompleteAsync().ConfigureAwait(false);
+            var ingested = await forward;
+            await responseStream.WriteAsync(new ComputeGradientsResponse
+            {
+                Forwarded = new ForwardSummary { Stored = ingested.Stored, Skipped = ingested.Skipped, StoreExamples = ingested.StoreExamples },
+            }, token).ConfigureAwait(false);
         }
         Log.GradientsDone(logger, examples, tokens, tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
     }
@@ -201,6 +217,22 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             // FinishLambda's records share the eigenvectors with the bases: disposing the bases frees both.
             foreach (var b in bases ?? []) b.Dispose();
         }
+    }
+
+    // What the ScoringService needs to create (or check) its store for forwarded examples.
+    private IngestHeader IngestHeaderFor(Core.Compression.ProjectionSpec spec, GradientOptions options)
+    {
+        if (!options.IncludeExampleGradient)
+            throw new ArgumentException("forward_to needs include_example_gradient (the store scores example gradients)");
+        var header = new IngestHeader
+        {
+            ModelFingerprint = session.Fingerprint,
+            Projection = WireTypes.ToWire(spec),
+            StoreDtype = options.ForwardStoreDtype,
+            TokenFactors = options.IncludeTokenFactors,
+        };
+        header.Layers.AddRange(session.Layers.Select(l => ToWire(l, spec)));
+        return header;
     }
 
     private static async Task<T> FirstMessage<TRequest, T>(IAsyncStreamReader<TRequest> stream, Func<TRequest, T?> select, string what,

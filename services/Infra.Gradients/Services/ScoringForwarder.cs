@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Scoring.V1;
+
+namespace Infra.Gradients.Services;
+
+/// <summary>
+/// The GPU -> CPU path: a ComputeGradients stream whose results go into a ScoringService's Ingest
+/// instead of back to the caller. One channel per scoring address, reused across calls.
+/// </summary>
+public sealed class ScoringForwarder : IDisposable
+{
+    private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
+
+    /// <summary>Opens an ingest call to <paramref name="address"/> and sends the header.</summary>
+    /// <exception cref="ArgumentException">The address is not an absolute http(s) URI.</exception>
+    public async Task<AsyncClientStreamingCall<IngestRequest, IngestResponse>> OpenAsync(string address, IngestHeader header, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"forward_to '{address}' is not an http(s) address of a ScoringService");
+        var channel = _channels.GetOrAdd(uri.ToString(), a => GrpcChannel.ForAddress(a));
+        var call = new ScoringService.ScoringServiceClient(channel).Ingest(cancellationToken: cancellationToken);
+        await call.RequestStream.WriteAsync(new IngestRequest { Header = header }, cancellationToken).ConfigureAwait(false);
+        return call;
+    }
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values) channel.Dispose();
+    }
+}
