@@ -1,4 +1,5 @@
 using Infra.Lab.Interpreter;
+using static System.FormattableString;
 
 namespace Infra.Lab.Corpus.CodeProblems;
 
@@ -22,10 +23,10 @@ internal static class TraceNarrator
 
         string Describe(TraceEvent e) => e.Kind switch
         {
-            TraceEventKind.Assign => $"Line {e.Line}: {Quote(e.Line)} sets {e.Subject} = {e.Value}.",
-            TraceEventKind.Iterate => $"Line {e.Line}: the loop sets {e.Subject} = {e.Value}.",
-            TraceEventKind.Condition => $"Line {e.Line}: the condition of {Quote(e.Line)} is {e.Value}.",
-            TraceEventKind.Print => $"Line {e.Line}: {Quote(e.Line)} prints {e.Value}.",
+            TraceEventKind.Assign => Invariant($"Line {e.Line}: {Quote(e.Line)} sets {e.Subject} = {e.Value}."),
+            TraceEventKind.Iterate => Invariant($"Line {e.Line}: the loop sets {e.Subject} = {e.Value}."),
+            TraceEventKind.Condition => Invariant($"Line {e.Line}: the condition of {Quote(e.Line)} is {e.Value}."),
+            TraceEventKind.Print => Invariant($"Line {e.Line}: {Quote(e.Line)} prints {e.Value}."),
             TraceEventKind.Call => $"Call {e.Subject}.",
             _ => $"{e.Subject} returns {e.Value}.",
         };

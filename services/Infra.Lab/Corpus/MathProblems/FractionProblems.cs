@@ -30,7 +30,18 @@ internal static class FractionProblems
             steps.Add(step);
             value = step.Result;
         }
-        var expression = MathText.Format(terms[0]) + string.Concat(ops.Select((op, i) => $" {op} {MathText.Format(terms[i + 1])}"));
+        // The solution works left to right, so the prompt brackets a sum before a product to mean the same.
+        var expression = MathText.Format(terms[0]);
+        var topLevelSum = false;
+        for (var i = 0; i < ops.Count; i++)
+        {
+            if (ops[i] == '*' && topLevelSum)
+            {
+                expression = $"({expression})";
+            }
+            expression += $" {ops[i]} {MathText.Format(terms[i + 1])}";
+            topLevelSum = ops[i] != '*';
+        }
         var prompt = $"Compute {expression}. Give the answer as a whole number or a fraction in lowest terms.";
         return new MathDraft("fractions", prompt, "I will work from left to right, using a common denominator for each sum or difference.",
             steps, value, terms, ops.Contains('*') ? null : Alternative(terms, ops, value));

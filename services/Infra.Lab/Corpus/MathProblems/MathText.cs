@@ -16,7 +16,10 @@ internal static class MathText
     public static string Operand(Rational value) => value.Numerator < 0 ? $"({value})" : value.ToString();
 
     public static string Expression(Rational left, char op, Rational right) =>
-        $"{Operand(left)} {op} {Operand(right)}";
+        op == '/' ? $"{Divided(left)} / {Divided(right)}" : $"{Operand(left)} {op} {Operand(right)}";
+
+    // "13/16 / 11/12" would be ambiguous; fractions around a division sign get brackets.
+    private static string Divided(Rational value) => value.IsInteger ? Operand(value) : $"({value})";
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 

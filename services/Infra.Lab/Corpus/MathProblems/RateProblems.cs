@@ -6,14 +6,20 @@ internal static class RateProblems
     public const int MinSteps = 1;
     public const int MaxSteps = 6;
 
-    private static readonly string[] Travellers = ["A cyclist", "A train", "A runner", "A truck", "A ferry", "A drone", "A bus", "A hiker"];
+    // Travellers by top speed, so that a hiker never does 600 km/h.
+    private static readonly (long MaxSpeed, string[] Names)[] Travellers =
+    [
+        (8, ["A hiker", "A walker", "A rower"]),
+        (40, ["A cyclist", "A runner", "A ferry", "A horse rider"]),
+        (160, ["A car", "A bus", "A train", "A truck", "A drone"]),
+        (long.MaxValue, ["A plane", "A jet", "A high-speed train"]),
+    ];
 
     public static MathDraft Draft(Random rng, int stepCount, long limit)
     {
         // n products and n - 1 sums; an even step count adds "how far is left of the trip".
         var segments = (stepCount + 1) / 2;
         var askRemaining = stepCount % 2 == 0;
-        var traveller = Travellers[rng.Next(Travellers.Length)];
         var speeds = new List<long>();
         var hours = new List<long>();
         var steps = new List<MathStep>();
@@ -33,6 +39,8 @@ internal static class RateProblems
             steps.Add(step);
             total = step.Result;
         }
+        var names = Travellers.First(t => t.MaxSpeed >= speeds.Max()).Names;
+        var traveller = names[rng.Next(names.Length)];
         var legs = string.Join(", then ", speeds.Select((s, i) => $"at {MathText.Int(s)} km/h for {MathText.Int(hours[i])} hour{(hours[i] == 1 ? "" : "s")}"));
         var alternative = segments > 1 ? Alternative(speeds, hours, total) : null;
         if (!askRemaining)
