@@ -7,7 +7,6 @@ namespace Infra.Lab.Corpus;
 public static class CorpusFolder
 {
     /// <summary>Writes <paramref name="corpus"/> into <paramref name="folder"/> (created if missing; files replaced).</summary>
-    // "\n" line ends whatever the OS, so the manifest is byte-identical everywhere.
     public static void Write(BuiltCorpus corpus, string folder)
     {
         ArgumentNullException.ThrowIfNull(corpus);
@@ -17,6 +16,7 @@ public static class CorpusFolder
         CorpusWriter.WriteFile(Path.Combine(folder, CorpusFiles.MathQueries), corpus.MathQueries.Select(LabRecords.ToRecord));
         CorpusWriter.WriteFile(Path.Combine(folder, CorpusFiles.CodeQueries), corpus.CodeQueries.Select(LabRecords.ToRecord));
         using var stream = new FileStream(Path.Combine(folder, CorpusFiles.Manifest), FileMode.Create, FileAccess.Write, FileShare.None);
+        // "\n" line ends whatever the OS, so the manifest is byte-identical everywhere.
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, NewLine = "\n" });
         json.WriteStartObject();
         json.WriteString("generator", CorpusFiles.GeneratorVersion);
