@@ -53,6 +53,19 @@ public class AnswerCheckerTests
         }
     }
 
+    [Fact]
+    public void A_constant_function_fails_the_hidden_tests()
+    {
+        foreach (var example in GeneratedExamples.All.Where(e => e.Kind == CodeProblemGenerator.WriteFunction))
+        {
+            var name = example.Answer.Split(' ', '(')[1];
+            var parameters = example.Answer.Split('(')[1].Split(')')[0];
+            var first = Infra.Lab.Interpreter.PythonInterpreter.Run(example.Answer, [example.Tests[0]]).Values[0];
+            var constant = $"```python\ndef {name}({parameters}):\n    return {first}\n```";
+            Assert.False(AnswerChecker.Check(example, constant).Correct, example.Id);
+        }
+    }
+
     [Theory]
     [InlineData("Some work.\nThe answer is 6/8.", "3/4", true)]
     [InlineData("The answer is -4.", "-4", true)]

@@ -17,6 +17,8 @@ public static class CodeProblemGenerator
     /// <summary>Kind name of "write a function" problems.</summary>
     public const string WriteFunction = "write-function";
 
+    private const int MaxTestDraws = 50;
+
     /// <summary>Generates one problem of exactly <paramref name="difficulty"/> (1-5), either kind with equal chance.</summary>
     /// <param name="rng">The only source of randomness.</param>
     /// <param name="difficulty">1 to 5 by <see cref="CodeDifficulty"/>.</param>
@@ -51,6 +53,11 @@ public static class CodeProblemGenerator
     private static LabExample Function(Random rng, int difficulty, string id, double explorationShare)
     {
         var task = FunctionTasks.Build(rng, difficulty);
+        // Hidden tests on which the reference gives one value would pass a constant function; redraw.
+        for (var attempt = 0; attempt < MaxTestDraws && PythonInterpreter.Run(task.Code, task.Tests).Values.Distinct().Count() < 2; attempt++)
+        {
+            task = FunctionTasks.Build(rng, difficulty);
+        }
         var builder = new ResponseBuilder()
             .Line(task.Approach)
             .Line("```python").Line(task.Code).Line("```");

@@ -111,11 +111,13 @@ internal static class FunctionTasks
 
     private static FunctionTask TableCount(Random rng)
     {
-        var k = N(rng, 2, 30);
+        // k stays at most 12 so that it divides some product of the tested tables; a k with a
+        // prime factor above the table size would make every answer 0 and the tests toothless.
+        var k = N(rng, 2, 12);
         return new FunctionTask("table", Invariant($"table(n, m) that returns how many products i * j with 1 <= i <= n and 1 <= j <= m are divisible by {k}"),
             "Nested loops walk the n by m multiplication table and count the entries that pass the divisibility test.",
             Invariant($"def table(n, m):\n    count = 0\n    for i in range(1, n + 1):\n        for j in range(1, m + 1):\n            if i * j % {k} == 0:\n                count += 1\n    return count"),
-            Calls(rng, "table", r => $"{Num(N(r, 0, 12))}, {Num(N(r, 0, 12))}"));
+            Calls(rng, "table", r => $"{Num(N(r, 1, 15))}, {Num(N(r, 0, 15))}"));
     }
 
     private static FunctionTask CountWithDivisors(Random rng)
