@@ -1,0 +1,4 @@
+namespace Infra.Lab.Schema;
+
+/// <summary>One turn of an optional chat rendering of a record: role ("system", "user", "assistant", ...) and text.</summary>
+public sealed record ChatMessage(string Role, string Content);

@@ -1,0 +1,20 @@
+namespace Infra.Lab.Schema;
+
+/// <summary>Field names and domain words of the JSONL schema, in one place for the reader and the writer.</summary>
+public static class CorpusFields
+{
+    public const string Id = "id";
+    public const string Domain = "domain";
+    public const string Difficulty = "difficulty";
+    public const string Prompt = "prompt";
+    public const string Response = "response";
+    public const string Messages = "messages";
+    public const string Tags = "tags";
+    public const string Answer = "answer";
+    public const string Math = "math";
+    public const string Code = "code";
+
+    /// <summary>Lowest and highest difficulty level: 1 and 5.</summary>
+    public const int MinDifficulty = 1;
+    public const int MaxDifficulty = 5;
+}
