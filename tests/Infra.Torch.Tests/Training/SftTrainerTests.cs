@@ -54,8 +54,8 @@ public sealed class SftTrainerTests
         var b = TrainingData.Example("B", 9, 6, Vocab, seed: 8, weight: 0);
 
         using var withB = TestModels.Create(TestModels.Qwen2Tiny, seed: 3);
+        using var alone = TestModels.Twin(withB);
         var resultWithB = new SftTrainer(withB, options).Train([b, a]);
-        using var alone = TestModels.Create(TestModels.Qwen2Tiny, seed: 3);
         var resultAlone = new SftTrainer(alone, options).Train([a]);
 
         Assert.Equal(4, resultWithB.Steps);
@@ -70,9 +70,9 @@ public sealed class SftTrainerTests
         var options = new SftOptions { WarmupSteps = 0, BatchSize = 4, MaxSteps = 2, Seed = 2 };
         var data = TrainingData.Set(3, Vocab, seed: 40);
         using var weighted = TestModels.Create(TestModels.Qwen2Tiny, seed: 3);
+        using var doubled = TestModels.Twin(weighted);
         new SftTrainer(weighted, options).Train([data[0] with { Weight = 2 }, data[1], data[2]]);
-        using var doubled = TestModels.Create(TestModels.Qwen2Tiny, seed: 3);
-        new SftTrainer(doubled, options with { BatchSize = 4 }).Train([data[0], data[0] with { Id = "copy" }, data[1], data[2]]);
+        new SftTrainer(doubled, options).Train([data[0], data[0] with { Id = "copy" }, data[1], data[2]]);
 
         Assert.True(TrainingData.MaxDifference(TrainingData.Snapshot(weighted), TrainingData.Snapshot(doubled)) < 1e-5);
     }
@@ -83,8 +83,8 @@ public sealed class SftTrainerTests
         var data = TrainingData.Set(8, Vocab, seed: 50);
         var common = new SftOptions { WarmupSteps = 1, Epochs = 3, Seed = 4 };
         using var accumulated = TestModels.Create(TestModels.Qwen2Tiny, seed: 3);
+        using var whole = TestModels.Twin(accumulated);
         var r1 = new SftTrainer(accumulated, common with { BatchSize = 2, GradientAccumulationSteps = 4 }).Train(data);
-        using var whole = TestModels.Create(TestModels.Qwen2Tiny, seed: 3);
         var r2 = new SftTrainer(whole, common with { BatchSize = 8, GradientAccumulationSteps = 1 }).Train(data);
 
         Assert.Equal(3, r1.Steps);
@@ -98,9 +98,10 @@ public sealed class SftTrainerTests
     {
         var data = TrainingData.Set(6, Vocab, seed: 60);
         var options = new SftOptions { WarmupSteps = 1, BatchSize = 2, Epochs = 2, Seed = 11 };
+        using var initial = TestModels.Create(TestModels.Qwen2Tiny, seed: 3);
         Dictionary<string, float[]> Run(int seed)
         {
-            using var model = TestModels.Create(TestModels.Qwen2Tiny, seed: 3);
+            using var model = TestModels.Twin(initial);
             new SftTrainer(model, options with { Seed = seed }).Train(data);
             return TrainingData.Snapshot(model);
         }
