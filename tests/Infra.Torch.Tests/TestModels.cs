@@ -34,6 +34,25 @@ internal static class TestModels
     /// <summary>A model whose weights are drawn with a fixed seed (non-trivial norms too).</summary>
     public static Qwen2ForCausalLM Create(HfModelConfig config, int seed = 1, ScalarType dtype = ScalarType.Float32)
     {
+        // libtorch's generator is global and test classes run in parallel: without the lock another
+        // thread's draws can interleave and the "same seed" gives different weights.
+        lock (SeedLock)
+            return CreateLocked(config, seed, dtype);
+    }
+
+    private static readonly object SeedLock = new();
+
+    /// <summary>A second model with exactly the parameters of <paramref name="model"/>.</summary>
+    public static Qwen2ForCausalLM Twin(Qwen2ForCausalLM model)
+    {
+        var twin = new Qwen2ForCausalLM(model.Config, CPU, model.DType);
+        var source = model.ExportParameters().ToDictionary(p => p.Name);
+        twin.LoadParameters(name => (source[name].Data, source[name].Shape));
+        return twin;
+    }
+
+    private static Qwen2ForCausalLM CreateLocked(HfModelConfig config, int seed, ScalarType dtype)
+    {
         manual_seed(seed);
         var model = new Qwen2ForCausalLM(config, CPU, dtype);
         using var noGrad = no_grad();

@@ -34,7 +34,17 @@ public sealed class Qwen2Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     }
 
     /// <summary><paramref name="x"/> is <c>[B, T, hidden]</c>; cos/sin are <c>[T, head_dim]</c>.</summary>
-    public override Tensor forward(Tensor x, Tensor cos, Tensor sin)
+    public override Tensor forward(Tensor x, Tensor cos, Tensor sin) => Attend(x, cos, sin, cache: null);
+
+    /// <summary>
+    /// Incremental attention: <paramref name="x"/> holds the new positions <c>[B, T, hidden]</c>, which start at
+    /// <c>cache.Length</c>; cos/sin are their rows <c>[T, head_dim]</c>. The new keys/values are appended to
+    /// <paramref name="cache"/> and the queries attend over every cached position up to their own.
+    /// </summary>
+    internal Tensor ForwardCached(Tensor x, Tensor cos, Tensor sin, LayerKvCache cache, long position) =>
+        Attend(x, cos, sin, (cache, position));
+
+    private Tensor Attend(Tensor x, Tensor cos, Tensor sin, (LayerKvCache Cache, long Position)? cache)
     {
         var (b, t) = (x.shape[0], x.shape[1]);
         var q = Heads(_slot.Call(_q, _prefix + ".q_proj", x), _heads, b, t);
@@ -42,6 +52,12 @@ public sealed class Qwen2Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var v = Heads(_slot.Call(_v, _prefix + ".v_proj", x), _kvHeads, b, t);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
+        var position = 0L;
+        if (cache is { } c)
+        {
+            (k, v) = c.Cache.Append(k, v, c.Position);
+            position = c.Position;
+        }
         if (_kvHeads != _heads)
         {
             var groups = _heads / _kvHeads;
@@ -49,11 +65,20 @@ public sealed class Qwen2Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
             v = v.repeat_interleave(groups, 1);
         }
         // Causal masking alone keeps right-padded batches exact: a real token never attends to
-        // the padding after it.
-        var attended = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+        // the padding after it. With earlier positions cached, is_causal would align the mask to the
+        // top-left (query i sees key i), so new queries after a prefix get an explicit mask instead.
+        var attended = position == 0
+            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)
+            : t == 1
+                ? nn.functional.scaled_dot_product_attention(q, k, v)
+                : nn.functional.scaled_dot_product_attention(q, k, v, OffsetCausalMask(t, position, x.device));
         var merged = attended.transpose(1, 2).reshape(b, t, _heads * _headDim);
         return _slot.Call(_o, _prefix + ".o_proj", merged);
     }
+
+    // True where query i (at absolute position position+i) may attend to key j: j <= position + i.
+    private static Tensor OffsetCausalMask(long t, long position, Device device) =>
+        arange(position + t, device: device).unsqueeze(0) <= (arange(t, device: device) + position).unsqueeze(1);
 
     private Tensor Heads(Tensor projected, int heads, long b, long t) =>
         projected.view(b, t, heads, _headDim).transpose(1, 2);

@@ -29,4 +29,11 @@ public sealed class Qwen2DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor
         var h = x + _attention.call(_inputNorm.call(x), cos, sin);
         return h + _mlp.call(_postNorm.call(h));
     }
+
+    /// <summary>The block on new positions starting at <paramref name="position"/>, attending through <paramref name="cache"/>.</summary>
+    internal Tensor ForwardCached(Tensor x, Tensor cos, Tensor sin, LayerKvCache cache, long position)
+    {
+        var h = x + _attention.ForwardCached(_inputNorm.call(x), cos, sin, cache, position);
+        return h + _mlp.call(_postNorm.call(h));
+    }
 }

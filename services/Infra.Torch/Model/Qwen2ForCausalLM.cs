@@ -46,10 +46,27 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor inputIds)
     {
         var hidden = _model.call(inputIds);
-        return _lmHead is not null
-            ? _lmHead.call(hidden)
-            : nn.functional.linear(hidden, _model.EmbeddingWeight);
+        return Head(hidden);
     }
+
+    /// <summary>
+    /// Incremental forward for decoding: logits <c>[B, T, vocab]</c> for new token ids <c>[B, T]</c> placed after the
+    /// <c>cache.Length</c> positions already in <paramref name="cache"/>, whose keys/values are appended to it.
+    /// Feeding a sequence in pieces gives the logits of <see cref="forward"/> on the whole sequence (to rounding).
+    /// Inference only: no autograd graph is recorded.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The new tokens would overflow the cache's capacity.</exception>
+    public Tensor ForwardCached(Tensor inputIds, KvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        ArgumentNullException.ThrowIfNull(cache);
+        using var noGrad = no_grad();
+        return Head(_model.ForwardCached(inputIds, cache));
+    }
+
+    private Tensor Head(Tensor hidden) => _lmHead is not null
+        ? _lmHead.call(hidden)
+        : nn.functional.linear(hidden, _model.EmbeddingWeight);
 
     /// <summary>The names of every linear layer that can be tracked, e.g. "model.layers.0.mlp.gate_proj", in model order.</summary>
     public IEnumerable<(string Name, int DIn, int DOut)> LinearLayers()

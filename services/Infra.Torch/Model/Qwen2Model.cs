@@ -38,4 +38,24 @@ public sealed class Qwen2Model : nn.Module<Tensor, Tensor>
             x = layer.call(x, cos, sin);
         return _norm.call(x);
     }
+
+    /// <summary>
+    /// Hidden states <c>[B, T, hidden]</c> for new token ids <c>[B, T]</c> at absolute positions
+    /// <c>cache.Length</c>..<c>cache.Length+T-1</c>, appending their keys/values to <paramref name="cache"/>.
+    /// </summary>
+    internal Tensor ForwardCached(Tensor inputIds, KvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        var (position, t) = (cache.Length, inputIds.shape[1]);
+        if (position + t > cache.Capacity)
+            throw new InvalidOperationException($"KV cache overflow: {position} cached + {t} new positions exceed the capacity of {cache.Capacity}");
+        // The rows of the full table at these positions: the same values the full forward uses there.
+        var (cos, sin) = RotaryEmbedding.Tables(position + t, _config.HeadDim, _config.RopeTheta, inputIds.device);
+        (cos, sin) = (cos.narrow(0, position, t), sin.narrow(0, position, t));
+        var x = _embed.call(inputIds);
+        for (var i = 0; i < _layers.Count; i++)
+            x = _layers[i].ForwardCached(x, cos, sin, cache.Layer(i), position);
+        cache.Advance(t);
+        return _norm.call(x);
+    }
 }
