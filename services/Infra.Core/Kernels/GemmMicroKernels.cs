@@ -11,13 +11,14 @@ namespace Infra.Core.Kernels;
 /// of <c>kc</c> fp32 values and B one packed query panel (<c>kc x width</c>, k-major). Each k step broadcasts one
 /// element per row and multiplies it by the panel's vector(s): an outer-product update with all accumulators in
 /// registers. Rows past <c>mr</c> alias row 0 (computed, then discarded), so tails need no separate kernel; only
-/// the first <c>nc</c> columns are added to C (row stride <c>ldc</c>).
+/// the first <c>nc</c> columns are added to C (row stride <c>ldc</c>), through the caller's 384-float scratch <c>tile</c>
+/// (a stackalloc inside the kernel made the JIT keep every accumulator in memory).
 /// </summary>
 internal static unsafe class GemmMicroKernels
 {
     /// <summary>C[12 x 32] += A[12 x kc] B[kc x 32] with 24 zmm accumulators (of 32), AVX-512.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel12x32(float* a, nint lda, int mr, float* b, int kc, float* c, nint ldc, int nc)
+    public static void Kernel12x32(float* a, nint lda, int mr, float* b, int kc, float* c, nint ldc, int nc, float* tile)
     {
         var a0 = a;
         var a1 = mr > 1 ? a + 1 * lda : a;
@@ -74,23 +75,39 @@ internal static unsafe class GemmMicroKernels
             c11x0 = Vector512.FusedMultiplyAdd(x11, b0, c11x0);
             c11x1 = Vector512.FusedMultiplyAdd(x11, b1, c11x1);
         }
-        AddRow(c + 0 * ldc, c0x0, c0x1, nc);
-        if (mr > 1) AddRow(c + 1 * ldc, c1x0, c1x1, nc);
-        if (mr > 2) AddRow(c + 2 * ldc, c2x0, c2x1, nc);
-        if (mr > 3) AddRow(c + 3 * ldc, c3x0, c3x1, nc);
-        if (mr > 4) AddRow(c + 4 * ldc, c4x0, c4x1, nc);
-        if (mr > 5) AddRow(c + 5 * ldc, c5x0, c5x1, nc);
-        if (mr > 6) AddRow(c + 6 * ldc, c6x0, c6x1, nc);
-        if (mr > 7) AddRow(c + 7 * ldc, c7x0, c7x1, nc);
-        if (mr > 8) AddRow(c + 8 * ldc, c8x0, c8x1, nc);
-        if (mr > 9) AddRow(c + 9 * ldc, c9x0, c9x1, nc);
-        if (mr > 10) AddRow(c + 10 * ldc, c10x0, c10x1, nc);
-        if (mr > 11) AddRow(c + 11 * ldc, c11x0, c11x1, nc);
+
+        // Plain stores, then the adds: a call while the accumulators are live makes the JIT spill them
+        // to the stack on every k step (all vector registers are caller-saved), a 2-3x slowdown.
+        c0x0.Store(tile + 0);
+        c0x1.Store(tile + 16);
+        c1x0.Store(tile + 32);
+        c1x1.Store(tile + 48);
+        c2x0.Store(tile + 64);
+        c2x1.Store(tile + 80);
+        c3x0.Store(tile + 96);
+        c3x1.Store(tile + 112);
+        c4x0.Store(tile + 128);
+        c4x1.Store(tile + 144);
+        c5x0.Store(tile + 160);
+        c5x1.Store(tile + 176);
+        c6x0.Store(tile + 192);
+        c6x1.Store(tile + 208);
+        c7x0.Store(tile + 224);
+        c7x1.Store(tile + 240);
+        c8x0.Store(tile + 256);
+        c8x1.Store(tile + 272);
+        c9x0.Store(tile + 288);
+        c9x1.Store(tile + 304);
+        c10x0.Store(tile + 320);
+        c10x1.Store(tile + 336);
+        c11x0.Store(tile + 352);
+        c11x1.Store(tile + 368);
+        AddTile(tile, 32, c, ldc, mr, nc);
     }
 
     /// <summary>C[12 x 16] += A[12 x kc] B[kc x 16] with 12 zmm accumulators, AVX-512 (M &lt;= 16 and 16-wide tails).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel12x16(float* a, nint lda, int mr, float* b, int kc, float* c, nint ldc, int nc)
+    public static void Kernel12x16(float* a, nint lda, int mr, float* b, int kc, float* c, nint ldc, int nc, float* tile)
     {
         var a0 = a;
         var a1 = mr > 1 ? a + 1 * lda : a;
@@ -122,23 +139,27 @@ internal static unsafe class GemmMicroKernels
             c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a10[k]), b0, c10);
             c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a11[k]), b0, c11);
         }
-        AddRow(c + 0 * ldc, c0, nc);
-        if (mr > 1) AddRow(c + 1 * ldc, c1, nc);
-        if (mr > 2) AddRow(c + 2 * ldc, c2, nc);
-        if (mr > 3) AddRow(c + 3 * ldc, c3, nc);
-        if (mr > 4) AddRow(c + 4 * ldc, c4, nc);
-        if (mr > 5) AddRow(c + 5 * ldc, c5, nc);
-        if (mr > 6) AddRow(c + 6 * ldc, c6, nc);
-        if (mr > 7) AddRow(c + 7 * ldc, c7, nc);
-        if (mr > 8) AddRow(c + 8 * ldc, c8, nc);
-        if (mr > 9) AddRow(c + 9 * ldc, c9, nc);
-        if (mr > 10) AddRow(c + 10 * ldc, c10, nc);
-        if (mr > 11) AddRow(c + 11 * ldc, c11, nc);
+
+        // Plain stores, then the adds: a call while the accumulators are live makes the JIT spill them
+        // to the stack on every k step (all vector registers are caller-saved), a 2-3x slowdown.
+        c0.Store(tile + 0);
+        c1.Store(tile + 16);
+        c2.Store(tile + 32);
+        c3.Store(tile + 48);
+        c4.Store(tile + 64);
+        c5.Store(tile + 80);
+        c6.Store(tile + 96);
+        c7.Store(tile + 112);
+        c8.Store(tile + 128);
+        c9.Store(tile + 144);
+        c10.Store(tile + 160);
+        c11.Store(tile + 176);
+        AddTile(tile, 16, c, ldc, mr, nc);
     }
 
     /// <summary>C[6 x 16] += A[6 x kc] B[kc x 16] with 12 ymm accumulators (of 16), AVX2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel6x16(float* a, nint lda, int mr, float* b, int kc, float* c, nint ldc, int nc)
+    public static void Kernel6x16(float* a, nint lda, int mr, float* b, int kc, float* c, nint ldc, int nc, float* tile)
     {
         var a0 = a;
         var a1 = mr > 1 ? a + 1 * lda : a;
@@ -171,54 +192,37 @@ internal static unsafe class GemmMicroKernels
             c5x0 = Vector256.FusedMultiplyAdd(x5, b0, c5x0);
             c5x1 = Vector256.FusedMultiplyAdd(x5, b1, c5x1);
         }
-        AddRow(c + 0 * ldc, c0x0, c0x1, nc);
-        if (mr > 1) AddRow(c + 1 * ldc, c1x0, c1x1, nc);
-        if (mr > 2) AddRow(c + 2 * ldc, c2x0, c2x1, nc);
-        if (mr > 3) AddRow(c + 3 * ldc, c3x0, c3x1, nc);
-        if (mr > 4) AddRow(c + 4 * ldc, c4x0, c4x1, nc);
-        if (mr > 5) AddRow(c + 5 * ldc, c5x0, c5x1, nc);
+
+        // Plain stores, then the adds: a call while the accumulators are live makes the JIT spill them
+        // to the stack on every k step (all vector registers are caller-saved), a 2-3x slowdown.
+        c0x0.Store(tile + 0);
+        c0x1.Store(tile + 8);
+        c1x0.Store(tile + 16);
+        c1x1.Store(tile + 24);
+        c2x0.Store(tile + 32);
+        c2x1.Store(tile + 40);
+        c3x0.Store(tile + 48);
+        c3x1.Store(tile + 56);
+        c4x0.Store(tile + 64);
+        c4x1.Store(tile + 72);
+        c5x0.Store(tile + 80);
+        c5x1.Store(tile + 88);
+        AddTile(tile, 16, c, ldc, mr, nc);
     }
 
-    private static void AddRow(float* c, Vector512<float> lo, Vector512<float> hi, int nc)
+    private static void AddTile(float* tile, int width, float* c, nint ldc, int mr, int nc)
     {
-        if (nc == 32)
+        for (var r = 0; r < mr; r++)
         {
-            (Vector512.Load(c) + lo).Store(c);
-            (Vector512.Load(c + 16) + hi).Store(c + 16);
-            return;
+            float* src = tile + r * width, dst = c + r * ldc;
+            var j = 0;
+            if (nc == width)
+            {
+                for (; j <= nc - 8; j += 8)
+                    (Vector256.Load(dst + j) + Vector256.Load(src + j)).Store(dst + j);
+            }
+            for (; j < nc; j++)
+                dst[j] += src[j];
         }
-        var tile = stackalloc float[32];
-        lo.Store(tile);
-        hi.Store(tile + 16);
-        for (var j = 0; j < nc; j++)
-            c[j] += tile[j];
-    }
-
-    private static void AddRow(float* c, Vector512<float> v, int nc)
-    {
-        if (nc == 16)
-        {
-            (Vector512.Load(c) + v).Store(c);
-            return;
-        }
-        var tile = stackalloc float[16];
-        v.Store(tile);
-        for (var j = 0; j < nc; j++)
-            c[j] += tile[j];
-    }
-
-    private static void AddRow(float* c, Vector256<float> lo, Vector256<float> hi, int nc)
-    {
-        if (nc == 16)
-        {
-            (Vector256.Load(c) + lo).Store(c);
-            (Vector256.Load(c + 8) + hi).Store(c + 8);
-            return;
-        }
-        var tile = stackalloc float[16];
-        lo.Store(tile);
-        hi.Store(tile + 8);
-        for (var j = 0; j < nc; j++)
-            c[j] += tile[j];
     }
 }

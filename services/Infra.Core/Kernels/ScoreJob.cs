@@ -138,6 +138,7 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     {
         var tileRows = path == KernelPath.Vector512 ? 12 : 6;
         var buffer = stackalloc float[12 * KBlock];
+        var tile = stackalloc float[12 * 32];
         NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
         for (long block = 0; block < count; block += MacroRows)
         {
@@ -168,11 +169,11 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
                         int width = panels.Width(p), col = panels.Start(p), nc = Math.Min(width, m - col);
                         var b = panels.Panel(p) + (long)k0 * width;
                         if (path == KernelPath.Vector256)
-                            GemmMicroKernels.Kernel6x16(a, lda, mr, b, kc, c + col, m, nc);
+                            GemmMicroKernels.Kernel6x16(a, lda, mr, b, kc, c + col, m, nc, tile);
                         else if (width == 32)
-                            GemmMicroKernels.Kernel12x32(a, lda, mr, b, kc, c + col, m, nc);
+                            GemmMicroKernels.Kernel12x32(a, lda, mr, b, kc, c + col, m, nc, tile);
                         else
-                            GemmMicroKernels.Kernel12x16(a, lda, mr, b, kc, c + col, m, nc);
+                            GemmMicroKernels.Kernel12x16(a, lda, mr, b, kc, c + col, m, nc, tile);
                     }
                 }
             }
