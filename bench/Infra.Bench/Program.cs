@@ -1,6 +1,10 @@
 using Infra.Bench;
+using Infra.Bench.Scoring;
 
 // dotnet run -c Release --project bench/Infra.Bench -- gradients [--quick] [--out bench/results]
+// dotnet run -c Release --project bench/Infra.Bench -- scoring [--quick] [--big]
+if (args.Length > 0 && args[0] == "scoring")
+    return await ScoringBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
 if (!BenchArguments.TryParse(args, out var arguments, out var error))
 {
     await Console.Error.WriteLineAsync(error).ConfigureAwait(false);

@@ -1,0 +1,205 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Infra.Core.Kernels;
+
+/// <summary>
+/// One <c>scores = rows · queriesᵀ</c> call: picks the kernel (single-query dot, int16-query dot, GEMM or scalar),
+/// owns the per-call state (packed queries, int16 query) and splits the rows into chunks over all cores.
+/// </summary>
+/// <typeparam name="TDecoder">Decodes <typeparamref name="T"/> to fp32 in registers.</typeparam>
+/// <typeparam name="T">The stored element type.</typeparam>
+internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
+    where TDecoder : struct, IRowDecoder<T>
+    where T : unmanaged
+{
+    /// <summary>k-block of the GEMM: a 12 x 256 fp32 row tile (12 KB) stays in L1 across all query panels.</summary>
+    internal const int KBlock = 256;
+
+    /// <summary>Rows per GEMM macro-block: its 120 x M scores and one k-block of panels stay in L2.</summary>
+    internal const int MacroRows = 120;
+
+    /// <summary>Below this many multiply-adds one thread beats waking the thread pool.</summary>
+    internal const long ParallelThreshold = 1L << 22;
+
+    private readonly T* rows;
+    private readonly float* rowScales;
+    private readonly long n;
+    private readonly int d;
+    private readonly float* queries;
+    private readonly int m;
+    private readonly float* scores;
+    private readonly KernelPath path;
+    private readonly PackedQueries? packed;
+    private readonly short* query16;
+    private readonly float query16Scale;
+
+    /// <summary>Prepares a call; arguments were checked by <see cref="ScoreKernels"/>.</summary>
+    public ScoreJob(T* rows, float* rowScales, long n, int d, float* queries, int m, float* scores, KernelPath path, Int8ScoreMode int8Mode)
+    {
+        this.rows = rows;
+        this.rowScales = rowScales;
+        this.n = n;
+        this.d = d;
+        this.queries = queries;
+        this.m = m;
+        this.scores = scores;
+        this.path = KernelPaths.Resolve(path);
+        if (m >= 2 && this.path != KernelPath.Scalar)
+            packed = new PackedQueries(queries, m, d, this.path == KernelPath.Vector512 ? 32 : 16);
+        if (m == 1 && typeof(T) == typeof(sbyte) && int8Mode == Int8ScoreMode.Int16Query)
+        {
+            query16 = (short*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, d) * sizeof(short), 64);
+            query16Scale = Int16Query.Quantize(new ReadOnlySpan<float>(queries, d), new Span<short>(query16, d));
+            if (float.IsNaN(query16Scale))
+            {
+                // A non-finite query: let the fp32 path propagate inf/NaN the IEEE way.
+                NativeMemory.AlignedFree(query16);
+                query16 = null;
+            }
+        }
+    }
+
+    /// <summary>Computes every score, on all cores when the call is large enough.</summary>
+    public void Run()
+    {
+        if (n == 0 || m == 0)
+            return;
+        var work = n * d * (long)m;
+        var threads = Environment.ProcessorCount;
+        if (work < ParallelThreshold || threads == 1)
+        {
+            RunRows(0, n);
+            return;
+        }
+        // Eight chunks per core balance the load; a chunk is a whole number of row groups (4 rows for the dot
+        // kernels, a macro-block for the GEMM) and at least ~1M multiply-adds, so per-task cost is noise.
+        long granule = m == 1 || path == KernelPath.Scalar ? 4 : MacroRows;
+        var minRows = Math.Max(1, (1L << 20) / Math.Max(1L, (long)d * m));
+        var chunkRows = Math.Max(minRows, (n + threads * 8 - 1) / (threads * 8));
+        chunkRows = (chunkRows + granule - 1) / granule * granule;
+        var chunks = (n + chunkRows - 1) / chunkRows;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            c => RunRows(c * chunkRows, Math.Min(chunkRows, n - c * chunkRows)));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        packed?.Dispose();
+        if (query16 != null)
+            NativeMemory.AlignedFree(query16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunRows(long start, long count)
+    {
+        var first = rows + start * d;
+        var scale = 1f;
+        if (d == 0)
+        {
+            NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
+            return;
+        }
+        if (query16 != null)
+        {
+            Int8QuantizedDotKernel.Run((sbyte*)first, count, d, query16, scores + start, path);
+            scale = query16Scale;
+        }
+        else if (m == 1)
+        {
+            RowDotKernel.Run<TDecoder, T>(first, count, d, queries, scores + start, path);
+        }
+        else if (packed is null)
+        {
+            for (long i = 0; i < count; i++)
+                for (var j = 0; j < m; j++)
+                    RowDotKernel.Run<TDecoder, T>(first + i * d, 1, d, queries + (long)j * d, scores + (start + i) * m + j, KernelPath.Scalar);
+        }
+        else
+        {
+            Gemm(start, count, packed);
+        }
+        if (rowScales != null)
+        {
+            for (long i = 0; i < count; i++)
+            {
+                var s = rowScales[start + i] * scale;
+                var row = scores + (start + i) * m;
+                for (var j = 0; j < m; j++)
+                    row[j] *= s;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Gemm(long start, long count, PackedQueries panels)
+    {
+        var tileRows = path == KernelPath.Vector512 ? 12 : 6;
+        var buffer = stackalloc float[12 * KBlock];
+        var tile = stackalloc float[12 * 32];
+        NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
+        for (long block = 0; block < count; block += MacroRows)
+        {
+            var blockRows = Math.Min(MacroRows, count - block);
+            for (var k0 = 0; k0 < d; k0 += KBlock)
+            {
+                var kc = Math.Min(KBlock, d - k0);
+                for (long t = 0; t < blockRows; t += tileRows)
+                {
+                    var mr = (int)Math.Min(tileRows, blockRows - t);
+                    var row = start + block + t;
+                    float* a;
+                    nint lda;
+                    if (typeof(T) == typeof(float))
+                    {
+                        a = (float*)(rows + row * d + k0);
+                        lda = d;
+                    }
+                    else
+                    {
+                        DecodeTile(rows + row * d + k0, mr, kc, buffer);
+                        a = buffer;
+                        lda = kc;
+                    }
+                    var c = scores + row * m;
+                    for (var p = 0; p < panels.Count; p++)
+                    {
+                        int width = panels.Width(p), col = panels.Start(p), nc = Math.Min(width, m - col);
+                        var b = panels.Panel(p) + (long)k0 * width;
+                        if (path == KernelPath.Vector256)
+                            GemmMicroKernels.Kernel6x16(a, lda, mr, b, kc, c + col, m, nc, tile);
+                        else if (width == 32)
+                            GemmMicroKernels.Kernel12x32(a, lda, mr, b, kc, c + col, m, nc, tile);
+                        else
+                            GemmMicroKernels.Kernel12x16(a, lda, mr, b, kc, c + col, m, nc, tile);
+                    }
+                }
+            }
+        }
+    }
+
+    // bf16/fp16/int8 rows become an fp32 tile (mr x kc, stride kc) once per k-block, then every panel reuses it.
+    private void DecodeTile(T* src, int mr, int kc, float* dst)
+    {
+        for (var r = 0; r < mr; r++)
+        {
+            T* s = src + (long)r * d;
+            var o = dst + r * kc;
+            var k = 0;
+            if (path == KernelPath.Vector512)
+            {
+                for (; k <= kc - 16; k += 16)
+                    TDecoder.Load16(s + k).Store(o + k);
+            }
+            else
+            {
+                for (; k <= kc - 8; k += 8)
+                    TDecoder.Load8(s + k).Store(o + k);
+            }
+            for (; k < kc; k++)
+                o[k] = TDecoder.Load1(s + k);
+        }
+    }
+}
