@@ -1,3 +1,4 @@
+using Infra.Core.Kernels;
 using Infra.Core.Store;
 
 namespace Infra.Core.Scoring;
@@ -5,7 +6,8 @@ namespace Infra.Core.Scoring;
 /// <summary>
 /// Example-level influence of every stored example on M preconditioned queries, shard by shard
 /// (memory-mapped; memory does not grow with the store), keeping the top and bottom k per query and
-/// optionally handing every shard's scores to a dump callback.
+/// optionally handing every shard's scores to a dump callback. Ranking uses the kernels' fp32 scores;
+/// the scores reported for the kept examples are recomputed exactly from their stored gradients.
 /// </summary>
 public sealed class ExampleScorer(GradientStore store)
 {
@@ -33,13 +35,15 @@ public sealed class ExampleScorer(GradientStore store)
             for (var q = 0; q < m; q++) queries[q][l].CopyTo(p, q * layer.GradientLength);
             return p;
         }).ToArray();
-        var top = Enumerable.Range(0, m).Select(_ => new PriorityQueue<ScoredExample, (double, long)>()).ToArray();
-        var bottom = Enumerable.Range(0, m).Select(_ => new PriorityQueue<ScoredExample, (double, long)>()).ToArray();
+        var top = Enumerable.Range(0, m).Select(_ => new TopKAccumulator(Math.Max(k, 0), largest: true)).ToArray();
+        var bottom = Enumerable.Range(0, m).Select(_ => new TopKAccumulator(Math.Max(k, 0), largest: false)).ToArray();
+        var offsets = new List<long>();
         var scored = 0;
         long offset = 0;
         foreach (var shard in store.Shards)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            offsets.Add(offset);
             var n = shard.Count;
             var raw = new double[n * m];
             for (var l = 0; l < schema.Layers.Count; l++)
@@ -47,53 +51,51 @@ public sealed class ExampleScorer(GradientStore store)
                 var tensor = ShardTensorNames.ExampleGradients(l);
                 LayerScores.Add(shard.ExampleGradientBytes(l), schema.DType, shard.Scales(tensor), n, schema.Layers[l].GradientLength, packed[l], m, raw);
             }
-            double[]? normalized = norms is { } nm ? new double[n * m] : null;
+            var normalized = norms is not null ? new double[n * m] : null;
+            var meta = shard.Metadata;
             for (var row = 0; row < n; row++)
             {
-                var meta = shard.Metadata;
                 if (!filter.Accepts(meta.Domains[row], meta.Difficulties[row]))
                 {
-                    for (var q = 0; q < m; q++) raw[row * m + q] = double.NaN;
+                    Array.Fill(raw, double.NaN, row * m, m);
                     if (normalized is not null) Array.Fill(normalized, double.NaN, row * m, m);
                     continue;
                 }
                 scored++;
                 for (var q = 0; q < m; q++)
                 {
-                    var value = raw[row * m + q];
-                    double? norm = null;
-                    if (normalized is not null)
-                    {
-                        var denominator = Math.Sqrt(norms!.Value.Examples[offset + row] * norms.Value.Queries[q]);
-                        norm = denominator > 0 ? value / denominator : 0;
-                        normalized[row * m + q] = norm.Value;
-                    }
-                    var rank = rankByNormalized ? norm!.Value : value;
-                    var example = new ScoredExample(meta.Ids[row], meta.Domains[row], meta.Difficulties[row], value, norm);
-                    // Ties: the earlier example (lower store position) wins, so results are deterministic.
-                    Keep(top[q], example, (rank, -(offset + row)), k);
-                    Keep(bottom[q], example, (-rank, -(offset + row)), k);
+                    if (normalized is not null) normalized[row * m + q] = Normalize(raw[row * m + q], norms!.Value.Examples[offset + row], norms.Value.Queries[q]);
+                    var rank = (float)(rankByNormalized ? normalized![row * m + q] : raw[row * m + q]);
+                    top[q].Add(offset + row, rank);
+                    bottom[q].Add(offset + row, rank);
                 }
             }
             dump?.Invoke(new ShardScores(shard, m, raw, normalized));
             offset += n;
         }
-        return Enumerable.Range(0, m).Select(q => new QueryScores(ids[q], scored, Drain(top[q]), Drain(bottom[q]))).ToList();
+        return Enumerable.Range(0, m).Select(q => new QueryScores(ids[q], scored,
+            Resolve(top[q], offsets, queries[q], q, norms), Resolve(bottom[q], offsets, queries[q], q, norms))).ToList();
     }
 
-    // Min-heap of the k largest priorities seen.
-    private static void Keep(PriorityQueue<ScoredExample, (double, long)> heap, ScoredExample example, (double, long) priority, int k)
+    private static double Normalize(double raw, double exampleSelf, double querySelf)
     {
-        if (k <= 0) return;
-        if (heap.Count < k) heap.Enqueue(example, priority);
-        else if (heap.TryPeek(out _, out var smallest) && priority.CompareTo(smallest) > 0) heap.EnqueueDequeue(example, priority);
+        var denominator = Math.Sqrt(exampleSelf * querySelf);
+        return denominator > 0 ? raw / denominator : 0;
     }
 
-    private static List<ScoredExample> Drain(PriorityQueue<ScoredExample, (double, long)> heap)
+    // The kept examples with their scores recomputed exactly (double sums of the decoded gradients).
+    private List<ScoredExample> Resolve(TopKAccumulator kept, List<long> offsets, IReadOnlyList<float[]> query, int q, (double[] Examples, double[] Queries)? norms)
     {
-        var items = new List<ScoredExample>(heap.Count);
-        while (heap.TryDequeue(out var e, out _)) items.Add(e);
-        items.Reverse();
-        return items;
+        return kept.ToSortedArray().Select(hit =>
+        {
+            var shardIndex = offsets.BinarySearch(hit.Index);
+            if (shardIndex < 0) shardIndex = ~shardIndex - 1;
+            var shard = store.Shards[shardIndex];
+            var row = (int)(hit.Index - offsets[shardIndex]);
+            var gradients = Enumerable.Range(0, store.Schema.Layers.Count).Select(l => shard.DecodeExampleGradient(row, l)).ToList();
+            var raw = InfluenceScore.Example(query, gradients);
+            double? normalized = norms is { } nm ? Normalize(raw, nm.Examples[hit.Index], nm.Queries[q]) : null;
+            return new ScoredExample(shard.Metadata.Ids[row], shard.Metadata.Domains[row], shard.Metadata.Difficulties[row], raw, normalized);
+        }).ToList();
     }
 }

@@ -1,31 +1,36 @@
-using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Infra.Core.Compression;
+using Infra.Core.Kernels;
 
 namespace Infra.Core.Scoring;
 
 /// <summary>
-/// Adds one layer's <c>&lt;Q̃_m, Ĝ_n&gt;</c> into <c>scores[n * M + m]</c> for stored rows in any dtype
-/// (decoded a block at a time to fp32, then SIMD dot products).
+/// Adds one layer's <c>&lt;Q̃_m, Ĝ_n&gt;</c> into <c>scores[n * M + m]</c> for stored rows in their storage
+/// dtype, with the SIMD kernels (bf16/fp16 decoded in registers, int8 with per-row scales).
 /// </summary>
 internal static class LayerScores
 {
-    private const int BlockRows = 64;
-
     public static void Add(ReadOnlySpan<byte> rows, FactorDType dtype, float[] scales, int n, int d, float[] queries, int m, double[] scores)
     {
-        var size = Quantizer.ElementSize(dtype);
-        for (var start = 0; start < n; start += BlockRows)
+        var layer = new float[n * m];
+        switch (dtype)
         {
-            var count = Math.Min(BlockRows, n - start);
-            var block = new QuantizedBlock(count, d, dtype, rows.Slice(start * d * size, count * d * size).ToArray(),
-                dtype == FactorDType.Int8 ? scales.AsSpan(start, count).ToArray() : []);
-            var decoded = Quantizer.Decode(block);
-            for (var r = 0; r < count; r++)
-            {
-                var row = decoded.AsSpan(r * d, d);
-                for (var q = 0; q < m; q++)
-                    scores[(start + r) * m + q] += TensorPrimitives.Dot<float>(row, queries.AsSpan(q * d, d));
-            }
+            case FactorDType.Float32:
+                ScoreKernels.Score(MemoryMarshal.Cast<byte, float>(rows), n, d, queries, m, layer);
+                break;
+            case FactorDType.BFloat16:
+                ScoreKernels.Score(MemoryMarshal.Cast<byte, ushort>(rows), n, d, queries, m, layer);
+                break;
+            case FactorDType.Float16:
+                ScoreKernels.Score(MemoryMarshal.Cast<byte, Half>(rows), n, d, queries, m, layer);
+                break;
+            case FactorDType.Int8:
+                // Widened to fp32 rather than the int16-query fast path: ranking must not depend on query quantisation.
+                ScoreKernels.Score(MemoryMarshal.Cast<byte, sbyte>(rows), scales, n, d, queries, m, layer, Int8ScoreMode.Float32);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype");
         }
+        for (var i = 0; i < layer.Length; i++) scores[i] += layer[i];
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Infra.Core.Kernels;
 using Infra.Core.Store;
 
 namespace Infra.Core.Scoring;
@@ -20,23 +21,15 @@ public sealed class TokenScorer(GradientStore store)
         var m = queries.Count;
         var t = shard.Metadata.TokenCount(row);
         var scores = new float[t * m];
-        var projected = new float[store.Schema.Layers.Max(l => l.KOut)];
+        var layerScores = new float[t * m];
         for (var l = 0; l < store.Schema.Layers.Count; l++)
         {
             var layer = store.Schema.Layers[l];
             var (a, g) = shard.DecodeTokenFactors(row, l);
-            for (var q = 0; q < m; q++)
-            {
-                var qt = queries[q][l];
-                for (var token = 0; token < t; token++)
-                {
-                    // (Q̃ â_t)_i = <Q̃_i, â_t>, then dot with ĝ_t.
-                    var at = a.AsSpan(token * layer.KIn, layer.KIn);
-                    for (var i = 0; i < layer.KOut; i++)
-                        projected[i] = TensorPrimitives.Dot<float>(qt.AsSpan(i * layer.KIn, layer.KIn), at);
-                    scores[token * m + q] += TensorPrimitives.Dot<float>(projected.AsSpan(0, layer.KOut), g.AsSpan(token * layer.KOut, layer.KOut));
-                }
-            }
+            var packed = new float[m * layer.GradientLength];
+            for (var q = 0; q < m; q++) queries[q][l].CopyTo(packed, q * layer.GradientLength);
+            TokenScoreKernels.Score(a, g, t, layer.KIn, layer.KOut, packed, m, layerScores);
+            TensorPrimitives.Add(scores, layerScores, scores);
         }
         return (scores, shard.ReadTokens(row));
     }
