@@ -18,23 +18,30 @@ public static class SeededCheckpoint
     /// <summary>The byte-level tokenizer's vocabulary: 256 bytes + <see cref="SpecialTokens"/>.</summary>
     public static int ByteLevelVocabSize => 256 + SpecialTokens.Count;
 
-    /// <summary>HF's Qwen2 initializer_range. </summary>
+    private static readonly Lock SeedLock = new();
+
+    /// <summary>HF's Qwen2 initializer_range.</summary>
     public const double InitializerRange = 0.02;
 
     /// <summary>A model with seeded HF-style initial weights.</summary>
     public static Qwen2ForCausalLM Create(HfModelConfig config, int seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         ArgumentNullException.ThrowIfNull(config);
-        manual_seed(seed);
-        var model = new Qwen2ForCausalLM(config, device ?? CPU, dtype);
-        using var noGrad = no_grad();
-        foreach (var (name, p) in model.named_parameters())
+        // libtorch's generator is process-wide: concurrent callers (parallel tests, services) would
+        // interleave their draws, so seeding and drawing happen under one lock.
+        lock (SeedLock)
         {
-            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) p.fill_(1.0);
-            else if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
-            else p.normal_(0, InitializerRange);
+            manual_seed(seed);
+            var model = new Qwen2ForCausalLM(config, device ?? CPU, dtype);
+            using var noGrad = no_grad();
+            foreach (var (name, p) in model.named_parameters())
+            {
+                if (name.EndsWith("norm.weight", StringComparison.Ordinal)) p.fill_(1.0);
+                else if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
+                else p.normal_(0, InitializerRange);
+            }
+            return model;
         }
-        return model;
     }
 
     /// <summary>
