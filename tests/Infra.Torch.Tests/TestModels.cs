@@ -34,13 +34,10 @@ internal static class TestModels
     /// <summary>A model whose weights are drawn with a fixed seed (non-trivial norms too).</summary>
     public static Qwen2ForCausalLM Create(HfModelConfig config, int seed = 1, ScalarType dtype = ScalarType.Float32)
     {
-        // libtorch's generator is global and test classes run in parallel: without the lock another
-        // thread's draws can interleave and the "same seed" gives different weights.
-        lock (SeedLock)
-            return CreateLocked(config, seed, dtype);
+        // libtorch's generator is global and test classes run in parallel: GlobalSeed keeps another
+        // thread's draws from interleaving, so the same seed gives the same weights.
+        return Infra.Torch.Runtime.GlobalSeed.Run(seed, () => CreateLocked(config, seed, dtype));
     }
-
-    private static readonly object SeedLock = new();
 
     /// <summary>A second model with exactly the parameters of <paramref name="model"/>.</summary>
     public static Qwen2ForCausalLM Twin(Qwen2ForCausalLM model)
@@ -53,7 +50,6 @@ internal static class TestModels
 
     private static Qwen2ForCausalLM CreateLocked(HfModelConfig config, int seed, ScalarType dtype)
     {
-        manual_seed(seed);
         var model = new Qwen2ForCausalLM(config, CPU, dtype);
         using var noGrad = no_grad();
         foreach (var (name, p) in model.named_parameters())

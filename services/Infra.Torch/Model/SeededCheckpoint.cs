@@ -1,5 +1,6 @@
 using Infra.Core.Checkpoints;
 using Infra.Core.Text;
+using Infra.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace Infra.Torch.Model;
@@ -18,8 +19,6 @@ public static class SeededCheckpoint
     /// <summary>The byte-level tokenizer's vocabulary: 256 bytes + <see cref="SpecialTokens"/>.</summary>
     public static int ByteLevelVocabSize => 256 + SpecialTokens.Count;
 
-    private static readonly Lock SeedLock = new();
-
     /// <summary>HF's Qwen2 initializer_range.</summary>
     public const double InitializerRange = 0.02;
 
@@ -27,11 +26,8 @@ public static class SeededCheckpoint
     public static Qwen2ForCausalLM Create(HfModelConfig config, int seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         ArgumentNullException.ThrowIfNull(config);
-        // libtorch's generator is process-wide: concurrent callers (parallel tests, services) would
-        // interleave their draws, so seeding and drawing happen under one lock.
-        lock (SeedLock)
+        return GlobalSeed.Run(seed, () =>
         {
-            manual_seed(seed);
             var model = new Qwen2ForCausalLM(config, device ?? CPU, dtype);
             using var noGrad = no_grad();
             foreach (var (name, p) in model.named_parameters())
@@ -41,7 +37,7 @@ public static class SeededCheckpoint
                 else p.normal_(0, InitializerRange);
             }
             return model;
-        }
+        });
     }
 
     /// <summary>

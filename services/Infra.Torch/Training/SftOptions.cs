@@ -41,7 +41,7 @@ public sealed record SftOptions
     /// <summary>Global gradient-norm clipping threshold; null or 0 disables clipping. Defaults to 1.0.</summary>
     public double? MaxGradientNorm { get; init; } = 1.0;
 
-    /// <summary>Seed of the data order (and of <c>torch.manual_seed</c>). Defaults to 0.</summary>
+    /// <summary>Seed of the data order (training draws nothing from libtorch's generator). Defaults to 0.</summary>
     public int Seed { get; init; }
 
     /// <summary>Longest sequence trained on; longer examples lose their tail. Defaults to 2048.</summary>

@@ -49,7 +49,6 @@ public sealed class SftTrainer
         var plan = new SftPlan(data.Count, _options);
         var schedule = LearningRateSchedule.From(_options, plan.TotalSteps);
         var state = new SftTrainerState(0, plan.TotalSteps, data.Count, _options.Seed, _options.BatchSize, _options.GradientAccumulationSteps);
-        manual_seed(_options.Seed);
         var parameters = _model.named_parameters().ToList();
         using var optimizer = new AdamW(parameters, _options.Beta1, _options.Beta2, _options.Epsilon, _options.WeightDecay);
         var first = _options.ResumeFrom is { } resume ? Resume(resume, state, optimizer) : 0;

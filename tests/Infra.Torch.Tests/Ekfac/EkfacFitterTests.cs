@@ -85,12 +85,12 @@ public sealed class EkfacFitterTests
         // Random orthogonal bases and positive Λ of small dims; the dense operator is
         // (U_A ⊗ U_S) diag(1 / (vec Λ + λ)) (U_A ⊗ U_S)ᵀ on the column-major vec(Q).
         const int dIn = 5, dOut = 4;
-        manual_seed(3);
-        var uA = linalg.qr(randn(dIn, dIn, dtype: ScalarType.Float64)).Q;
-        var uS = linalg.qr(randn(dOut, dOut, dtype: ScalarType.Float64)).Q;
-        var lambda = rand(dOut, dIn, dtype: ScalarType.Float64) + 0.05;
+        var (uA, uS, lambda, q) = Infra.Torch.Runtime.GlobalSeed.Run(3, () => (
+            linalg.qr(randn(dIn, dIn, dtype: ScalarType.Float64)).Q,
+            linalg.qr(randn(dOut, dOut, dtype: ScalarType.Float64)).Q,
+            rand(dOut, dIn, dtype: ScalarType.Float64) + 0.05,
+            randn(dOut, dIn)));
         using var factors = new EkfacLayerFactors("layer", uA, ones(dIn, dtype: ScalarType.Float64), uS, ones(dOut, dtype: ScalarType.Float64), lambda);
-        var q = randn(dOut, dIn);
         const double damping = 0.2;
 
         var actual = Matrix(factors.Precondition(q, damping).to(ScalarType.Float64));
