@@ -3,7 +3,7 @@ using Infra.Cli.Demo;
 
 namespace Infra.Cli.Tests;
 
-/// <summary>The README's main command, end to end over real gRPC on loopback, on a small corpus.</summary>
+/// <summary>The README's main command, end to end over real gRPC on loopback (both services, the store), on a small corpus.</summary>
 public sealed class DemoPipelineTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("infra-demo-").FullName;
@@ -26,10 +26,12 @@ public sealed class DemoPipelineTests : IDisposable
         Assert.Equal(0, await new DemoPipeline(options, output).RunAsync(CancellationToken.None));
 
         var log = output.ToString();
-        Assert.Contains("[index] 12 examples", log, StringComparison.Ordinal);
+        Assert.Contains("[index] 12 examples -> store: 12 stored, 0 already there, 12 in the store", log, StringComparison.Ordinal);
+        Assert.Contains("[tokens] ", log, StringComparison.Ordinal);
         Assert.Contains("[ekfac] EigenvalueCorrection: 12 examples", log, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(options.ModelPath, "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(options.OutputPath, "factors", "demo", "factors.safetensors")));
+        Assert.True(File.Exists(Path.Combine(options.OutputPath, "store", "manifest.json")));
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(options.OutputPath, "influence.json")));
         var queries = json.RootElement.EnumerateArray().ToList();
@@ -47,6 +49,7 @@ public sealed class DemoPipelineTests : IDisposable
         using var again = new StringWriter();
         Assert.Equal(0, await new DemoPipeline(options, again).RunAsync(CancellationToken.None));
         Assert.DoesNotContain("writing a seeded", again.ToString(), StringComparison.Ordinal);
+        Assert.Contains("0 stored, 12 already there", again.ToString(), StringComparison.Ordinal);
         using var second = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(options.OutputPath, "influence.json")));
         Assert.Equal(json.RootElement.ToString(), second.RootElement.ToString());
     }

@@ -3,20 +3,21 @@ using System.Globalization;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Infra.Contracts.Gradients;
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Checkpoints;
-using Infra.Core.Scoring;
+using Infra.Contracts.Scoring.V1;
 using Infra.Gradients.Hosting;
+using Infra.Scoring.Hosting;
 using Infra.Torch.Model;
 
 namespace Infra.Cli.Demo;
 
 /// <summary>
-/// The demo pipeline over real gRPC on loopback: start the GradientService, stream the corpus's
-/// projected example gradients, fit full-space EK-FAC (two passes), compute preconditioned query
-/// gradients for held-out problems, score every training example against every query, and write
-/// the results. Stops the service when done.
+/// The demo pipeline over real gRPC on loopback: start the GradientService and the ScoringService,
+/// forward the corpus's projected gradients and token factors into the store, fit full-space EK-FAC
+/// (two passes), register EK-FAC-preconditioned query gradients of held-out problems, score every
+/// training example against every query and the tokens of the best one, and write the results.
+/// Stops the services when done. A rerun reuses the store (stored examples are skipped).
 /// </summary>
 internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
 {
@@ -36,6 +37,7 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly string[] Domains = ["math", "code"];
+    private const string QuerySet = "held-out";
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -47,50 +49,52 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
             SeededCheckpoint.Write(options.ModelPath, DefaultConfig, seed: 1);
         }
 
-        var settings = new Dictionary<string, string?>
+        var (gradientApp, gradientAddress) = await GradientServiceHost.StartLoopbackAsync(new Dictionary<string, string?>
         {
             ["Gradients:ModelPath"] = options.ModelPath,
             ["Gradients:Device"] = options.Device,
             ["Gradients:FactorsPath"] = Path.Combine(options.OutputPath, "factors"),
             ["Logging:LogLevel:Default"] = "Warning",
-        };
-        var (app, address) = await GradientServiceHost.StartLoopbackAsync(settings, cancellationToken).ConfigureAwait(false);
-        await using var _ = app.ConfigureAwait(false);
-        output.WriteLine($"[service] GradientService listening on {address}");
-        using var channel = GrpcChannel.ForAddress(address);
-        var client = new GradientService.GradientServiceClient(channel);
+        }, cancellationToken).ConfigureAwait(false);
+        await using var _ = gradientApp.ConfigureAwait(false);
+        var (scoringApp, scoringAddress) = await ScoringServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
+        {
+            ["Scoring:StorePath"] = Path.Combine(options.OutputPath, "store"),
+            ["Logging:LogLevel:Default"] = "Warning",
+        }, cancellationToken).ConfigureAwait(false);
+        await using var __ = scoringApp.ConfigureAwait(false);
+        output.WriteLine($"[services] GradientService on {gradientAddress}, ScoringService on {scoringAddress}");
+
+        using var gradientChannel = GrpcChannel.ForAddress(gradientAddress);
+        using var scoringChannel = GrpcChannel.ForAddress(scoringAddress);
+        var gradients = new GradientService.GradientServiceClient(gradientChannel);
+        var scoring = new ScoringService.ScoringServiceClient(scoringChannel);
         var projection = new ProjectionSpec { KIn = (uint)options.ProjectionDim, KOut = (uint)options.ProjectionDim, Seed = 0 };
-        var info = await client.GetModelInfoAsync(new GetModelInfoRequest { Projection = projection }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var info = await gradients.GetModelInfoAsync(new GetModelInfoRequest { Projection = projection }, cancellationToken: cancellationToken).ConfigureAwait(false);
         output.WriteLine($"[model] {info.ModelType}, {info.NumHiddenLayers} layers, {info.Layers.Count} tracked MLP projections, {info.Device}, fingerprint {info.Fingerprint[..12]}");
 
         var corpus = DemoCorpus.Training(options.Examples);
         var queries = DemoCorpus.Queries(options.Queries);
 
-        var index = await IndexAsync(client, corpus, projection, cancellationToken).ConfigureAwait(false);
+        await IndexAsync(gradients, scoringAddress, corpus, projection, cancellationToken).ConfigureAwait(false);
         const string factorsName = "demo";
         foreach (var phase in new[] { FitPhase.Covariance, FitPhase.EigenvalueCorrection })
-            await FitAsync(client, factorsName, phase, corpus, cancellationToken).ConfigureAwait(false);
+            await FitAsync(gradients, factorsName, phase, corpus, cancellationToken).ConfigureAwait(false);
+        await RegisterQueriesAsync(gradients, scoring, queries, projection, factorsName, cancellationToken).ConfigureAwait(false);
 
-        var request = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = factorsName };
-        request.Queries.AddRange(queries);
-        var queryGradients = new QueryGradientAssembler();
-        using (var call = client.ComputeQueryGradients(request, cancellationToken: cancellationToken))
-        {
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                queryGradients.Accept(chunk);
-        }
-        output.WriteLine($"[query] {queries.Count} held-out problems, EK-FAC-preconditioned query gradients");
-
-        var results = Score(corpus, queries, index, queryGradients, info.Layers.Count);
+        var results = await ScoreAsync(scoring, corpus.Count, cancellationToken).ConfigureAwait(false);
         Report(results, corpus);
+        await ReportTokensAsync(scoring, results[0], cancellationToken).ConfigureAwait(false);
         var path = Path.Combine(options.OutputPath, "influence.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, Indented), cancellationToken).ConfigureAwait(false);
-        await app.StopAsync(cancellationToken).ConfigureAwait(false);
-        output.WriteLine($"[done] {clock.Elapsed.TotalSeconds:F1} s; scores in {path}; EK-FAC factors in {Path.Combine(options.OutputPath, "factors", factorsName)}");
+        await scoringApp.StopAsync(cancellationToken).ConfigureAwait(false);
+        await gradientApp.StopAsync(cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"[done] {clock.Elapsed.TotalSeconds:F1} s; scores in {path}; store in {Path.Combine(options.OutputPath, "store")}");
         return 0;
     }
 
-    private async Task<Dictionary<string, ReceivedExample>> IndexAsync(GradientService.GradientServiceClient client, IReadOnlyList<Example> corpus,
+    // The GPU -> CPU path: the GradientService forwards every example's factors straight into the store.
+    private async Task IndexAsync(GradientService.GradientServiceClient client, Uri scoringAddress, IReadOnlyList<Example> corpus,
         ProjectionSpec projection, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
@@ -99,31 +103,27 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         {
             await call.RequestStream.WriteAsync(new ComputeGradientsRequest
             {
-                Options = new GradientOptions { Projection = projection, IncludeExampleGradient = true, Dtype = WireDType.Bfloat16 },
+                Options = new GradientOptions
+                {
+                    Projection = projection, IncludeExampleGradient = true, IncludeTokenFactors = true,
+                    ForwardTo = scoringAddress.ToString(), ForwardStoreDtype = WireDType.Bfloat16,
+                },
             }, token).ConfigureAwait(false);
             foreach (var e in corpus)
                 await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e }, token).ConfigureAwait(false);
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         }, token);
-        var assembler = new ExampleAssembler();
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var received = new Dictionary<string, ReceivedExample>(StringComparer.Ordinal);
-        long bytes = 0;
+        ForwardSummary? summary = null;
         await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
         {
-            if (assembler.Accept(message) is { } done)
-            {
-                received[done.Header.Id] = done;
-                bytes += done.PayloadBytes;
-            }
+            if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Forwarded) summary = message.Forwarded;
             else if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Progress && interactive)
-            {
                 output.Write($"\r[index] {message.Progress.ExamplesDone}/{corpus.Count} examples, {message.Progress.TokensPerSecond:F0} tokens/s   ");
-            }
         }
         await sending.ConfigureAwait(false);
-        output.WriteLine($"{(interactive ? "\r" : "")}[index] {received.Count} examples, {bytes / 1024.0:F0} KiB of bf16 example gradients in {clock.Elapsed.TotalSeconds:F1} s");
-        return received;
+        output.WriteLine($"{(interactive ? "\r" : "")}[index] {corpus.Count} examples -> store: {summary?.Stored} stored, {summary?.Skipped} already there, "
+            + $"{summary?.StoreExamples} in the store ({clock.Elapsed.TotalSeconds:F1} s)");
     }
 
     private async Task FitAsync(GradientService.GradientServiceClient client, string name, FitPhase phase, IReadOnlyList<Example> corpus, CancellationToken token)
@@ -144,21 +144,51 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         await sending.ConfigureAwait(false);
     }
 
-    private static List<QueryInfluence> Score(IReadOnlyList<Example> corpus, IReadOnlyList<Example> queries, Dictionary<string, ReceivedExample> index,
-        QueryGradientAssembler queryGradients, int layers)
+    // Query gradients preconditioned by full-space EK-FAC on the gradient side, registered with the store.
+    private async Task RegisterQueriesAsync(GradientService.GradientServiceClient gradients, ScoringService.ScoringServiceClient scoring,
+        IReadOnlyList<Example> queries, ProjectionSpec projection, string factorsName, CancellationToken token)
     {
+        var request = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = factorsName };
+        request.Queries.AddRange(queries);
+        using var source = gradients.ComputeQueryGradients(request, cancellationToken: token);
+        using var sink = scoring.RegisterQueries(cancellationToken: token);
+        var header = new QuerySetHeader { Name = QuerySet };
+        header.Queries.AddRange(queries.Select(q => new QueryInfo { Id = q.Id, Domain = q.Domain }));
+        await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header }, token).ConfigureAwait(false);
+        await foreach (var chunk in source.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
+            await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Chunk = chunk }, token).ConfigureAwait(false);
+        await sink.RequestStream.CompleteAsync().ConfigureAwait(false);
+        var registered = await sink;
+        output.WriteLine($"[query] {registered.Queries} held-out problems registered as '{registered.Name}' (EK-FAC-preconditioned query gradients)");
+    }
+
+    private static async Task<List<QueryInfluence>> ScoreAsync(ScoringService.ScoringServiceClient scoring, int examples, CancellationToken token)
+    {
+        using var call = scoring.Score(new ScoreRequest { QuerySet = QuerySet, TopK = (uint)examples }, cancellationToken: token);
         var results = new List<QueryInfluence>();
-        foreach (var query in queries)
+        await foreach (var response in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
         {
-            var q = Enumerable.Range(0, layers).Select(l => queryGradients.Gradients[query.Id][l]).ToList();
-            var scores = corpus.Select(e =>
-            {
-                var g = Enumerable.Range(0, layers).Select(l => index[e.Id].Factors[(l, FactorKind.ExampleGradient)]).ToList();
-                return new ExampleInfluence(e.Id, e.Domain, e.Difficulty, InfluenceScore.Example(q, g));
-            }).OrderByDescending(s => s.Score).ToList();
-            results.Add(new QueryInfluence(query.Id, query.Domain, queryGradients.Measurements[query.Id], scores));
+            if (response.ItemCase != ScoreResponse.ItemOneofCase.Result) continue;
+            var r = response.Result;
+            results.Add(new QueryInfluence(r.QueryId, r.QueryId.Contains("math", StringComparison.Ordinal) ? "math" : "code", r.Measurement,
+                r.Top.Select(t => new ExampleInfluence(t.Id, t.Domain, t.Difficulty, t.Score)).ToList()));
         }
         return results;
+    }
+
+    // The tokens of the most helpful example for the first query, by their own influence.
+    private async Task ReportTokensAsync(ScoringService.ScoringServiceClient scoring, QueryInfluence query, CancellationToken token)
+    {
+        var best = query.Scores[0];
+        using var call = scoring.ScoreTokens(new ScoreTokensRequest { QuerySet = QuerySet, ExampleIds = { best.Id }, QueryIds = { query.QueryId } },
+            cancellationToken: token);
+        await foreach (var t in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
+        {
+            var top = t.Tokens.Select((text, i) => (text, score: t.Scores[i], response: t.LossMask[i] == 1))
+                .Where(x => x.response).OrderByDescending(x => x.score).Take(5)
+                .Select(x => $"'{x.text.Replace("\n", "\\n", StringComparison.Ordinal)}' ({x.score.ToString("G3", CultureInfo.InvariantCulture)})");
+            output.WriteLine($"[tokens] {best.Id} on {query.QueryId}: {t.Tokens.Count} tokens summing to {t.ExampleScores[0].ToString("G4", CultureInfo.InvariantCulture)}; most influential response tokens: {string.Join(", ", top)}");
+        }
     }
 
     private void Report(List<QueryInfluence> results, IReadOnlyList<Example> corpus)
