@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Grpc.Core;
 using Infra.Contracts.Gradients;
 using Infra.Contracts.Gradients.V1;
@@ -117,11 +118,26 @@ public sealed class ScoringGrpcService(StoreHost host) : ScoringService.ScoringS
         using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
         var prepared = host.Prepare(request.QuerySet, request.Preconditioner, request.QueryIds);
         var ids = prepared.Queries.Select(q => q.Id).ToList();
-        var chunks = new List<ScoreChunk>();
-        var results = await Task.Run(() => new ExampleScorer(host.Required).Score(prepared.Preconditioned, ids, request.TopK == 0 ? 10 : (int)request.TopK,
-            filter, prepared.Norms, request.RankByNormalized, request.IncludeAllScores ? shard => chunks.AddRange(ToChunks(shard, ids)) : null, token), token)
-            .ConfigureAwait(false);
-        foreach (var chunk in chunks) await responseStream.WriteAsync(new ScoreResponse { Chunk = chunk }, token).ConfigureAwait(false);
+        // Full dumps stream while the scorer works: a bounded channel between the scoring thread and the
+        // response stream keeps memory flat however large the store (HTTP/2 flow control pushes back).
+        var chunks = Channel.CreateBounded<ScoreChunk>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var scoring = Task.Run(() =>
+        {
+            try
+            {
+                return new ExampleScorer(host.Required).Score(prepared.Preconditioned, ids, request.TopK == 0 ? 10 : (int)request.TopK, filter,
+                    prepared.Norms, request.RankByNormalized,
+                    request.IncludeAllScores ? shard => { foreach (var c in ToChunks(shard, ids)) chunks.Writer.WriteAsync(c, token).AsTask().GetAwaiter().GetResult(); } : null,
+                    token);
+            }
+            finally
+            {
+                chunks.Writer.Complete();
+            }
+        }, token);
+        await foreach (var chunk in chunks.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            await responseStream.WriteAsync(new ScoreResponse { Chunk = chunk }, token).ConfigureAwait(false);
+        var results = await scoring.ConfigureAwait(false);
         for (var q = 0; q < results.Count; q++)
         {
             var result = new QueryResult { QueryId = results[q].QueryId, Scored = (ulong)results[q].Scored, Measurement = prepared.Queries[q].Measurement };
