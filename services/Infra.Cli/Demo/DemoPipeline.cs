@@ -8,6 +8,7 @@ using Infra.Contracts.Gradients.V1;
 using Infra.Core.Checkpoints;
 using Infra.Core.Scoring;
 using Infra.Gradients.Hosting;
+using Infra.Cli.Lab;
 using Infra.Torch.Model;
 
 namespace Infra.Cli.Demo;
@@ -41,15 +42,11 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(options.OutputPath);
-        if (!File.Exists(Path.Combine(options.ModelPath, "config.json")))
-        {
-            output.WriteLine($"[model] writing a seeded tiny Qwen2 checkpoint to {options.ModelPath}");
-            SeededCheckpoint.Write(options.ModelPath, DefaultConfig, seed: 1);
-        }
+        var modelPath = ResolveModel();
 
         var settings = new Dictionary<string, string?>
         {
-            ["Gradients:ModelPath"] = options.ModelPath,
+            ["Gradients:ModelPath"] = modelPath,
             ["Gradients:Device"] = options.Device,
             ["Gradients:FactorsPath"] = Path.Combine(options.OutputPath, "factors"),
             ["Logging:LogLevel:Default"] = "Warning",
@@ -63,8 +60,9 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         var info = await client.GetModelInfoAsync(new GetModelInfoRequest { Projection = projection }, cancellationToken: cancellationToken).ConfigureAwait(false);
         output.WriteLine($"[model] {info.ModelType}, {info.NumHiddenLayers} layers, {info.Layers.Count} tracked MLP projections, {info.Device}, fingerprint {info.Fingerprint[..12]}");
 
-        var corpus = DemoCorpus.Training(options.Examples);
-        var queries = DemoCorpus.Queries(options.Queries);
+        var data = DemoData.Load(options.DefaultModelFolder, options.Examples, options.Queries);
+        var (corpus, queries) = (data.Training, data.Queries);
+        output.WriteLine($"[corpus] {corpus.Count} training examples and {queries.Count} queries from {data.Source}");
 
         var index = await IndexAsync(client, corpus, projection, cancellationToken).ConfigureAwait(false);
         const string factorsName = "demo";
@@ -89,6 +87,28 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         output.WriteLine($"[done] {clock.Elapsed.TotalSeconds:F1} s; scores in {path}; EK-FAC factors in {Path.Combine(options.OutputPath, "factors", factorsName)}");
         return 0;
     }
+
+    // An explicit --model wins (seeded when absent, as before); otherwise the trained default, and only without one
+    // the seeded untrained model, said loudly since its influence scores mean little.
+    private string ResolveModel()
+    {
+        var trained = options.DefaultModelFolder is { } folder ? Path.Combine(folder, DefaultModelFiles.Model) : null;
+        var path = options.ModelPath ?? (trained is not null && HasCheckpoint(trained) ? trained : options.SeededModelPath);
+        if (path == trained)
+        {
+            output.WriteLine($"[model] the trained default model in {path}");
+        }
+        else if (!HasCheckpoint(path))
+        {
+            if (options.ModelPath is null)
+                output.WriteLine($"[model] no trained default model ({trained ?? "not in a checkout"}); run `infra lab build-default` to build one");
+            output.WriteLine($"[model] writing a seeded UNTRAINED tiny Qwen2 checkpoint to {path}");
+            SeededCheckpoint.Write(path, DefaultConfig, seed: 1);
+        }
+        return path;
+    }
+
+    private static bool HasCheckpoint(string folder) => File.Exists(Path.Combine(folder, "config.json"));
 
     private async Task<Dictionary<string, ReceivedExample>> IndexAsync(GradientService.GradientServiceClient client, IReadOnlyList<Example> corpus,
         ProjectionSpec projection, CancellationToken token)
