@@ -105,10 +105,10 @@ internal sealed class DefaultModelBuilder(DefaultModelOptions options, TextWrite
 
     private List<(LabExample Example, EncodedExample Encoded)> Encode(IReadOnlyList<LabExample> split, HfTokenizer tokenizer, int perCell)
     {
-        var short_ = split
+        var fitting = split
             .Select(e => (Example: e, Encoded: ChatTemplate.Build(tokenizer, null, e.Prompt, e.Response, ChatFormat.Qwen25)))
             .Where(e => e.Encoded.Ids.Length <= _recipe.MaxTokens);
-        return CellBalance.TakePerCell(short_, e => e.Example, perCell);
+        return CellBalance.TakePerCell(fitting, e => e.Example, perCell);
     }
 
     private static int ResponseTokens(EncodedExample encoded) => encoded.LossMask.Count(m => m == 1);
