@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Infra.Cli.Demo;
+using Infra.Cli.Lab;
 
-var modelOption = new Option<string>("--model") { Description = "HF checkpoint folder (written with a seeded tiny Qwen2 model when absent)", DefaultValueFactory = _ => new DemoOptions().ModelPath };
+var modelOption = new Option<string?>("--model") { Description = "HF checkpoint folder (written with a seeded tiny Qwen2 model when absent); defaults to models/default/model, or a seeded untrained model when that is not built" };
 var outOption = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => new DemoOptions().OutputPath };
 var deviceOption = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
 var examplesOption = new Option<int>("--examples") { Description = "Training examples", DefaultValueFactory = _ => new DemoOptions().Examples };
@@ -15,7 +16,7 @@ demo.SetAction(async (parse, token) =>
 {
     var options = new DemoOptions
     {
-        ModelPath = parse.GetValue(modelOption)!,
+        ModelPath = parse.GetValue(modelOption),
         OutputPath = parse.GetValue(outOption)!,
         Device = parse.GetValue(deviceOption)!,
         Examples = parse.GetValue(examplesOption),
@@ -30,4 +31,5 @@ demo.SetAction(async (parse, token) =>
 
 var root = new RootCommand("infra: influence-based attribution of an LLM's math and code reasoning to its training data");
 root.Subcommands.Add(demo);
+root.Subcommands.Add(LabCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,10 +1,25 @@
+using Infra.Cli.Lab;
+
 namespace Infra.Cli.Demo;
 
 /// <summary>Arguments of <c>infra demo</c>.</summary>
 internal sealed record DemoOptions
 {
-    /// <summary>HF checkpoint folder; written with a seeded tiny Qwen2 model when absent. Defaults to artifacts/demo/model.</summary>
-    public string ModelPath { get; init; } = Path.Combine("artifacts", "demo", "model");
+    /// <summary>
+    /// HF checkpoint folder; written with a seeded tiny Qwen2 model when absent. Defaults to null: the trained default
+    /// (<see cref="DefaultModelFolder"/>/model) when it exists, else a seeded untrained model in <see cref="SeededModelPath"/>.
+    /// </summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>
+    /// Output of <c>infra lab build-default</c>: its model, training corpus and correctly answered queries. Defaults to
+    /// models/default in the checkout this runs in (found by walking up to Infra.Services.sln); null outside one.
+    /// </summary>
+    public string? DefaultModelFolder { get; init; } =
+        RepositoryRoot.Find() is { } root ? Path.Combine(root, DefaultModelFiles.RepositoryFolder) : null;
+
+    /// <summary>Where the untrained fallback model is written when no model is given and no default is built. Defaults to artifacts/demo/model.</summary>
+    public string SeededModelPath { get; init; } = Path.Combine("artifacts", "demo", "model");
 
     /// <summary>Where results go. Defaults to artifacts/demo.</summary>
     public string OutputPath { get; init; } = Path.Combine("artifacts", "demo");
@@ -12,10 +27,10 @@ internal sealed record DemoOptions
     /// <summary>cpu, cuda or auto. Defaults to auto.</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>Training examples. Defaults to 48.</summary>
+    /// <summary>Training examples, balanced over domain x difficulty. Defaults to 48.</summary>
     public int Examples { get; init; } = 48;
 
-    /// <summary>Held-out queries. Defaults to 6.</summary>
+    /// <summary>Held-out queries the model answers correctly, balanced over domain x difficulty. Defaults to 6.</summary>
     public int Queries { get; init; } = 6;
 
     /// <summary>Projected dims k_in = k_out. Defaults to 32.</summary>

@@ -7,6 +7,7 @@ using Infra.Contracts.Gradients.V1;
 using Infra.Core.Checkpoints;
 using Infra.Contracts.Scoring.V1;
 using Infra.Gradients.Hosting;
+using Infra.Cli.Lab;
 using Infra.Scoring.Hosting;
 using Infra.Torch.Model;
 
@@ -43,15 +44,11 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(options.OutputPath);
-        if (!File.Exists(Path.Combine(options.ModelPath, "config.json")))
-        {
-            output.WriteLine($"[model] writing a seeded tiny Qwen2 checkpoint to {options.ModelPath}");
-            SeededCheckpoint.Write(options.ModelPath, DefaultConfig, seed: 1);
-        }
+        var modelPath = ResolveModel();
 
         var (gradientApp, gradientAddress) = await GradientServiceHost.StartLoopbackAsync(new Dictionary<string, string?>
         {
-            ["Gradients:ModelPath"] = options.ModelPath,
+            ["Gradients:ModelPath"] = modelPath,
             ["Gradients:Device"] = options.Device,
             ["Gradients:FactorsPath"] = Path.Combine(options.OutputPath, "factors"),
             ["Logging:LogLevel:Default"] = "Warning",
@@ -73,8 +70,9 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         var info = await gradients.GetModelInfoAsync(new GetModelInfoRequest { Projection = projection }, cancellationToken: cancellationToken).ConfigureAwait(false);
         output.WriteLine($"[model] {info.ModelType}, {info.NumHiddenLayers} layers, {info.Layers.Count} tracked MLP projections, {info.Device}, fingerprint {info.Fingerprint[..12]}");
 
-        var corpus = DemoCorpus.Training(options.Examples);
-        var queries = DemoCorpus.Queries(options.Queries);
+        var data = DemoData.Load(options.DefaultModelFolder, options.Examples, options.Queries);
+        var (corpus, queries) = (data.Training, data.Queries);
+        output.WriteLine($"[corpus] {corpus.Count} training examples and {queries.Count} queries from {data.Source}");
 
         await IndexAsync(gradients, scoringAddress, corpus, projection, cancellationToken).ConfigureAwait(false);
         const string factorsName = "demo";
@@ -82,7 +80,7 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
             await FitAsync(gradients, factorsName, phase, corpus, cancellationToken).ConfigureAwait(false);
         await RegisterQueriesAsync(gradients, scoring, queries, projection, factorsName, cancellationToken).ConfigureAwait(false);
 
-        var results = await ScoreAsync(scoring, corpus.Count, cancellationToken).ConfigureAwait(false);
+        var results = await ScoreAsync(scoring, corpus.Count, queries, cancellationToken).ConfigureAwait(false);
         Report(results, corpus);
         await ReportTokensAsync(scoring, results[0], cancellationToken).ConfigureAwait(false);
         var path = Path.Combine(options.OutputPath, "influence.json");
@@ -92,6 +90,28 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         output.WriteLine($"[done] {clock.Elapsed.TotalSeconds:F1} s; scores in {path}; store in {Path.Combine(options.OutputPath, "store")}");
         return 0;
     }
+
+    // An explicit --model wins (seeded when absent, as before); otherwise the trained default, and only without one
+    // the seeded untrained model, said loudly since its influence scores mean little.
+    private string ResolveModel()
+    {
+        var trained = options.DefaultModelFolder is { } folder ? Path.Combine(folder, DefaultModelFiles.Model) : null;
+        var path = options.ModelPath ?? (trained is not null && HasCheckpoint(trained) ? trained : options.SeededModelPath);
+        if (path == trained)
+        {
+            output.WriteLine($"[model] the trained default model in {path}");
+        }
+        else if (!HasCheckpoint(path))
+        {
+            if (options.ModelPath is null)
+                output.WriteLine($"[model] no trained default model ({trained ?? "not in a checkout"}); run `infra lab build-default` to build one");
+            output.WriteLine($"[model] writing a seeded UNTRAINED tiny Qwen2 checkpoint to {path}");
+            SeededCheckpoint.Write(path, DefaultConfig, seed: 1);
+        }
+        return path;
+    }
+
+    private static bool HasCheckpoint(string folder) => File.Exists(Path.Combine(folder, "config.json"));
 
     // The GPU -> CPU path: the GradientService forwards every example's factors straight into the store.
     private async Task IndexAsync(GradientService.GradientServiceClient client, Uri scoringAddress, IReadOnlyList<Example> corpus,
@@ -162,7 +182,7 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         output.WriteLine($"[query] {registered.Queries} held-out problems registered as '{registered.Name}' (EK-FAC-preconditioned query gradients)");
     }
 
-    private static async Task<List<QueryInfluence>> ScoreAsync(ScoringService.ScoringServiceClient scoring, int examples, CancellationToken token)
+    private static async Task<List<QueryInfluence>> ScoreAsync(ScoringService.ScoringServiceClient scoring, int examples, IReadOnlyList<Example> queries, CancellationToken token)
     {
         using var call = scoring.Score(new ScoreRequest { QuerySet = QuerySet, TopK = (uint)examples }, cancellationToken: token);
         var results = new List<QueryInfluence>();
@@ -170,7 +190,7 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         {
             if (response.ItemCase != ScoreResponse.ItemOneofCase.Result) continue;
             var r = response.Result;
-            results.Add(new QueryInfluence(r.QueryId, r.QueryId.Contains("math", StringComparison.Ordinal) ? "math" : "code", r.Measurement,
+            results.Add(new QueryInfluence(r.QueryId, queries.First(q => q.Id == r.QueryId).Domain, r.Measurement,
                 r.Top.Select(t => new ExampleInfluence(t.Id, t.Domain, t.Difficulty, t.Score)).ToList()));
         }
         return results;
