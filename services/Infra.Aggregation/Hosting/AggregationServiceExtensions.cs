@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Infra.Aggregation.Hosting;
+
+/// <summary>Registration and in-process hosting of the AggregationService.</summary>
+public static class AggregationServiceExtensions
+{
+    /// <summary>Options (validated at start-up), gRPC with health and reflection.</summary>
+    public static IHostApplicationBuilder AddAggregationServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<AggregationServiceOptions>()
+            .Bind(builder.Configuration.GetSection(AggregationServiceOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
+            o.MaxSendMessageSize = 16 * 1024 * 1024;
+        });
+        builder.Services.AddGrpcReflection();
+        // Liveness of this process; whether the ScoringService answers is reported per call (Unavailable), not here.
+        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
+        return builder;
+    }
+
+    /// <summary>Maps the AggregationService, health and reflection.</summary>
+    public static WebApplication MapAggregationServices(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    /// <summary>Starts the service on an ephemeral 127.0.0.1 port (plain-text HTTP/2).</summary>
+    public static async Task<(WebApplication App, Uri Address)> StartLoopbackAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddAggregationServices();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        var app = builder.Build();
+        app.MapAggregationServices();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return (app, new Uri(address));
+    }
+}
