@@ -61,7 +61,7 @@ public sealed class PipelineTelemetryTests : IDisposable
         var keyed = new Dictionary<string, string?> { ["Security:ApiKey"] = TestHosts.Key };
 
         var scoringBuilder = TestHosts.ScoringBuilder(Path.Combine(_root, "store"), keyed);
-        var (_, scoringMetrics) = TestHosts.CaptureTelemetry(scoringBuilder);
+        var (scoringActivities, scoringMetrics) = TestHosts.CaptureTelemetry(scoringBuilder);
         TestHosts.ListenLoopback(scoringBuilder);
         var (scoringApp, scoringAddress) = await TestHosts.StartScoringAsync(scoringBuilder);
         await using var s = scoringApp;
@@ -128,7 +128,11 @@ public sealed class PipelineTelemetryTests : IDisposable
         }
         Assert.Equal(6, SumLong(Metric(scoringMetrics, "infra.scoring.examples_scored")));
         // The forward is an outgoing gRPC call: a client span, and http.client.request.duration on the GradientService.
-        Assert.Contains(gradientActivities, a => a.Kind == ActivityKind.Client && a.DisplayName.Contains("Ingest", StringComparison.Ordinal));
+        var client = Assert.Single(gradientActivities, a => a.Kind == ActivityKind.Client && a.DisplayName.Contains("Ingest", StringComparison.Ordinal));
+        // The trace context travels with the forward: the store's Ingest span is the client span's child.
+        var server = Assert.Single(scoringActivities, a => a.Kind == ActivityKind.Server && Equals(a.GetTagItem("url.path"), "/infra.scoring.v1.ScoringService/Ingest"));
+        Assert.Equal(client.TraceId, server.TraceId);
+        Assert.Equal(client.SpanId, server.ParentSpanId);
         Assert.True(HistogramCount(Metric(gradientMetrics, "http.client.request.duration")) >= 1);
     }
 
