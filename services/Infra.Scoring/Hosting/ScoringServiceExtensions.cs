@@ -2,6 +2,7 @@ using Infra.Scoring.Services;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Infra.Scoring.Hosting;
 
@@ -25,7 +26,9 @@ public static class ScoringServiceExtensions
             o.MaxSendMessageSize = 16 * 1024 * 1024;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks();
+        // Liveness of this process: the store was opened (and verified) at start-up, so a serving process has a usable
+        // one. Without a registered check the gRPC health service answers UNKNOWN, which health probes read as down.
+        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
         return builder;
     }
 
