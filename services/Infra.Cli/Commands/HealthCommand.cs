@@ -44,7 +44,7 @@ internal static class HealthCommand
                 scope.Console.Write(table);
             }
             if (!healthy && !scope.Json)
-                await scope.Context.Error.WriteLineAsync($"infra: error: not serving: {string.Join(", ", checks.Where(c => !c.Serving).Select(c => $"{c.Service}Service at {c.Address}"))}").ConfigureAwait(false);
+                await scope.Context.Error.WriteLineAsync($"infra: error: not serving: {string.Join(", ", checks.Where(c => !c.Serving).Select(c => $"{ServiceConnections.ServiceName(c.Service)} at {c.Address}"))}").ConfigureAwait(false);
             return healthy ? ExitCodes.Ok : ExitCodes.Unavailable;
         });
         return command;

@@ -28,7 +28,7 @@ internal static class ServeCommand
     private static Command Service(CliContext context, CommonOptions common, ServiceKind kind, string name, string? pathFlag, string? pathKey, string? pathDescription)
     {
         var urls = new Option<string?>("--urls") { Description = $"address(es) to listen on, ';'-separated (default: the configured {kind} address)" };
-        var command = new Command(name, $"Run the {kind}Service in the foreground") { urls };
+        var command = new Command(name, $"Run the {ServiceConnections.ServiceName(kind)} in the foreground") { urls };
         command.TreatUnmatchedTokensAsErrors = false;
         Option<string?>? path = null;
         if (pathFlag is not null)
@@ -71,22 +71,22 @@ internal static class ServeCommand
             }
             catch (Microsoft.Extensions.Options.OptionsValidationException e)
             {
-                throw new CliException(ExitCodes.Usage, $"{kind}Service settings are invalid: {string.Join("; ", e.Failures)}", e);
+                throw new CliException(ExitCodes.Usage, $"{ServiceConnections.ServiceName(kind)} settings are invalid: {string.Join("; ", e.Failures)}", e);
             }
             await using (app.ConfigureAwait(false))
             {
-                scope.Say($"[grey]{kind}Service listening on {Spectre.Console.Markup.Escape(listen)}; Ctrl+C stops it[/]");
+                scope.Say($"[grey]{ServiceConnections.ServiceName(kind)} listening on {Spectre.Console.Markup.Escape(listen)}; Ctrl+C stops it[/]");
                 try
                 {
                     await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, scope.Token).ConfigureAwait(false);
                 }
                 catch (Microsoft.Extensions.Options.OptionsValidationException e)
                 {
-                    throw new CliException(ExitCodes.Usage, $"{kind}Service settings are invalid: {string.Join("; ", e.Failures)}", e);
+                    throw new CliException(ExitCodes.Usage, $"{ServiceConnections.ServiceName(kind)} settings are invalid: {string.Join("; ", e.Failures)}", e);
                 }
                 catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new CliException(ExitCodes.Unavailable, $"{kind}Service could not listen on {listen}: {e.Message}", e);
+                    throw new CliException(ExitCodes.Unavailable, $"{ServiceConnections.ServiceName(kind)} could not listen on {listen}: {e.Message}", e);
                 }
             }
             return ExitCodes.Ok;

@@ -56,7 +56,10 @@ internal sealed class ServiceConnections(CliSettings settings) : IDisposable
     };
 
     /// <summary>"ScoringService at http://127.0.0.1:5002".</summary>
-    public string Describe(ServiceKind kind) => $"{kind}Service at {Address(kind)}";
+    public string Describe(ServiceKind kind) => $"{ServiceName(kind)} at {Address(kind)}";
+
+    /// <summary>The service's own name: GradientService, ScoringService, AggregationService.</summary>
+    public static string ServiceName(ServiceKind kind) => kind == ServiceKind.Gradients ? "GradientService" : $"{kind}Service";
 
     /// <summary>grpc.health.v1 Check of the whole service ("" service name), within <paramref name="timeout"/>.</summary>
     public async Task<HealthCheckResponse.Types.ServingStatus> CheckAsync(ServiceKind kind, TimeSpan timeout, CancellationToken token)

@@ -37,7 +37,7 @@ internal static class CorpusIndexer
 
         var gradientOptions = new GradientOptions
         {
-            Projection = info.Exists ? info.Schema.Projection : new ProjectionSpec { KIn = (uint)options.ProjectionDim, KOut = (uint)options.ProjectionDim, Seed = options.Seed },
+            Projection = info.Exists ? StoreProjection.Of(info.Schema) : new ProjectionSpec { KIn = (uint)options.ProjectionDim, KOut = (uint)options.ProjectionDim, Seed = options.Seed },
             IncludeExampleGradient = true,
             IncludeTokenFactors = info.Exists ? info.Schema.TokenFactors : options.TokenFactors,
             BatchSize = (uint)options.BatchSize,

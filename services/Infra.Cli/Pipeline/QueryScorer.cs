@@ -23,7 +23,7 @@ internal static class QueryScorer
         if (!info.Exists || info.Examples == 0)
             throw new CliException(ExitCodes.Failure, $"{services.Describe(ServiceKind.Scoring)} has no indexed examples yet: run 'infra index CORPUS' first");
 
-        var request = new ComputeQueryGradientsRequest { Projection = info.Schema.Projection, FactorsName = factors ?? "" };
+        var request = new ComputeQueryGradientsRequest { Projection = StoreProjection.Of(info.Schema), FactorsName = factors ?? "" };
         request.Queries.AddRange(queries);
         var chunks = await services.CallAsync(ServiceKind.Gradients, async () =>
         {
