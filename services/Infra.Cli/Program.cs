@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Infra.Cli.Commands;
 using Infra.Cli.Demo;
 using Infra.Cli.Lab;
+using Infra.Cli.Terminal;
 
 var modelOption = new Option<string?>("--model") { Description = "HF checkpoint folder (written with a seeded tiny Qwen2 model when absent); defaults to models/default/model, or a seeded untrained model when that is not built" };
 var outOption = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => new DemoOptions().OutputPath };
@@ -32,4 +34,6 @@ demo.SetAction(async (parse, token) =>
 var root = new RootCommand("infra: influence-based attribution of an LLM's math and code reasoning to its training data");
 root.Subcommands.Add(demo);
 root.Subcommands.Add(LabCommand.Create());
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+var context = CliContext.FromProcess();
+InfraCommands.AddTo(root, context);
+return await InfraCommands.InvokeAsync(root, args, context).ConfigureAwait(false);

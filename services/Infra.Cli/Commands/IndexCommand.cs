@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using Infra.Cli.Connections;
+using Infra.Cli.Corpora;
+using Infra.Cli.Pipeline;
+using Infra.Cli.Terminal;
+using Infra.Contracts.Gradients.V1;
+using Spectre.Console;
+
+namespace Infra.Cli.Commands;
+
+/// <summary><c>infra index CORPUS</c>: the corpus's gradients through the GradientService into the ScoringService's store, resumably.</summary>
+internal static class IndexCommand
+{
+    public static Command Create(CliContext context, CommonOptions common)
+    {
+        var corpus = new Argument<string>("corpus") { Description = "corpus file: JSONL (lab schema) or .parquet (columns id, domain, difficulty, prompt, response)" };
+        var seed = new Option<ulong>("--seed") { Description = "seed of the projections of a new store", DefaultValueFactory = _ => 0 };
+        var tokenFactors = new Option<bool>("--token-factors") { Description = "keep per-token factors in a new store (token scores, K-FAC/EK-FAC fits)", DefaultValueFactory = _ => true };
+        var dtype = new Option<string>("--store-dtype") { Description = "dtype of a new store: float32, bfloat16, float16 or int8", DefaultValueFactory = _ => "bfloat16" };
+        dtype.AcceptOnlyFromAmong("float32", "bfloat16", "float16", "int8");
+        var truncate = new Option<bool>("--truncate") { Description = "cut over-long examples instead of failing" };
+        var command = new Command("index", "Stream a corpus through the GradientService into the ScoringService's store; a rerun sends only what the store lacks")
+        {
+            corpus, seed, tokenFactors, dtype, truncate,
+        };
+        CommandRunner.SetAction(command, context, common, async scope =>
+        {
+            var path = Path.GetFullPath(scope.Parse.GetValue(corpus)!, scope.Context.WorkingDirectory);
+            var examples = await CorpusFile.LoadAsync(path, scope.Token).ConfigureAwait(false);
+            await scope.Services.RequireAsync(ServiceKind.Scoring, scope.Token).ConfigureAwait(false);
+            await scope.Services.RequireAsync(ServiceKind.Gradients, scope.Token).ConfigureAwait(false);
+            var options = new IndexOptions
+            {
+                ProjectionDim = scope.Settings.ProjectionDim,
+                BatchSize = scope.Settings.BatchSize,
+                Seed = scope.Parse.GetValue(seed),
+                TokenFactors = scope.Parse.GetValue(tokenFactors),
+                StoreDtype = ParseDtype(scope.Parse.GetValue(dtype)!),
+                Truncate = scope.Parse.GetValue(truncate),
+            };
+            scope.Say($"[grey]corpus[/] {Markup.Escape(path)}: {examples.Count} examples");
+            var result = await scope.WithProgressAsync("index", examples.Count, progress =>
+                CorpusIndexer.RunAsync(scope.Services, scope.Settings.ScoringForwardAddress, examples, options, progress, scope.Token)).ConfigureAwait(false);
+            scope.WriteJson(new { Command = "index", Corpus = path, Result = result });
+            if (!scope.Json)
+            {
+                var table = new Table().AddColumns("corpus", "already stored", "sent", "stored", "skipped", "in the store", "tokens", "seconds");
+                table.AddRow(Cell(result.CorpusExamples), Cell(result.AlreadyStored), Cell(result.Sent), Cell((long)result.Stored), Cell((long)result.Skipped),
+                    Cell((long)result.StoreExamples), Cell(result.Tokens), result.Seconds.ToString("F1", CultureInfo.InvariantCulture));
+                scope.Console.Write(table);
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Cell(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static WireDType ParseDtype(string name) => name switch
+    {
+        "float32" => WireDType.Float32,
+        "float16" => WireDType.Float16,
+        "int8" => WireDType.Int8,
+        _ => WireDType.Bfloat16,
+    };
+}

@@ -1,0 +1,35 @@
+namespace Infra.Cli.Configuration;
+
+/// <summary>Every setting the CLI reads, with its defaults (the README's table is this list).</summary>
+internal static class Settings
+{
+    /// <summary>The GradientService. Defaults to http://127.0.0.1:5001.</summary>
+    public static readonly Setting GradientsAddress = new("Gradients:Address", "--gradients-address", "http://127.0.0.1:5001", "GradientService address");
+
+    /// <summary>The ScoringService. Defaults to http://127.0.0.1:5002.</summary>
+    public static readonly Setting ScoringAddress = new("Scoring:Address", "--scoring-address", "http://127.0.0.1:5002", "ScoringService address");
+
+    /// <summary>
+    /// The ScoringService as the GradientService reaches it (forward_to), when that differs from what the CLI uses
+    /// (containers, remote GPU nodes). Defaults to empty: the same as <see cref="ScoringAddress"/>.
+    /// </summary>
+    public static readonly Setting ScoringForwardAddress = new("Scoring:ForwardAddress", "--forward-to", null, "ScoringService address as the GradientService reaches it (default: Scoring:Address)");
+
+    /// <summary>The AggregationService. Defaults to http://127.0.0.1:5003.</summary>
+    public static readonly Setting AggregationAddress = new("Aggregation:Address", "--aggregation-address", "http://127.0.0.1:5003", "AggregationService address");
+
+    /// <summary>Sent as the x-api-key header on every call when set. Defaults to empty (no header).</summary>
+    public static readonly Setting ApiKey = new("ApiKey", "--api-key", null, "API key sent as x-api-key (default: none)");
+
+    /// <summary>Where results (score files) go. Defaults to artifacts/infra.</summary>
+    public static readonly Setting Output = new("Output", "--out", Path.Combine("artifacts", "infra"), "output folder for results");
+
+    /// <summary>Projected dims k_in = k_out of a new index. Defaults to 32.</summary>
+    public static readonly Setting ProjectionDim = new("ProjectionDim", "--projection-dim", "32", "projected dims k_in = k_out of a new index");
+
+    /// <summary>Examples per forward/backward batch on the GradientService. Defaults to 8.</summary>
+    public static readonly Setting BatchSize = new("BatchSize", "--batch-size", "8", "examples per GradientService batch");
+
+    /// <summary>All of them, in the order the README lists them.</summary>
+    public static readonly IReadOnlyList<Setting> All = [GradientsAddress, ScoringAddress, ScoringForwardAddress, AggregationAddress, ApiKey, Output, ProjectionDim, BatchSize];
+}

@@ -1,0 +1,123 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Infra.Cli.Configuration;
+using Infra.Cli.Terminal;
+using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Scoring.V1;
+
+namespace Infra.Cli.Connections;
+
+/// <summary>
+/// One gRPC channel per service, created on first use, each call carrying the x-api-key header when an API key is set.
+/// <see cref="CallAsync{T}"/> turns a failed call into a <see cref="CliException"/> that names the service and its address.
+/// </summary>
+internal sealed class ServiceConnections(CliSettings settings) : IDisposable
+{
+    /// <summary>The header the services read the API key from.</summary>
+    public const string ApiKeyHeader = "x-api-key";
+
+    private const int MaxMessageBytes = 64 * 1024 * 1024;
+    private readonly Dictionary<ServiceKind, (GrpcChannel Channel, CallInvoker Invoker)> _channels = [];
+
+    /// <summary>The GradientService's client.</summary>
+    public GradientService.GradientServiceClient Gradients => new(Invoker(ServiceKind.Gradients));
+
+    /// <summary>The ScoringService's client.</summary>
+    public ScoringService.ScoringServiceClient Scoring => new(Invoker(ServiceKind.Scoring));
+
+    /// <summary>The call invoker of <paramref name="kind"/> (for clients of other services, e.g. aggregation).</summary>
+    public CallInvoker Invoker(ServiceKind kind)
+    {
+        if (!_channels.TryGetValue(kind, out var entry))
+        {
+            var channel = GrpcChannel.ForAddress(Address(kind), new GrpcChannelOptions { MaxReceiveMessageSize = MaxMessageBytes, MaxSendMessageSize = MaxMessageBytes });
+            var invoker = settings.ApiKey is { } key
+                ? channel.Intercept(metadata =>
+                {
+                    metadata.Add(ApiKeyHeader, key);
+                    return metadata;
+                })
+                : channel.CreateCallInvoker();
+            entry = (channel, invoker);
+            _channels[kind] = entry;
+        }
+        return entry.Invoker;
+    }
+
+    /// <summary>Where <paramref name="kind"/> is configured to listen.</summary>
+    public Uri Address(ServiceKind kind) => kind switch
+    {
+        ServiceKind.Gradients => settings.GradientsAddress,
+        ServiceKind.Scoring => settings.ScoringAddress,
+        ServiceKind.Aggregation => settings.AggregationAddress,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>"ScoringService at http://127.0.0.1:5002".</summary>
+    public string Describe(ServiceKind kind) => $"{ServiceName(kind)} at {Address(kind)}";
+
+    /// <summary>The service's own name: GradientService, ScoringService, AggregationService.</summary>
+    public static string ServiceName(ServiceKind kind) => kind == ServiceKind.Gradients ? "GradientService" : $"{kind}Service";
+
+    /// <summary>grpc.health.v1 Check of the whole service ("" service name), within <paramref name="timeout"/>.</summary>
+    public async Task<HealthCheckResponse.Types.ServingStatus> CheckAsync(ServiceKind kind, TimeSpan timeout, CancellationToken token)
+    {
+        var client = new Health.HealthClient(Invoker(kind));
+        var response = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + timeout, cancellationToken: token).ConfigureAwait(false);
+        return response.Status;
+    }
+
+    /// <summary>Fails fast with exit code 3 and the address when <paramref name="kind"/> is not reachable or not serving.</summary>
+    public async Task RequireAsync(ServiceKind kind, CancellationToken token)
+    {
+        HealthCheckResponse.Types.ServingStatus status;
+        try
+        {
+            status = await CheckAsync(kind, TimeSpan.FromSeconds(10), token).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (!token.IsCancellationRequested)
+        {
+            throw ServiceError(kind, e);
+        }
+        if (status != HealthCheckResponse.Types.ServingStatus.Serving)
+            throw new CliException(ExitCodes.Unavailable, $"{Describe(kind)} is not serving (health: {status})");
+    }
+
+    /// <summary>Runs calls on <paramref name="kind"/>, turning a failure into a <see cref="CliException"/> naming it.</summary>
+    public async Task<T> CallAsync<T>(ServiceKind kind, Func<Task<T>> call, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RpcException e) when (!(e.StatusCode == StatusCode.Cancelled && token.IsCancellationRequested))
+        {
+            throw ServiceError(kind, e);
+        }
+    }
+
+    /// <summary>The exit code and message of a failed call: unreachable 3, rejected input 4, anything else 1.</summary>
+    public CliException ServiceError(ServiceKind kind, RpcException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var code = error.StatusCode switch
+        {
+            StatusCode.Unavailable or StatusCode.DeadlineExceeded => ExitCodes.Unavailable,
+            StatusCode.InvalidArgument => ExitCodes.BadInput,
+            _ => ExitCodes.Failure,
+        };
+        var reason = error.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded ? "is unavailable" : "failed";
+        var detail = string.IsNullOrEmpty(error.Status.Detail) ? error.StatusCode.ToString() : error.Status.Detail;
+        if (error.Status.DebugException is { } inner) detail += $" ({inner.Message})";
+        return new CliException(code, $"{Describe(kind)} {reason}: {error.StatusCode}: {detail}", error);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (channel, _) in _channels.Values) channel.Dispose();
+        _channels.Clear();
+    }
+}

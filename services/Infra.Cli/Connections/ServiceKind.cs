@@ -1,0 +1,9 @@
+namespace Infra.Cli.Connections;
+
+/// <summary>The three services the CLI talks to.</summary>
+internal enum ServiceKind
+{
+    Gradients,
+    Scoring,
+    Aggregation,
+}

@@ -1,0 +1,25 @@
+using Infra.Contracts.Gradients.V1;
+
+namespace Infra.Cli.Pipeline;
+
+/// <summary>How <c>infra index</c> creates a new store (an existing store's own schema wins).</summary>
+internal sealed record IndexOptions
+{
+    /// <summary>k_in = k_out of a new store. Defaults to 32.</summary>
+    public int ProjectionDim { get; init; } = 32;
+
+    /// <summary>Seed of the Gaussian projections of a new store. Defaults to 0.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Keep per-token factors (token-level scoring, K-FAC/EK-FAC fits on the store). Defaults to true.</summary>
+    public bool TokenFactors { get; init; } = true;
+
+    /// <summary>Storage dtype of a new store. Defaults to bfloat16.</summary>
+    public WireDType StoreDtype { get; init; } = WireDType.Bfloat16;
+
+    /// <summary>Examples per GradientService batch. Defaults to 8.</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Cut over-long examples instead of failing. Defaults to false.</summary>
+    public bool Truncate { get; init; }
+}
