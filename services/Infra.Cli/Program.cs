@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Infra.Cli.Demo;
+using Infra.Cli.Experiment;
 using Infra.Cli.Lab;
 
 var modelOption = new Option<string?>("--model") { Description = "HF checkpoint folder (written with a seeded tiny Qwen2 model when absent); defaults to models/default/model, or a seeded untrained model when that is not built" };
@@ -32,4 +33,5 @@ demo.SetAction(async (parse, token) =>
 var root = new RootCommand("infra: influence-based attribution of an LLM's math and code reasoning to its training data");
 root.Subcommands.Add(demo);
 root.Subcommands.Add(LabCommand.Create());
+root.Subcommands.Add(ExperimentCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
