@@ -3,7 +3,9 @@ using Infra.Lab.Experiments;
 namespace Infra.Cli.Experiment;
 
 /// <summary>
-/// One training cell's weight: the formula's raw weight, the per-example weight after the token budget is equalised,
-/// and the cell's share of the response tokens without and with the weights.
+/// One training cell's weight: m_c (its mean influence on its own domain's queries), z_c, the clamped raw weight r_c,
+/// the weight w_c every example of the cell trains with, and the cell's share of the response tokens without and with
+/// the weights.
 /// </summary>
-internal sealed record CellWeightRow(CellKey Cell, int Examples, long LossTokens, double RawWeight, double Weight, double TokenShare, double WeightedTokenShare);
+internal sealed record CellWeightRow(
+    CellKey Cell, int Examples, long LossTokens, double MeanInfluence, double Z, double RawWeight, double Weight, double TokenShare, double WeightedTokenShare);

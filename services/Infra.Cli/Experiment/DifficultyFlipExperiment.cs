@@ -150,9 +150,10 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
 
     private (double[] Weights, List<CellWeightRow> Rows, double BudgetError) Weigh(ExperimentCorpus corpus, InfluenceRollup influence)
     {
-        var raw = CellWeighting.Weights(influence.Cells);
+        var flip = CellWeighting.Compute(corpus.Train, influence.Cells);
         var lossTokens = corpus.Train.Select(e => e.LossTokens).ToList();
-        var weights = TokenBudget.Normalise(lossTokens, corpus.Train.Select(e => raw.GetValueOrDefault(e.Cell, 1.0)).ToList());
+        // DifficultyFlip already keeps every domain's budget; the rescale is a guard (a factor of 1 up to rounding).
+        var weights = TokenBudget.Normalise(lossTokens, flip.Examples.Select(w => w.Weight).ToList());
         var total = (double)lossTokens.Sum(n => (long)n);
         var error = Math.Abs(TokenBudget.Weighted(lossTokens, weights) - total) / total;
         var rows = corpus.Train.Select((e, i) => (e, i)).GroupBy(x => x.e.Cell)
@@ -160,7 +161,8 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
             .Select(g =>
             {
                 var cellTokens = g.Sum(x => (long)x.e.LossTokens);
-                return new CellWeightRow(g.Key, g.Count(), cellTokens, raw.GetValueOrDefault(g.Key, 1.0), weights[g.First().i],
+                var cell = flip.Cells.Single(c => c.Domain == g.Key.Domain && c.Difficulty == g.Key.Difficulty);
+                return new CellWeightRow(g.Key, g.Count(), cellTokens, cell.MeanInfluence, cell.Z, cell.RawWeight, weights[g.First().i],
                     cellTokens / total, g.Sum(x => weights[x.i] * x.e.LossTokens) / total);
             })
             .ToList();

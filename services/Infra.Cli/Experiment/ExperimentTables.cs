@@ -56,12 +56,12 @@ internal static class ExperimentTables
         md.AppendLine(Ic, $"- wall time of this invocation: {r.WallSeconds / 60:F1} min ({r.UnitsRunNow} runs done now); compute over all invocations: {r.ComputeSeconds / 60:F1} min").AppendLine();
 
         md.AppendLine("## Influence roll-up and cell weights").AppendLine();
-        md.AppendLine("| cell | examples | mean influence on math queries | on code queries | both (equal) | raw weight | weight | token share | weighted share |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| cell | examples | mean influence on math queries | on code queries | m_c (own domain) | z_c | r_c | weight w_c | token share | weighted share |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var w in r.CellWeights)
         {
             var inf = r.Influence.Cells.FirstOrDefault(x => x.Cell == w.Cell);
-            md.AppendLine(Ic, $"| {w.Cell} | {w.Examples} | {G(inf?.OnMath)} | {G(inf?.OnCode)} | {G(inf?.Mean)} | {w.RawWeight:F3} | {w.Weight:F3} | {w.TokenShare:P1} | {w.WeightedTokenShare:P1} |");
+            md.AppendLine(Ic, $"| {w.Cell} | {w.Examples} | {G(inf?.OnMath)} | {G(inf?.OnCode)} | {G(w.MeanInfluence)} | {w.Z:F2} | {w.RawWeight:F3} | {w.Weight:F3} | {w.TokenShare:P1} | {w.WeightedTokenShare:P1} |");
         }
         md.AppendLine();
         md.AppendLine("## Budget").AppendLine();
