@@ -60,54 +60,73 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
         var ranNow = 0;
         var runner = new ConditionRun(config, corpus, output);
         var total = config.Seeds.Count * ExperimentConditions.All.Count;
+        var index = 0;
         foreach (var seed in config.Seeds)
         {
             foreach (var condition in ExperimentConditions.All)
             {
+                index++;
                 var folder = Path.Combine(options.OutputPath, "runs", ExperimentConditions.Name(condition), $"seed-{seed.ToString(CultureInfo.InvariantCulture)}");
                 var done = ConditionRun.TryRead(folder);
+                if (done is null && options.ReportOnly)
+                {
+                    output.WriteLine($"[run {index}/{total}] {ExperimentConditions.Name(condition)} seed {seed}: not done (--report-only)");
+                    continue;
+                }
                 if (done is null)
                 {
-                    output.WriteLine($"[run {units.Count + 1}/{total}] {ExperimentConditions.Name(condition)} seed {seed}: {data[condition].Steps} steps ({clock.Elapsed:hh\\:mm\\:ss} so far)");
+                    output.WriteLine($"[run {index}/{total}] {ExperimentConditions.Name(condition)} seed {seed}: {data[condition].Steps} steps ({clock.Elapsed:hh\\:mm\\:ss} so far)");
                     done = runner.Run(condition, seed, data[condition].Examples, data[condition].Steps, folder, token);
                     ranNow++;
+                    units.Add(done);
+                    // The tables so far, so that a run stopped early still leaves what it measured.
+                    if (units.Count < total) Write(Results(config, corpus, modelFolder, influence, weightRows, budgetError, units, ranNow, total, clock), quiet: true);
+                    continue;
                 }
-                else
-                {
-                    output.WriteLine($"[run {units.Count + 1}/{total}] {ExperimentConditions.Name(condition)} seed {seed}: already done");
-                }
+                output.WriteLine($"[run {index}/{total}] {ExperimentConditions.Name(condition)} seed {seed}: already done");
                 units.Add(done);
             }
         }
 
-        var results = new ExperimentResults
-        {
-            Config = config,
-            Command = "dotnet run -c Release --project services/Infra.Cli -- experiment difficulty-flip" + (options.Quick ? " --quick" : "")
-                + (options.Seeds is { } s ? $" --seeds {s}" : ""),
-            InfluenceModel = $"{modelFolder} (the embedded default, trained on a superset of this training set with the same corpus recipe)",
-            TrainExamples = corpus.Train.Count,
-            ExamplesWithExploration = corpus.Train.Count(e => e.Example.Spans.Count > 0),
-            LossTokensPerEpoch = tokens,
-            AblatedLossTokensPerEpoch = ablatedTokens,
-            EvaluationItems = corpus.Evaluation.Count,
-            Influence = influence,
-            CellWeights = weightRows,
-            BudgetRelativeError = budgetError,
-            Budgets = ExperimentConditions.All.Select(c => ExperimentConditions.Name(c)).Select(c => units.First(u => u.Condition == c))
-                .Select(u => new BudgetRow(u.Condition, u.Steps, u.LossTokens, u.WeightedLossTokens)).ToList(),
-            Units = units,
-            Accuracy = ExperimentTables.Accuracy(units, corpus.EvaluationCells(), config.Seeds),
-            UnitsRunNow = ranNow,
-            WallSeconds = clock.Elapsed.TotalSeconds,
-            ComputeSeconds = influence.Seconds + units.Sum(u => u.TrainingSeconds + u.EvaluationSeconds),
-        };
+        var results = Results(config, corpus, modelFolder, influence, weightRows, budgetError, units, ranNow, total, clock);
+        Write(results, quiet: false);
+        output.WriteLine($"[done] {clock.Elapsed.TotalMinutes:F1} min ({ranNow} of {total} runs trained or evaluated now, {units.Count} of {total} complete); results in {Path.Combine(options.OutputPath, ResultsFile)}");
+        return 0;
+    }
+
+    private ExperimentResults Results(ExperimentConfig config, ExperimentCorpus corpus, string modelFolder, InfluenceRollup influence,
+        List<CellWeightRow> weightRows, double budgetError, List<UnitResult> units, int ranNow, int total, Stopwatch clock) => new()
+    {
+        Config = config,
+        Command = "dotnet run -c Release --project services/Infra.Cli -- experiment difficulty-flip" + (options.Quick ? " --quick" : "")
+            + (options.Seeds is { } s ? $" --seeds {s}" : ""),
+        InfluenceModel = $"{modelFolder} (the embedded default, trained on a superset of this training set with the same corpus recipe)",
+        TrainExamples = corpus.Train.Count,
+        ExamplesWithExploration = corpus.Train.Count(e => e.Example.Spans.Count > 0),
+        LossTokensPerEpoch = corpus.Train.Sum(e => (long)e.LossTokens),
+        AblatedLossTokensPerEpoch = corpus.Train.Sum(e => (long)e.AblatedLossTokens),
+        EvaluationItems = corpus.Evaluation.Count,
+        Influence = influence,
+        CellWeights = weightRows,
+        BudgetRelativeError = budgetError,
+        Budgets = ExperimentConditions.All.Select(ExperimentConditions.Name)
+            .Select(c => units.FirstOrDefault(u => u.Condition == c)).OfType<UnitResult>()
+            .Select(u => new BudgetRow(u.Condition, u.Steps, u.LossTokens, u.WeightedLossTokens)).ToList(),
+        Units = units,
+        Accuracy = ExperimentTables.Accuracy(units, corpus.EvaluationCells()),
+        RunsComplete = units.Count,
+        RunsPlanned = total,
+        UnitsRunNow = ranNow,
+        WallSeconds = clock.Elapsed.TotalSeconds,
+        ComputeSeconds = influence.Seconds + units.Sum(u => u.TrainingSeconds + u.EvaluationSeconds),
+    };
+
+    private void Write(ExperimentResults results, bool quiet)
+    {
         AtomicText.Write(Path.Combine(options.OutputPath, ResultsFile), JsonSerializer.Serialize(results, ExperimentJson.Options));
         var markdown = ExperimentTables.Markdown(results);
         AtomicText.Write(Path.Combine(options.OutputPath, MarkdownFile), markdown);
-        output.Write(markdown);
-        output.WriteLine($"[done] {clock.Elapsed.TotalMinutes:F1} min ({ranNow} of {total} runs trained or evaluated now); results in {Path.Combine(options.OutputPath, ResultsFile)}");
-        return 0;
+        if (!quiet) output.Write(markdown);
     }
 
     // A new folder gets config.json; an existing one must have been made with the same configuration.

@@ -13,9 +13,10 @@ internal static class ExperimentCommand
         var defaultOption = new Option<string?>("--default-model") { Description = "Output of `infra lab build-default`: the influence model, its tokenizer and query sets; defaults to models/default" };
         var seedsOption = new Option<int?>("--seeds") { Description = "Seeds per condition (1..N); defaults to 3 (1 with --quick)" };
         var quickOption = new Option<bool>("--quick") { Description = "A tiny corpus, model and run (seconds), for tests" };
+        var reportOption = new Option<bool>("--report-only") { Description = "Train nothing: write the tables of the runs already complete in the folder" };
         var overwriteOption = new Option<bool>("--overwrite") { Description = "Delete a run folder made with other arguments instead of refusing it" };
         var flip = new Command("difficulty-flip", "Baseline SFT vs difficulty-flip reweighting vs exploration ablation: held-out accuracy by domain and difficulty over seeds");
-        foreach (var option in new Option[] { outOption, defaultOption, seedsOption, quickOption, overwriteOption }) flip.Options.Add(option);
+        foreach (var option in new Option[] { outOption, defaultOption, seedsOption, quickOption, reportOption, overwriteOption }) flip.Options.Add(option);
         flip.SetAction(async (parse, token) =>
         {
             var seeds = parse.GetValue(seedsOption);
@@ -30,6 +31,7 @@ internal static class ExperimentCommand
                 DefaultModelFolder = parse.GetValue(defaultOption) ?? defaults.DefaultModelFolder,
                 Seeds = seeds,
                 Quick = parse.GetValue(quickOption),
+                ReportOnly = parse.GetValue(reportOption),
                 Overwrite = parse.GetValue(overwriteOption),
             }, Console.Out).RunAsync(token).ConfigureAwait(false);
         });

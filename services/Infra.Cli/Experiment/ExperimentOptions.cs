@@ -19,6 +19,9 @@ internal sealed record ExperimentOptions
     /// <summary>Number of seeds (1, 2, ...); null keeps the configuration's (3 full, 1 quick).</summary>
     public int? Seeds { get; init; }
 
+    /// <summary>Train nothing: write the tables of the runs already complete in the folder. Defaults to false.</summary>
+    public bool ReportOnly { get; init; }
+
     /// <summary>Delete a run folder made with other arguments instead of refusing it. Defaults to false.</summary>
     public bool Overwrite { get; init; }
 }

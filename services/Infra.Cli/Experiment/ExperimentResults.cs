@@ -35,6 +35,11 @@ internal sealed record ExperimentResults
 
     public required IReadOnlyList<AccuracyRow> Accuracy { get; init; }
 
+    /// <summary>(condition, seed) runs whose results are in this table; fewer than <see cref="RunsPlanned"/> while the run is under way.</summary>
+    public required int RunsComplete { get; init; }
+
+    public required int RunsPlanned { get; init; }
+
     /// <summary>Units trained or evaluated by this invocation (0 when everything was already in the folder).</summary>
     public required int UnitsRunNow { get; init; }
 

@@ -14,12 +14,14 @@ internal static class ExperimentTables
     /// Per condition: one row per evaluation cell, one per domain (difficulty 0) and one overall (domain "all"), each
     /// with the accuracy of every seed and their mean and spread.
     /// </summary>
-    public static IReadOnlyList<AccuracyRow> Accuracy(IReadOnlyList<UnitResult> units, IReadOnlyList<CellKey> cells, IReadOnlyList<int> seeds)
+    public static IReadOnlyList<AccuracyRow> Accuracy(IReadOnlyList<UnitResult> units, IReadOnlyList<CellKey> cells)
     {
         var rows = new List<AccuracyRow>();
         foreach (var condition in ExperimentConditions.All.Select(ExperimentConditions.Name))
         {
-            var bySeed = seeds.Select(s => units.Single(u => u.Condition == condition && u.Seed == s)).ToList();
+            // The seeds this condition has finished (all of them once the run is complete).
+            var bySeed = units.Where(u => u.Condition == condition).OrderBy(u => u.Seed).ToList();
+            if (bySeed.Count == 0) continue;
             AccuracyRow Row(string domain, int difficulty, Func<AccuracyCell, bool> include)
             {
                 var perSeed = bySeed.Select(u =>
@@ -70,8 +72,12 @@ internal static class ExperimentTables
         md.AppendLine();
 
         md.AppendLine("## Held-out accuracy").AppendLine();
-        md.AppendLine(Ic, $"Mean ± sample std over {c.Seeds.Count} seed(s), [min, max]; difficulty \"all\" pools the domain's items.").AppendLine();
-        var conditions = ExperimentConditions.All.Select(ExperimentConditions.Name).ToList();
+        var conditions = ExperimentConditions.All.Select(ExperimentConditions.Name).Where(cond => r.Accuracy.Any(a => a.Condition == cond)).ToList();
+        var seedCounts = string.Join(", ", conditions.Select(cond => $"{cond} {r.Units.Count(u => u.Condition == cond)}"));
+        md.AppendLine(Ic, $"Mean ± sample std over seeds ({seedCounts}), [min, max]; difficulty \"all\" pools the domain's items.").AppendLine();
+        if (r.RunsComplete < r.RunsPlanned)
+            md.AppendLine(Ic, $"**Partial: {r.RunsComplete} of {r.RunsPlanned} runs complete**; rerun the command to continue.").AppendLine();
+        if (conditions.Count == 0) return md.ToString();
         md.AppendLine("| domain | difficulty | items | " + string.Join(" | ", conditions) + " |");
         md.AppendLine("|---|---:|---:|" + string.Concat(conditions.Select(_ => "---:|")));
         foreach (var key in r.Accuracy.Where(a => a.Condition == conditions[0]).Select(a => (a.Domain, a.Difficulty, a.Items)))
