@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Infra.Cli.Commands;
 using Infra.Cli.Demo;
+using Infra.Cli.Experiment;
 using Infra.Cli.Lab;
 using Infra.Cli.Terminal;
 
@@ -34,6 +35,7 @@ demo.SetAction(async (parse, token) =>
 var root = new RootCommand("infra: influence-based attribution of an LLM's math and code reasoning to its training data");
 root.Subcommands.Add(demo);
 root.Subcommands.Add(LabCommand.Create());
+root.Subcommands.Add(ExperimentCommand.Create());
 var context = CliContext.FromProcess();
 InfraCommands.AddTo(root, context);
 return await InfraCommands.InvokeAsync(root, args, context).ConfigureAwait(false);

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Infra.Cli.Experiment;
+using Infra.Lab.Experiments;
+
+namespace Infra.Cli.Tests;
+
+/// <summary>
+/// <c>infra experiment difficulty-flip --quick</c> end to end on the embedded default: complete tables, the token budget
+/// invariant, a run killed midway that resumes exactly, a rerun that trains nothing, and a folder of other arguments refused.
+/// </summary>
+public sealed class DifficultyFlipExperimentTests : IDisposable
+{
+    private static readonly string[] Domains = ["math", "code"];
+    private static readonly string[] SpreadNames = ["mean", "min", "max"];
+    private static readonly string[] SharedFiles = [DifficultyFlipExperiment.ConfigFile, DifficultyFlipExperiment.InfluenceFile];
+    private readonly string _root = Directory.CreateTempSubdirectory("infra-experiment-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    [Trait("Category", "EndToEnd")]
+    public async Task Quick_run_resumes_exactly_and_yields_complete_tables_under_an_equal_token_budget()
+    {
+        // A run killed during the baseline's third step (after the checkpoint of step 2) ...
+        var interrupted = Path.Combine(_root, "interrupted");
+        using (var cancel = new CancellationTokenSource())
+        using (var watcher = new CancelOnLine("[baseline/seed-1] step 3/", cancel))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(interrupted, watcher, cancel.Token));
+        }
+        Assert.True(File.Exists(Path.Combine(interrupted, DifficultyFlipExperiment.InfluenceFile)));
+        Assert.False(File.Exists(Path.Combine(interrupted, DifficultyFlipExperiment.ResultsFile)));
+
+        // ... continues from that checkpoint.
+        using var resumedOutput = new StringWriter();
+        Assert.Equal(0, await Run(interrupted, resumedOutput));
+        Assert.Contains("[baseline/seed-1] resuming at step 2", resumedOutput.ToString(), StringComparison.Ordinal);
+        var resumed = Read(interrupted);
+
+        // An uninterrupted run (sharing the roll-up, which the resumable folder keeps) trains the same models.
+        var straight = Path.Combine(_root, "straight");
+        Directory.CreateDirectory(straight);
+        foreach (var file in SharedFiles)
+            File.Copy(Path.Combine(interrupted, file), Path.Combine(straight, file));
+        using (var output = new StringWriter()) Assert.Equal(0, await Run(straight, output));
+        var results = Read(straight);
+        Assert.Equal(3, results.GetProperty("unitsRunNow").GetInt32());
+        var resumedUnits = resumed.GetProperty("units").EnumerateArray().ToList();
+        var straightUnits = results.GetProperty("units").EnumerateArray().ToList();
+        Assert.Equal(straightUnits.Count, resumedUnits.Count);
+        for (var i = 0; i < straightUnits.Count; i++)
+        {
+            Assert.Equal(straightUnits[i].GetProperty("finalLoss").GetDouble(), resumedUnits[i].GetProperty("finalLoss").GetDouble(), 5);
+            Assert.Equal(straightUnits[i].GetProperty("cells").GetRawText(), resumedUnits[i].GetProperty("cells").GetRawText());
+        }
+
+        // Every condition x (domain x difficulty, domain, all) row, accuracies in [0, 1].
+        var rows = results.GetProperty("accuracy").EnumerateArray().ToList();
+        foreach (var condition in ExperimentConditions.All.Select(ExperimentConditions.Name))
+        {
+            foreach (var domain in Domains)
+            {
+                for (var difficulty = 0; difficulty <= 5; difficulty++)
+                    Assert.Single(rows, r => Is(r, condition, domain, difficulty));
+            }
+            Assert.Single(rows, r => Is(r, condition, "all", 0));
+        }
+        Assert.Equal(3 * 13, rows.Count);
+        Assert.All(rows, r =>
+        {
+            Assert.True(r.GetProperty("items").GetInt32() > 0);
+            var accuracy = r.GetProperty("accuracy");
+            foreach (var name in SpreadNames) Assert.InRange(accuracy.GetProperty(name).GetDouble(), 0, 1);
+            Assert.All(r.GetProperty("perSeed").EnumerateArray(), a => Assert.InRange(a.GetDouble(), 0, 1));
+        });
+
+        // The budget: sum w n = sum n per epoch, and the reweighted run spends exactly the baseline's tokens.
+        Assert.True(results.GetProperty("budgetRelativeError").GetDouble() < 1e-9);
+        var budgets = results.GetProperty("budgets").EnumerateArray().ToDictionary(b => b.GetProperty("condition").GetString()!);
+        var baselineTokens = budgets["baseline"].GetProperty("lossTokens").GetInt64();
+        Assert.Equal(baselineTokens, budgets["baseline"].GetProperty("weightedLossTokens").GetDouble(), 6);
+        Assert.Equal(baselineTokens, budgets["difficulty-flip"].GetProperty("lossTokens").GetInt64());
+        Assert.Equal(1.0, budgets["difficulty-flip"].GetProperty("weightedLossTokens").GetDouble() / baselineTokens, 5); // weights are float32 in SftExample
+        Assert.Equal(budgets["baseline"].GetProperty("steps").GetInt32(), budgets["difficulty-flip"].GetProperty("steps").GetInt32());
+        // The ablation's shorter responses get more steps: within one step's worth of tokens of the baseline.
+        var perStep = (double)baselineTokens / budgets["baseline"].GetProperty("steps").GetInt32();
+        Assert.InRange(budgets["exploration-ablation"].GetProperty("lossTokens").GetInt64(), baselineTokens - perStep, baselineTokens + perStep);
+        var weights = results.GetProperty("cellWeights").EnumerateArray().ToList();
+        Assert.Equal(10, weights.Count);
+        Assert.Equal(1.0, weights.Sum(w => w.GetProperty("weightedTokenShare").GetDouble()), 9);
+
+        // A second invocation trains nothing new and yields the same table.
+        using (var output = new StringWriter())
+        {
+            Assert.Equal(0, await Run(straight, output));
+            Assert.DoesNotContain("step 1/", output.ToString(), StringComparison.Ordinal);
+        }
+        var again = Read(straight);
+        Assert.Equal(0, again.GetProperty("unitsRunNow").GetInt32());
+        Assert.Equal(results.GetProperty("accuracy").GetRawText(), again.GetProperty("accuracy").GetRawText());
+        Assert.True(File.Exists(Path.Combine(straight, DifficultyFlipExperiment.MarkdownFile)));
+
+        // A folder made with other arguments is refused without --overwrite.
+        using (var output = new StringWriter())
+        {
+            Assert.Equal(2, await new DifficultyFlipExperiment(new ExperimentOptions { OutputPath = straight, Quick = true, Seeds = 2 }, output).RunAsync(CancellationToken.None));
+            Assert.Contains("other arguments", output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    private static Task<int> Run(string folder, TextWriter output, CancellationToken token = default) =>
+        new DifficultyFlipExperiment(new ExperimentOptions { OutputPath = folder, Quick = true }, output).RunAsync(token);
+
+    private static JsonElement Read(string folder) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, DifficultyFlipExperiment.ResultsFile))).RootElement;
+
+    private static bool Is(JsonElement row, string condition, string domain, int difficulty) =>
+        row.GetProperty("condition").GetString() == condition && row.GetProperty("domain").GetString() == domain
+        && row.GetProperty("difficulty").GetInt32() == difficulty;
+
+    /// <summary>A writer that cancels <paramref name="cancel"/> when a line containing <paramref name="marker"/> is written.</summary>
+    private sealed class CancelOnLine(string marker, CancellationTokenSource cancel) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value is not null && value.Contains(marker, StringComparison.Ordinal)) cancel.Cancel();
+        }
+    }
+}
