@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Infra.Cli.Demo;
 using Infra.Cli.Lab;
+using Infra.Cli.Validate;
 
 var modelOption = new Option<string?>("--model") { Description = "HF checkpoint folder (written with a seeded tiny Qwen2 model when absent); defaults to models/default/model, or a seeded untrained model when that is not built" };
 var outOption = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => new DemoOptions().OutputPath };
@@ -32,4 +33,5 @@ demo.SetAction(async (parse, token) =>
 var root = new RootCommand("infra: influence-based attribution of an LLM's math and code reasoning to its training data");
 root.Subcommands.Add(demo);
 root.Subcommands.Add(LabCommand.Create());
+root.Subcommands.Add(ValidateCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
