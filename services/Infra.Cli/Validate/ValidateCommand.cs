@@ -62,9 +62,10 @@ internal static class ValidateCommand
         var layersOption = new Option<int>("--layers") { Description = "Decoder layers", DefaultValueFactory = _ => defaults.Layers };
         var lrOption = new Option<double>("--learning-rate") { Description = "Peak learning rate", DefaultValueFactory = _ => defaults.LearningRate };
         var threadsOption = new Option<int>("--threads") { Description = "libtorch threads; 1 avoids spin-waiting on a shared machine, 0 keeps libtorch's default", DefaultValueFactory = _ => 1 };
+        var workerOption = new Option<string?>("--worker") { Description = "i/n: share the retraining with n processes on the same run folder (this is worker i, 0-based)" };
         var dimsOption = new Option<int[]>("--dims") { Description = "Projection sizes k (the full space is always added)", DefaultValueFactory = _ => [.. defaults.ProjectionDims], AllowMultipleArgumentsPerToken = true };
         var lds = new Command("lds", "Linear datamodeling score: retrain on random subsets and correlate the summed influence scores with the measured f");
-        foreach (var option in new Option[] { outOption, tokenizerOption, quickOption, overwriteOption, subsetsOption, noiseOption, examplesOption, queriesOption, stepsOption, hiddenOption, layersOption, lrOption, dimsOption, threadsOption })
+        foreach (var option in new Option[] { outOption, tokenizerOption, quickOption, overwriteOption, subsetsOption, noiseOption, examplesOption, queriesOption, stepsOption, hiddenOption, layersOption, lrOption, dimsOption, threadsOption, workerOption })
             lds.Options.Add(option);
         lds.SetAction((parse, token) =>
         {
@@ -88,7 +89,16 @@ internal static class ValidateCommand
             try
             {
                 options.Validate();
-                new LdsRun(options, parse.GetValue(outOption)!, Console.Out).Run(parse.GetValue(overwriteOption), token);
+                (int, int)? worker = null;
+                if (parse.GetValue(workerOption) is { } w)
+                {
+                    var parts = w.Split('/');
+                    if (parts.Length != 2 || !int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var i)
+                        || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var n))
+                        throw new ArgumentException($"--worker takes i/n, e.g. 0/3; got '{w}'");
+                    worker = (i, n);
+                }
+                new LdsRun(options, parse.GetValue(outOption)!, Console.Out) { Worker = worker }.Run(parse.GetValue(overwriteOption), token);
                 return Task.FromResult(0);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)

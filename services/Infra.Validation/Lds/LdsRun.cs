@@ -32,12 +32,22 @@ public sealed class LdsRun(LdsOptions options, string runFolder, TextWriter outp
 {
     private const string ArgumentsFile = "run.json";
 
+    /// <summary>
+    /// Share the retraining with other processes on the same run folder: this one takes the models whose position in
+    /// the job list is <c>Index</c> modulo <c>Count</c>, last first (so a plain run, which goes first to last, meets it
+    /// in the middle), and writes the results only when every model is measured. Null (the default) trains all.
+    /// </summary>
+    public (int Index, int Count)? Worker { get; init; }
+
     /// <summary>Models trained by this invocation (the full-data one included); 0 on a rerun of a finished run.</summary>
     public int ModelsTrained { get; private set; }
 
-    /// <summary>Runs (or continues) the whole experiment and writes <c>results.json</c> and <c>results.md</c>.</summary>
+    /// <summary>
+    /// Runs (or continues) the whole experiment and writes <c>results.json</c> and <c>results.md</c>; returns null when
+    /// <see cref="Worker"/> is set and other workers still have models to train.
+    /// </summary>
     /// <exception cref="LdsRunMismatchException">The folder holds a run with other arguments and <paramref name="overwrite"/> is false.</exception>
-    public LdsResults Run(bool overwrite = false, CancellationToken cancellationToken = default)
+    public LdsResults? Run(bool overwrite = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -60,26 +70,39 @@ public sealed class LdsRun(LdsOptions options, string runFolder, TextWriter outp
             .Concat(Enumerable.Range(0, options.NoiseSubsets).Select(i => (Index: i, Seed: options.DataSeed + 1))).ToList();
         var clock = Stopwatch.StartNew();
         var trainedHere = 0;
-        for (var j = 0; j < jobs.Count; j++)
+        var order = Enumerable.Range(0, jobs.Count).ToList();
+        if (Worker is { } w)
+        {
+            if (w.Count < 1 || w.Index < 0 || w.Index >= w.Count) throw new ArgumentException($"worker {w.Index}/{w.Count} is not in 0..count-1");
+            order = order.Where(j => j % w.Count == w.Index).Reverse().ToList();
+        }
+        foreach (var j in order)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (index, seed) = jobs[j];
             var path = SubsetPath(index, seed);
-            var result = JsonFiles.Read<SubsetResult>(path);
+            if (File.Exists(path)) continue;
+            var result = TrainSubset(config, corpus, index, seed, cancellationToken);
+            if (File.Exists(path)) continue; // another worker got there first
+            JsonFiles.Write(path, result);
+            trainedHere++;
+            ModelsTrained++;
+            var remaining = order.Count(k => !File.Exists(SubsetPath(jobs[k].Index, jobs[k].Seed)));
+            var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / trainedHere * remaining);
+            output.WriteLine($"[lds] model {j + 1}/{jobs.Count} (subset {index}, data seed {seed}): {result.Seconds:F1} s, final loss {result.FinalLoss:F3}, "
+                + $"mean f {result.Measurements.Average():F3}; {remaining} left{(Worker is null ? "" : " for this worker")}, ETA {eta:hh\\:mm\\:ss}");
+        }
+        if (trainedHere == 0) output.WriteLine($"[lds] no model left to train for this invocation in {runFolder}");
+        foreach (var (index, seed) in jobs)
+        {
+            var result = JsonFiles.Read<SubsetResult>(SubsetPath(index, seed));
             if (result is null)
             {
-                result = TrainSubset(config, corpus, index, seed, cancellationToken);
-                JsonFiles.Write(path, result);
-                trainedHere++;
-                ModelsTrained++;
-                var remaining = jobs.Count - j - 1;
-                var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / trainedHere * remaining);
-                output.WriteLine($"[lds] model {j + 1}/{jobs.Count} (subset {index}, data seed {seed}): {result.Seconds:F1} s, final loss {result.FinalLoss:F3}, "
-                    + $"mean f {result.Measurements.Average():F3}; {remaining} left, ETA {eta:hh\\:mm\\:ss}");
+                output.WriteLine($"[lds] other workers are still training; the last one to finish (or a plain rerun) writes the results");
+                return null;
             }
             (seed == options.DataSeed ? subsets : noise).Add(result);
         }
-        if (trainedHere == 0) output.WriteLine($"[lds] all {jobs.Count} retrained models were already measured in {runFolder}");
 
         var results = LdsAnalysis.Analyse(options, corpus, full, layers, scores, subsets, noise,
             fullSeconds + scores.Sum(s => s.Seconds) + subsets.Concat(noise).Sum(s => s.Seconds));
