@@ -4,6 +4,7 @@ using Infra.Cli.Demo;
 using Infra.Cli.Experiment;
 using Infra.Cli.Lab;
 using Infra.Cli.Terminal;
+using Infra.Cli.Validate;
 
 var modelOption = new Option<string?>("--model") { Description = "HF checkpoint folder (written with a seeded tiny Qwen2 model when absent); defaults to models/default/model, or a seeded untrained model when that is not built" };
 var outOption = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => new DemoOptions().OutputPath };
@@ -36,6 +37,7 @@ var root = new RootCommand("infra: influence-based attribution of an LLM's math 
 root.Subcommands.Add(demo);
 root.Subcommands.Add(LabCommand.Create());
 root.Subcommands.Add(ExperimentCommand.Create());
+root.Subcommands.Add(ValidateCommand.Create());
 var context = CliContext.FromProcess();
 InfraCommands.AddTo(root, context);
 return await InfraCommands.InvokeAsync(root, args, context).ConfigureAwait(false);

@@ -1,0 +1,63 @@
+using Infra.Validation.Influence;
+using Infra.Validation.Lds;
+
+namespace Infra.Validation.Tests;
+
+/// <summary><c>infra validate lds --quick</c>'s run: output shape, a finite LDS for every method, resumability.</summary>
+public sealed class LdsQuickTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    [Trait("Category", "EndToEnd")]
+    public void Quick_run_reports_every_method_and_a_rerun_trains_nothing_and_reproduces_the_table()
+    {
+        var options = LdsOptions.Quick(Repository.DefaultTokenizer);
+        var folder = Path.Combine(_temp.Path, "run");
+        var first = new LdsRun(options, folder, TextWriter.Null);
+        var results = first.Run()!;
+
+        Assert.Equal(1 + options.Subsets + options.NoiseSubsets, first.ModelsTrained);
+        Assert.Equal(options.Subsets, results.Subsets);
+        Assert.Equal(options.ProjectionDims.Count + 1, results.Rows.Select(r => r.Projection).Distinct().Count());
+        foreach (var projection in results.Rows.Select(r => r.Projection).Distinct())
+            Assert.Equal(Enum.GetValues<InfluenceMethod>().Order(), results.Rows.Where(r => r.Projection == projection).Select(r => r.Method).Order());
+        Assert.All(results.Rows, r =>
+        {
+            Assert.True(double.IsFinite(r.Lds.Mean), $"{r.Method} at {r.Projection} has LDS {r.Lds.Mean}");
+            Assert.Equal(options.Queries, r.PerQuery.Count);
+            Assert.InRange(r.Lds.Mean, -1, 1);
+        });
+        Assert.NotNull(results.NoiseCeiling);
+        Assert.Equal(options.Subsets + options.NoiseSubsets, Directory.GetFiles(Path.Combine(folder, "subsets"), "*.json").Length);
+        var markdown = File.ReadAllText(Path.Combine(folder, "results.md"));
+        Assert.Contains("| EK-FAC (projected) |", markdown, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "results.json")));
+
+        // A killed run loses at most the model in flight: drop one subset's file and rerun; only that model is retrained.
+        File.Delete(Path.Combine(folder, "subsets", "subset-002-seed-0.json"));
+        var resumed = new LdsRun(options, folder, TextWriter.Null);
+        resumed.Run();
+        Assert.Equal(1, resumed.ModelsTrained);
+        var table = LdsMarkdown.Table(JsonResults(folder));
+
+        // A rerun of a finished run trains nothing and reproduces the table from the saved measurements.
+        var again = new LdsRun(options, folder, TextWriter.Null);
+        var rerun = again.Run()!;
+        Assert.Equal(0, again.ModelsTrained);
+        Assert.Equal(table, LdsMarkdown.Table(rerun));
+
+        Assert.Throws<LdsRunMismatchException>(() => new LdsRun(options with { Subsets = 5, NoiseSubsets = 0 }, folder, TextWriter.Null).Run());
+    }
+
+    private static LdsResults JsonResults(string folder) =>
+        System.Text.Json.JsonSerializer.Deserialize<LdsResults>(File.ReadAllText(Path.Combine(folder, "results.json")), JsonFilesOptions)!;
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonFilesOptions = new()
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+}
