@@ -74,6 +74,12 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
         var chunks = responses.Where(r => r.ItemCase == ScoreResponse.ItemOneofCase.Chunk).Select(r => r.Chunk).ToList();
         var all = chunks.SelectMany(c => c.ExampleIds.Select((id, row) => (id, qm: c.Raw[row * 2], qc: c.Raw[row * 2 + 1]))).ToDictionary(x => x.id);
         Assert.Equal(20, all.Count);
+        var corpus = fixture.Corpus.ToDictionary(e => e.Id);
+        foreach (var c in chunks)
+        {
+            Assert.Equal(c.ExampleIds.Select(id => corpus[id].Domain), c.Domains);
+            Assert.Equal(c.ExampleIds.Select(id => corpus[id].Difficulty), c.Difficulties);
+        }
         Assert.Equal(all.OrderByDescending(x => x.Value.qm).Select(x => x.Key), results[0].Top.Select(t => t.Id));
         foreach (var top in results[0].Top) Assert.Equal(all[top.Id].qm, top.Score, 1e-5 * Math.Max(1, Math.Abs(top.Score)));
         // Shard sizes differ (6 vs 1,024), so the fp32 covariance blocks differ: agreement to 1e-4 of the score scale.

@@ -247,6 +247,8 @@ public sealed class ScoringGrpcService(StoreHost host) : ScoringService.ScoringS
             var count = Math.Min(rowsPerChunk, shard.Shard.Count - start);
             var chunk = new ScoreChunk();
             chunk.ExampleIds.AddRange(shard.Shard.Metadata.Ids.Skip(start).Take(count));
+            chunk.Domains.AddRange(shard.Shard.Metadata.Domains.Skip(start).Take(count));
+            chunk.Difficulties.AddRange(shard.Shard.Metadata.Difficulties.Skip(start).Take(count));
             chunk.QueryIds.AddRange(queryIds);
             chunk.Raw.AddRange(shard.Raw.Skip(start * m).Take(count * m));
             if (shard.Normalized is { } n) chunk.Normalized.AddRange(n.Skip(start * m).Take(count * m));
