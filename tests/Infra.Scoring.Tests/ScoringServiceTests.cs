@@ -68,6 +68,7 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
         var responses = await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "held-out", Preconditioner = "ek", TopK = 20, IncludeAllScores = true });
         var results = responses.Where(r => r.ItemCase == ScoreResponse.ItemOneofCase.Result).Select(r => r.Result).ToList();
         Assert.Equal(["qm", "qc"], results.Select(r => r.QueryId));
+        Assert.Equal(["math", "code"], results.Select(r => r.Domain));
 
         var received = Received();
         var direct = DirectEkfacScores(received);

@@ -140,7 +140,7 @@ public sealed class ScoringGrpcService(StoreHost host) : ScoringService.ScoringS
         var results = await scoring.ConfigureAwait(false);
         for (var q = 0; q < results.Count; q++)
         {
-            var result = new QueryResult { QueryId = results[q].QueryId, Scored = (ulong)results[q].Scored, Measurement = prepared.Queries[q].Measurement };
+            var result = new QueryResult { QueryId = results[q].QueryId, Scored = (ulong)results[q].Scored, Measurement = prepared.Queries[q].Measurement, Domain = prepared.Queries[q].Domain };
             result.Top.AddRange(results[q].Top.Select(ToWire));
             result.Bottom.AddRange(results[q].Bottom.Select(ToWire));
             await responseStream.WriteAsync(new ScoreResponse { Result = result }, token).ConfigureAwait(false);
