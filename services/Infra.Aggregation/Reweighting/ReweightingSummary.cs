@@ -1,0 +1,33 @@
+namespace Infra.Aggregation.Reweighting;
+
+/// <summary>Per-cell summary of a reweighting (see <see cref="ReweightingCellSummary"/>); shares are of tokens, i.e. of examples when tokens are 1.</summary>
+public static class ReweightingSummary
+{
+    /// <summary>One row per (domain, difficulty), domains in ordinal order, difficulties ascending.</summary>
+    public static IReadOnlyList<ReweightingCellSummary> Summarize(IReadOnlyList<WeightedExample> weighted)
+    {
+        ArgumentNullException.ThrowIfNull(weighted);
+        if (weighted.Count == 0)
+        {
+            throw new ArgumentException("no weighted examples to summarise", nameof(weighted));
+        }
+        var oldTotal = weighted.Sum(item => item.Example.Tokens);
+        var newTotal = weighted.Sum(item => item.Weight * item.Example.Tokens);
+        return weighted
+            .GroupBy(item => (item.Example.Domain, item.Example.Difficulty))
+            .OrderBy(group => group.Key.Domain, StringComparer.Ordinal).ThenBy(group => group.Key.Difficulty)
+            .Select(group =>
+            {
+                var scored = group.Where(item => !double.IsNaN(item.Example.Influence)).ToList();
+                return new ReweightingCellSummary(
+                    group.Key.Domain,
+                    group.Key.Difficulty,
+                    group.Count(),
+                    group.Sum(item => item.Example.Tokens) / oldTotal,
+                    newTotal > 0 ? group.Sum(item => item.Weight * item.Example.Tokens) / newTotal : double.NaN,
+                    group.Average(item => item.Weight),
+                    scored.Count == 0 ? double.NaN : scored.Average(item => item.Example.Influence));
+            })
+            .ToList();
+    }
+}

@@ -1,0 +1,49 @@
+using Infra.Aggregation.Rollups;
+using Infra.Lab.Corpus;
+using Infra.Lab.Schema;
+
+namespace Infra.Aggregation.Reweighting;
+
+/// <summary>Builds <see cref="WeightingExample"/>s from a corpus and an <see cref="InfluenceRollup"/>.</summary>
+public static class WeightingExamples
+{
+    /// <summary>
+    /// One <see cref="WeightingExample"/> per corpus record, in corpus order, with its influence
+    /// under <paramref name="scope"/> (NaN when the roll-up has no score for it, or under
+    /// <see cref="InfluenceScope.OwnDomain"/> when the query set has no query of its domain) and its
+    /// token count from <paramref name="tokenCounts"/> (1 for every example when null).
+    /// </summary>
+    /// <exception cref="ArgumentException">A record missing from the roll-up or from <paramref name="tokenCounts"/>, or a token count &lt; 1.</exception>
+    public static IReadOnlyList<WeightingExample> From(
+        IEnumerable<CorpusRecord> corpus,
+        InfluenceRollup rollup,
+        InfluenceScope scope = InfluenceScope.OwnDomain,
+        IReadOnlyDictionary<string, int>? tokenCounts = null)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(rollup);
+        var examples = new List<WeightingExample>();
+        foreach (var record in corpus)
+        {
+            var domain = DomainName(record.Domain);
+            var queryDomain = scope == InfluenceScope.AllQueries ? InfluenceRollup.AllQueries : domain;
+            var influence = queryDomain == InfluenceRollup.AllQueries || rollup.QueryDomains.Contains(queryDomain)
+                ? rollup.ExampleInfluence(record.Id, queryDomain)
+                : double.NaN;
+            var tokens = 1;
+            if (tokenCounts is not null && !tokenCounts.TryGetValue(record.Id, out tokens))
+            {
+                throw new ArgumentException($"no token count for example '{record.Id}'", nameof(tokenCounts));
+            }
+            if (tokens < 1)
+            {
+                throw new ArgumentException($"example '{record.Id}' has {tokens} tokens (needs >= 1)", nameof(tokenCounts));
+            }
+            examples.Add(new WeightingExample(record.Id, domain, record.Difficulty, influence, tokens));
+        }
+        return examples;
+    }
+
+    /// <summary>The corpus schema's word for a domain: "math" or "code".</summary>
+    public static string DomainName(ReasoningDomain domain) => domain == ReasoningDomain.Math ? CorpusFields.Math : CorpusFields.Code;
+}
