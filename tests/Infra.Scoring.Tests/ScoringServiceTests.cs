@@ -98,6 +98,7 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
         {
             Assert.Equal(received.Single(r => r.Header.Id == t.ExampleId).Header.TokenIds, t.TokenIds);
             Assert.Equal(t.TokenIds.Count * 2, t.Scores.Count);
+            Assert.Equal(["math", "code"], t.QueryDomains);
             Assert.Equal(all[t.ExampleId].qm, t.ExampleScores[0], 1e-4 * Math.Max(1, Math.Abs(all[t.ExampleId].qm)));
             Assert.Equal(all[t.ExampleId].qc, t.ExampleScores[1], 1e-4 * Math.Max(1, Math.Abs(all[t.ExampleId].qc)));
             Assert.Equal(string.Concat(t.Tokens), t.Text);

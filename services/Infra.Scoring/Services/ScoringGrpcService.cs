@@ -167,6 +167,7 @@ public sealed class ScoringGrpcService(StoreHost host) : ScoringService.ScoringS
             var (scores, details) = scorer.Score(id, prepared.Preconditioned);
             var message = new TokenScores { ExampleId = id, Text = details.Text };
             message.QueryIds.AddRange(prepared.Queries.Select(q => q.Id));
+            message.QueryDomains.AddRange(prepared.Queries.Select(q => q.Domain));
             message.TokenIds.AddRange(details.TokenIds);
             message.Tokens.AddRange(Enumerable.Range(0, details.TokenIds.Length).Select(details.TokenString));
             message.CharStarts.AddRange(details.CharStarts);
