@@ -14,7 +14,7 @@ internal static class ReportAssets
         nav a { color: #e8e8ea; margin-right: 16px; text-decoration: none; font-size: 13px; }
         nav a:hover { text-decoration: underline; }
         main { padding: 8px 32px 40px; max-width: 1400px; }
-        section { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 20px 18px; margin: 18px 0; }
+        section { scroll-margin-top: 44px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 20px 18px; margin: 18px 0; }
         h2 { margin: 4px 0 10px; font-size: 18px; }
         h3 { margin: 14px 0 6px; font-size: 15px; }
         p.note, p.empty { color: var(--muted); }
@@ -29,13 +29,14 @@ internal static class ReportAssets
         td.pos { color: #b2182b; } td.neg { color: #2166ac; }
         code.tokentext { background: #f2f2f4; padding: 0 4px; border-radius: 3px; white-space: pre; }
         .charts { display: flex; flex-wrap: wrap; gap: 12px; }
+        figure.chart-figure { margin: 8px 0 12px; }
         svg.chart { max-width: 100%; height: auto; border: 1px solid #eeeeee; border-radius: 4px; }
         .side-by-side { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 20px; }
         .ranking { min-width: 0; }
         .ranking table { width: 100%; }
         .legend { display: flex; align-items: center; gap: 8px; color: var(--muted); font-size: 12px; margin: 4px 0 10px; }
         .legend .ramp { width: 220px; height: 12px; border: 1px solid #bbb; background: linear-gradient(to right, #2166ac, #92c5de, #ffffff, #f4a582, #b2182b); }
-        article.example { border: 1px solid var(--line); border-radius: 6px; margin: 12px 0; overflow: hidden; }
+        article.example { scroll-margin-top: 44px; border: 1px solid var(--line); border-radius: 6px; margin: 12px 0; overflow: hidden; }
         article.example header { background: #f4f4f6; padding: 6px 10px; display: flex; flex-wrap: wrap; gap: 8px; align-items: baseline; }
         .rank { font-weight: 700; }
         .badge { background: #e4e6eb; border-radius: 10px; padding: 0 8px; font-size: 12px; }
