@@ -108,6 +108,18 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         return "influence-" + Convert.ToHexStringLower(hash)[..24];
     }
 
+    /// <summary>
+    /// The projection the store was indexed with: its seed and identity flag, and as dims the largest k_in / k_out
+    /// over its layers (a layer narrower than the spec has its dims capped, so the largest is the spec's own).
+    /// </summary>
+    private static Contracts.Gradients.V1.ProjectionSpec StoreProjection(IngestHeader schema) => new()
+    {
+        Identity = schema.Projection?.Identity ?? false,
+        Seed = schema.Projection?.Seed ?? 0,
+        KIn = schema.Layers.Max(l => l.KIn),
+        KOut = schema.Layers.Max(l => l.KOut),
+    };
+
     private async Task<StoreInfoResponse> Validate(InfluenceRequest request, CancellationToken token)
     {
         switch (request.QueryCase)
@@ -142,13 +154,14 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
             if (answer.Length == 0) throw new InvalidOperationException("the model's greedy answer to the prompt is empty: there is nothing to attribute; give an answer");
         }
         response.Answer = answer;
-        var name = QuerySetName(model.Fingerprint, store.Schema.Projection, request.FactorsName, request.Damping, prompt.System, prompt.Prompt, answer);
+        var projection = StoreProjection(store.Schema);
+        var name = QuerySetName(model.Fingerprint, projection, request.FactorsName, request.Damping, prompt.System, prompt.Prompt, answer);
         if (store.QuerySets.Contains(name))
         {
             response.Reused = true;
             return name;
         }
-        var query = new ComputeQueryGradientsRequest { Projection = store.Schema.Projection, FactorsName = request.FactorsName, Damping = request.Damping };
+        var query = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = request.FactorsName, Damping = request.Damping };
         query.Queries.Add(new Example { Id = name, System = prompt.System, Prompt = prompt.Prompt, Response = answer, Domain = prompt.Domain });
         var chunks = await gradients.QueryGradientsAsync(query, token).ConfigureAwait(false);
         var header = new QuerySetHeader { Name = name };
