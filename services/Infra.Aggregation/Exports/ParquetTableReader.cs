@@ -52,10 +52,13 @@ public static class ParquetTableReader
         return table;
     }
 
+    // Parquet.Net 6 reports a UTF-8 string column read from a file as ReadOnlyMemory<char>; it is still read as strings.
+    private static bool IsString(Type type) => type == typeof(string) || type == typeof(ReadOnlyMemory<char>);
+
     private static ColumnType TypeOf(DataField field)
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (type == typeof(string))
+        if (IsString(type))
         {
             return ColumnType.String;
         }
@@ -77,7 +80,7 @@ public static class ParquetTableReader
     private static async Task<object?[]> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (type == typeof(string))
+        if (IsString(type))
         {
             var values = new string?[count];
             await group.ReadAsync(field, values.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);

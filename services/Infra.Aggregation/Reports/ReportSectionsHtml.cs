@@ -203,7 +203,7 @@ internal static class ReportSectionsHtml
         {
             var best = model.DomainDifficulty.Where(s => s.QueryDomain == queryDomain && double.IsFinite(s.Mean)).OrderByDescending(s => s.Mean).FirstOrDefault();
             if (best is not null)
-                yield return $"{HtmlText.Escape(ReportDomains.Title(queryDomain))} queries are helped most by {HtmlText.Escape(best.TrainingDomain)} training examples of difficulty {best.Difficulty} (mean {ReportFormat.Score(best.Mean)}, 95% CI {ReportFormat.Score(best.CiLow)} to {ReportFormat.Score(best.CiHigh)}, n = {ReportFormat.Count(best.N)}).";
+                yield return $"{HtmlText.Escape(ReportDomains.Title(queryDomain))} queries: the highest mean score comes from {HtmlText.Escape(best.TrainingDomain)} training examples of difficulty {best.Difficulty} (mean {ReportFormat.Score(best.Mean)}, 95% CI {ReportFormat.Score(best.CiLow)} to {ReportFormat.Score(best.CiHigh)}, n = {ReportFormat.Count(best.N)}).";
         }
         if (model.TopExamples.Count > 0)
         {

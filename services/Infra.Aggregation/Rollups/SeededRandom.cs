@@ -32,7 +32,7 @@ internal sealed class SeededRandom(ulong seed)
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>Uniform integer in [0, n) (Lemire's multiply-shift; the bias is below 2^-32 for the sizes used here).</summary>
-    public int NextInt(int n) => (int)((UInt128)NextUInt64() * (ulong)n >> 64);
+    public int NextInt(int n) => (int)Math.BigMul(NextUInt64(), (ulong)n, out _);
 
     private static ulong Mix(ulong z)
     {

@@ -7,7 +7,8 @@ namespace Infra.Aggregation.Tokens;
 /// Puts a token's text into a <see cref="TokenCategory"/>, given whether it stands in code or in prose:
 /// "if" and "in" are connectors in prose and keywords in code. Leading and trailing whitespace of
 /// the token (Qwen tokens carry a word's leading space; punctuation may carry a line break) is
-/// ignored unless the token is whitespace only.
+/// ignored unless the token is whitespace only; a word with one leading symbol ("(len") is classified
+/// by its word.
 /// </summary>
 public static partial class TokenClassifier
 {
@@ -52,11 +53,12 @@ public static partial class TokenClassifier
         var core = token.Trim();
         if (core.Length == 0)
         {
-            // In code a run of spaces without a line break is indentation: the tokenizer gives a
-            // word its one leading space, so spaces standing alone begin a line.
-            return inCode && token.Length > 0 && !token.Contains('\n', StringComparison.Ordinal) && !token.Contains('\r', StringComparison.Ordinal)
-                ? TokenCategory.PunctuationSyntax
-                : TokenCategory.Whitespace;
+            // In code a run of two or more spaces (or a tab) without a line break is indentation:
+            // the tokenizer gives a word its one leading space, so longer runs standing alone begin
+            // a line; a single space stands before a digit, which never carries one.
+            var indentation = !token.Contains('\n', StringComparison.Ordinal) && !token.Contains('\r', StringComparison.Ordinal)
+                && (token.Length >= 2 || token.Contains('\t', StringComparison.Ordinal));
+            return inCode && indentation ? TokenCategory.PunctuationSyntax : TokenCategory.Whitespace;
         }
         if (NumberPattern().IsMatch(core))
             return TokenCategory.Number;
@@ -64,6 +66,9 @@ public static partial class TokenClassifier
             return TokenCategory.Operator;
         if (core.All(IsSymbol))
             return core.All(c => Operators.Contains(c.ToString())) ? TokenCategory.Operator : TokenCategory.PunctuationSyntax;
+        // Qwen's pre-tokenizer lets one leading symbol join a word ("(len", "(xs"): the word decides.
+        if (core.Length > 1 && IsSymbol(core[0]) && WordPattern().IsMatch(core.AsSpan(1)))
+            core = core[1..];
         if (WordPattern().IsMatch(core))
         {
             if (inCode)

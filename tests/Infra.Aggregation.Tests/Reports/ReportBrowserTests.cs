@@ -93,8 +93,13 @@ public sealed class ReportBrowserTests(ITestOutputHelper output)
         await page.Mouse.MoveAsync(0, 0);
         var screenshot = Path.Combine(AppContext.BaseDirectory, "artifacts", "report-screenshot.png");
         await page.ScreenshotAsync(screenshot, new ScreenshotOptions { FullPage = true });
+        await page.AddStyleTagAsync(new AddTagOptions { Content = "nav { position: static; }" }); // close-ups without the bar over them
         await (await page.QuerySelectorAsync("#top-example-1"))!.ScreenshotAsync(Path.Combine(folder, "top-example-1.png"));
-        await (await page.QuerySelectorAsync("#token-rankings"))!.ScreenshotAsync(Path.Combine(folder, "token-rankings.png"));
+        foreach (var section in await page.QuerySelectorAllAsync("section[data-section]"))
+        {
+            var id = await section.EvaluateFunctionAsync<string>("s => s.id");
+            await section.ScreenshotAsync(Path.Combine(folder, $"section-{id}.png"));
+        }
         Assert.True(new FileInfo(screenshot).Length > 10_000);
         Assert.Empty(problems);
         output.WriteLine($"report: {files.HtmlPath}");
