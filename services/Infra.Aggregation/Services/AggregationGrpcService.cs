@@ -172,6 +172,14 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         return new ReweightCall(scoring, options.Value).RunAsync(request, context.CancellationToken);
     }
 
+    public override Task<ReportResponse> Report(ReportRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        Selections.Validate(request.Queries);
+        return new ReportCall(scoring, _tagger, options.Value).RunAsync(request, context.CancellationToken);
+    }
+
     public override Task<InfluenceResponse> Influence(InfluenceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -128,4 +128,22 @@ public sealed class ReadoutTests(ServicesFixture fixture)
         Assert.Equal(5, top.Weights.Count(w => w.Weight > 0));
         Assert.StartsWith(Path.Combine(fixture.Root, "output"), top.Files[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Report_writes_the_html_its_charts_and_every_table_as_csv_and_parquet()
+    {
+        var folder = Path.Combine(fixture.Root, "report");
+        var reply = await fixture.Aggregation.ReportAsync(new ReportRequest { Queries = HeldOut(), OutputFolder = folder, TopK = 5, HeatMapExamples = 2 });
+        Assert.Equal(Path.GetFullPath(folder), reply.Folder);
+        var html = await File.ReadAllTextAsync(reply.Html);
+        Assert.Contains(ServicesFixture.QuerySet, html, StringComparison.Ordinal);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.NotEmpty(reply.Charts);
+        Assert.All(reply.Charts.Concat(reply.Tables), f => Assert.True(new FileInfo(f).Length > 0, f));
+        Assert.Contains(reply.Charts, f => f.EndsWith(".png", StringComparison.Ordinal));
+        var aggregate = (await fixture.Aggregation.Aggregate(new AggregateRequest { Queries = HeldOut(), BootstrapSamples = 10 }).ResponseStream.ReadAllAsync().ToListAsync()).Last().Result;
+        var crossDomain = await Infra.Aggregation.Exports.ParquetTableReader.ReadFileAsync(reply.Tables.Single(f => f.EndsWith("cross_domain.parquet", StringComparison.Ordinal)));
+        Assert.Equal(aggregate.CrossDomain.Count, File.ReadAllLines(reply.Tables.Single(f => f.EndsWith("cross_domain.csv", StringComparison.Ordinal))).Length - 1);
+        Assert.Equal(aggregate.CrossDomain.Count, crossDomain.RowCount);
+    }
 }
