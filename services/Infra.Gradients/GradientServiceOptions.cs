@@ -52,4 +52,12 @@ public sealed class GradientServiceOptions
     /// <summary>Largest factor payload per streamed message, in bytes. Defaults to 1,048,576 (1 MiB), well under gRPC's 4 MB limit.</summary>
     [Range(1024, 3 * 1024 * 1024)]
     public int ChunkBytes { get; set; } = 1 << 20;
+
+    /// <summary>Largest gRPC message received, in bytes. Defaults to 16,777,216 (16 MiB): requests carry examples (text), not tensors, so this only bounds very long documents.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxReceiveMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest gRPC message sent, in bytes. Defaults to 4,194,304 (4 MiB, gRPC's usual limit): factor chunks stay under <see cref="ChunkBytes"/>.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxSendMessageBytes { get; set; } = 4 * 1024 * 1024;
 }

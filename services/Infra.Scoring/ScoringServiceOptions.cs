@@ -24,4 +24,15 @@ public sealed class ScoringServiceOptions
     /// <summary>Scores per streamed chunk of a full dump. Defaults to 65,536.</summary>
     [Range(1, 1 << 20)]
     public int ScoresPerChunk { get; set; } = 1 << 16;
+
+    /// <summary>
+    /// Largest gRPC message received, in bytes. Defaults to 16,777,216 (16 MiB): Ingest carries the
+    /// GradientService's messages (each under its ChunkBytes, 1 MiB by default, plus the example's tokens).
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxReceiveMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest gRPC message sent, in bytes. Defaults to 16,777,216 (16 MiB): score dumps stay under 4 MB per chunk, token scores of long examples can be larger.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxSendMessageBytes { get; set; } = 16 * 1024 * 1024;
 }

@@ -21,6 +21,7 @@ public static class AggregationServiceExtensions
     public static IHostApplicationBuilder AddAggregationServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        Infra.ServiceDefaults.ServiceDefaultsExtensions.AddServiceDefaults(builder);
         builder.Services.AddOptions<AggregationServiceOptions>()
             .Bind(builder.Configuration.GetSection(AggregationServiceOptions.Section))
             .ValidateDataAnnotations()

@@ -1,4 +1,6 @@
+using Grpc.AspNetCore.Server;
 using Infra.Gradients.Services;
+using Infra.ServiceDefaults;
 using Infra.Torch.Ekfac;
 using Microsoft.Extensions.Options;
 
@@ -7,10 +9,11 @@ namespace Infra.Gradients.Hosting;
 /// <summary>Registration of the GradientService's parts.</summary>
 public static class GradientServiceExtensions
 {
-    /// <summary>Options (validated at start-up), the model session, the factor store, gRPC with health and reflection.</summary>
+    /// <summary>The service defaults (logs, telemetry, API key), options (validated at start-up), the model session, the factor store, gRPC with health and reflection.</summary>
     public static IHostApplicationBuilder AddGradientServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddServiceDefaults();
         builder.Services.AddOptions<GradientServiceOptions>()
             .Bind(builder.Configuration.GetSection(GradientServiceOptions.Section))
             .ValidateDataAnnotations()
@@ -18,13 +21,13 @@ public static class GradientServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ModelSession>();
         builder.Services.AddSingleton<ScoringForwarder>();
+        builder.Services.AddSingleton<GradientMetrics>();
         builder.Services.AddSingleton(sp => new EkfacFactorStore(sp.GetRequiredService<IOptions<GradientServiceOptions>>().Value.FactorsPath));
-        builder.Services.AddGrpc(o =>
+        builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorMappingInterceptor>());
+        builder.Services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GradientServiceOptions>>((grpc, gradients) =>
         {
-            o.Interceptors.Add<ErrorMappingInterceptor>();
-            // Chunks stay under ChunkBytes (default 1 MiB); requests carry examples, not tensors.
-            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
-            o.MaxSendMessageSize = 4 * 1024 * 1024;
+            grpc.MaxReceiveMessageSize = gradients.Value.MaxReceiveMessageBytes;
+            grpc.MaxSendMessageSize = gradients.Value.MaxSendMessageBytes;
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<ModelHealthCheck>("model");

@@ -10,7 +10,8 @@ using Infra.Torch.Gradients;
 namespace Infra.Gradients.Services;
 
 /// <summary>The gRPC edge of the gradient engine: validates, maps, calls the domain, streams results.</summary>
-public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore factorStore, ScoringForwarder forwarder, ILogger<GradientGrpcService> logger)
+public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore factorStore, ScoringForwarder forwarder, GradientMetrics metrics,
+    ILogger<GradientGrpcService> logger)
     : GradientService.GradientServiceBase
 {
     public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
@@ -80,6 +81,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
                 }
                 examples++;
                 tokens += results[i].Example.Ids.Length;
+                metrics.Processed(GradientMetrics.ComputeGradients, 1, results[i].Example.Ids.Length);
             }
             await responseStream.WriteAsync(new ComputeGradientsResponse { Progress = Progress(examples, tokens, clock) }, token).ConfigureAwait(false);
         }
@@ -180,6 +182,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
                 }
                 examples += prepared.Count;
                 tokens += prepared.Sum(p => p.Ids.Length);
+                metrics.Processed(GradientMetrics.FitFactors, prepared.Count, prepared.Sum(p => p.Ids.Length));
                 await responseStream.WriteAsync(new FitFactorsResponse { Progress = Progress(examples, tokens, clock) }, token).ConfigureAwait(false);
             }
             if (examples == 0) throw new ArgumentException("no examples were sent to fit the factors on");

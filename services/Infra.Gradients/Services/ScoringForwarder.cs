@@ -3,16 +3,20 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.ServiceDefaults;
+using Microsoft.Extensions.Options;
 
 namespace Infra.Gradients.Services;
 
 /// <summary>
 /// The GPU -> CPU path: a ComputeGradients stream whose results go into a ScoringService's Ingest
-/// instead of back to the caller. One channel per scoring address, reused across calls.
+/// instead of back to the caller. One channel per scoring address, reused across calls; each call
+/// carries Security:ForwardApiKey (by default the service's own Security:ApiKey) when one is set.
 /// </summary>
-public sealed class ScoringForwarder : IDisposable
+public sealed class ScoringForwarder(IOptions<SecurityOptions> security) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
+    private readonly string? _apiKey = security.Value.ResolveForwardApiKey();
 
     /// <summary>Opens an ingest call to <paramref name="address"/> and sends the header.</summary>
     /// <exception cref="ArgumentException">The address is not an absolute http(s) URI.</exception>
@@ -20,7 +24,7 @@ public sealed class ScoringForwarder : IDisposable
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw new ArgumentException($"forward_to '{address}' is not an http(s) address of a ScoringService");
-        var channel = _channels.GetOrAdd(uri.ToString(), a => GrpcChannel.ForAddress(a));
+        var channel = _channels.GetOrAdd(uri.ToString(), a => InfraChannel.Create(a, _apiKey));
         var call = new ScoringService.ScoringServiceClient(channel).Ingest(cancellationToken: cancellationToken);
         await call.RequestStream.WriteAsync(new IngestRequest { Header = header }, cancellationToken).ConfigureAwait(false);
         return call;

@@ -1,31 +1,38 @@
+using Grpc.AspNetCore.Server;
 using Infra.Scoring.Services;
+using Infra.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Infra.Scoring.Hosting;
 
 /// <summary>Registration and in-process hosting of the ScoringService.</summary>
 public static class ScoringServiceExtensions
 {
-    /// <summary>Options (validated at start-up), the store host, gRPC with health and reflection.</summary>
+    /// <summary>The service defaults (logs, telemetry, API key), options (validated at start-up), the store host, gRPC with health and reflection.</summary>
     public static IHostApplicationBuilder AddScoringServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddServiceDefaults();
         builder.Services.AddOptions<ScoringServiceOptions>()
             .Bind(builder.Configuration.GetSection(ScoringServiceOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<StoreHost>();
-        builder.Services.AddGrpc(o =>
+        builder.Services.AddSingleton<ScoringMetrics>();
+        builder.Services.AddGrpc(o => o.Interceptors.Add<ScoringErrorInterceptor>());
+        builder.Services.AddOptions<GrpcServiceOptions>().Configure<IOptions<ScoringServiceOptions>>((grpc, scoring) =>
         {
-            o.Interceptors.Add<ScoringErrorInterceptor>();
-            // Ingest carries the gradient service's chunks (1 MiB by default); score dumps stay under 4 MB.
-            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
-            o.MaxSendMessageSize = 16 * 1024 * 1024;
+            grpc.MaxReceiveMessageSize = scoring.Value.MaxReceiveMessageBytes;
+            grpc.MaxSendMessageSize = scoring.Value.MaxSendMessageBytes;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks();
+        // Liveness of this process: the store was opened (and verified) at start-up, so a serving process has a usable
+        // one. Without a registered check the gRPC health service answers UNKNOWN, which health probes read as down.
+        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
         return builder;
     }
 
@@ -37,6 +44,8 @@ public static class ScoringServiceExtensions
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         _ = app.Services.GetRequiredService<StoreHost>();
+        // Now, so the store gauges report from the start rather than from the first call.
+        _ = app.Services.GetRequiredService<ScoringMetrics>();
         return app;
     }
 

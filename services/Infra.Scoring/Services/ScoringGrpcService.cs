@@ -15,7 +15,7 @@ using WireScored = Infra.Contracts.Scoring.V1.ScoredExample;
 namespace Infra.Scoring.Services;
 
 /// <summary>The gRPC edge of the store, preconditioners and scorers: validate, map, call the domain, stream results.</summary>
-public sealed class ScoringGrpcService(StoreHost host) : ScoringService.ScoringServiceBase
+public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) : ScoringService.ScoringServiceBase
 {
     public override async Task<IngestResponse> Ingest(IAsyncStreamReader<IngestRequest> requestStream, ServerCallContext context)
     {
@@ -45,6 +45,7 @@ public sealed class ScoringGrpcService(StoreHost host) : ScoringService.ScoringS
         {
             // Whatever arrived complete is committed, also when the stream breaks: a resumed ingest skips it.
             store.Flush();
+            metrics.ObserveStore(store);
         }
         response.StoreExamples = (ulong)store.Count;
         return response;
@@ -138,6 +139,7 @@ public sealed class ScoringGrpcService(StoreHost host) : ScoringService.ScoringS
         await foreach (var chunk in chunks.Reader.ReadAllAsync(token).ConfigureAwait(false))
             await responseStream.WriteAsync(new ScoreResponse { Chunk = chunk }, token).ConfigureAwait(false);
         var results = await scoring.ConfigureAwait(false);
+        metrics.Scored(results.Sum(r => r.Scored));
         for (var q = 0; q < results.Count; q++)
         {
             var result = new QueryResult { QueryId = results[q].QueryId, Scored = (ulong)results[q].Scored, Measurement = prepared.Queries[q].Measurement, Domain = prepared.Queries[q].Domain };
