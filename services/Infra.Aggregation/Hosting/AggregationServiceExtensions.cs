@@ -37,13 +37,16 @@ public static class AggregationServiceExtensions
         builder.Services.AddGrpcClient<ScoringService.ScoringServiceClient>((sp, o) =>
                 o.Address = sp.GetRequiredService<IOptions<AggregationServiceOptions>>().Value.ScoringAddress)
             .ConfigureChannel(c => c.MaxReceiveMessageSize = 16 * 1024 * 1024)
+            .AddHttpMessageHandler<ForwardApiKeyHandler>()
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
         if (builder.Configuration.GetSection(AggregationServiceOptions.Section)[nameof(AggregationServiceOptions.GradientAddress)] is { Length: > 0 })
         {
             builder.Services.AddGrpcClient<GradientService.GradientServiceClient>((sp, o) =>
                     o.Address = sp.GetRequiredService<IOptions<AggregationServiceOptions>>().Value.GradientAddress)
+                .AddHttpMessageHandler<ForwardApiKeyHandler>()
                 .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
         }
+        builder.Services.AddTransient<ForwardApiKeyHandler>();
         builder.Services.AddSingleton<ScoringPuller>();
         builder.Services.AddSingleton<GradientCaller>();
         // Liveness of this process; whether the ScoringService answers is reported per call (Unavailable), not here.
