@@ -45,6 +45,22 @@ public sealed class DemoPipelineTests : IDisposable
             Assert.True(q.GetProperty("Measurement").GetDouble() < 0);
         }
 
+        // The read-out through the AggregationService: report, roll-up, reweighted corpus, one Influence call.
+        var html = await File.ReadAllTextAsync(Path.Combine(options.OutputPath, "report", "report.html"));
+        foreach (var id in new[] { "id=\"domain-difficulty\"", "id=\"top-examples\"", "id=\"token-rankings\"" })
+            Assert.Contains(id, html, StringComparison.Ordinal);
+        using var rollup = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(options.OutputPath, "aggregate.json")));
+        Assert.Equal(12, rollup.RootElement.GetProperty("examples").GetInt32());
+        Assert.Equal(4, rollup.RootElement.GetProperty("queries").GetInt32());
+        var allTable = rollup.RootElement.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("queryDomain").GetString() == "all");
+        var perDomain = allTable.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("difficulty").GetInt32() == 0);
+        Assert.Equal(12, perDomain.Sum(c => c.GetProperty("statistics").GetProperty("n").GetInt32()));
+        var weighted = await File.ReadAllLinesAsync(Path.Combine(options.OutputPath, "reweight", "weighted-corpus.jsonl"));
+        Assert.Equal(12, weighted.Length);
+        var weights = weighted.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("weight").GetDouble()).ToList();
+        Assert.Equal(12, weights.Sum(), 6); // the difficulty flip keeps the budget (equal token counts per example are not assumed: per domain)
+        Assert.Contains("[influence] 'What is 17 + 25?' -> model answers", log, StringComparison.Ordinal);
+
         // A second run reuses the checkpoint and overwrites the factors: same scores (deterministic end to end).
         using var again = new StringWriter();
         Assert.Equal(0, await new DemoPipeline(options, again).RunAsync(CancellationToken.None));

@@ -41,7 +41,9 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
             result.Tables.Add(table);
         }
         result.CrossDomain.AddRange(rollup.CrossDomainMatrix().Select(Wire.Cell));
-        if (result.Queries == 0) result.Queries = (uint)rollup.QueryDomains.Sum(d => rollup.TopScores(d).Select(p => p.QueryId).Distinct().Count());
+        // Without a subset: every query of the set scores every (unfiltered) example, so the most any example saw is the set's size.
+        if (result.Queries == 0 && rollup.Examples.Count > 0)
+            result.Queries = (uint)rollup.Examples.Max(e => rollup.ExampleQueryCount(e.Id, InfluenceRollup.AllQueries));
         await responseStream.WriteAsync(new AggregateResponse { Result = result }, token).ConfigureAwait(false);
     }
 

@@ -45,7 +45,7 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
                     MaxWeight = request.MaxWeight == 0 ? DifficultyFlipOptions.Default.MaxWeight : request.MaxWeight,
                 };
                 weighted = DifficultyFlip.Compute(examples, flip).Examples;
-                formula = Invariant($"difficulty flip: z_c = standardised mean influence of cell c within its domain; r_c = clamp(exp({flip.Strength} z_c), {flip.MinWeight}, {flip.MaxWeight}); weights rescaled so each domain keeps its token budget");
+                formula = Invariant($"difficulty flip: z_c = standardised mean influence of cell c within its domain; r_c = clamp(exp({flip.Strength} z_c), {flip.MinWeight}, {flip.MaxWeight}); weights rescaled so each domain keeps its example budget (sum of weights = its example count)");
                 break;
             case ReweightStrategy.Proportional:
                 var proportional = new ProportionalWeightOptions { Power = request.Strength == 0 ? 1.0 : request.Strength, Floor = request.MinWeight == 0 ? 0.1 : request.MinWeight };

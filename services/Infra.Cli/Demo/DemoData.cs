@@ -10,8 +10,11 @@ namespace Infra.Cli.Demo;
 /// difficulty, and the held-out problems that model answers correctly (with the correct answer as the response).
 /// Without a built default (models/default/corpus) both come from a small lab corpus generated on the spot.
 /// </summary>
-internal sealed record DemoData(IReadOnlyList<Example> Training, IReadOnlyList<Example> Queries, string Source)
+internal sealed record DemoData(IReadOnlyList<CorpusRecord> TrainingRecords, IReadOnlyList<Example> Queries, string Source)
 {
+    /// <summary>The training records as the GradientService's examples.</summary>
+    public IReadOnlyList<Example> Training { get; } = TrainingRecords.Select(ToExample).ToList();
+
     /// <summary>Seed of the fallback corpus; the default model's own seed, so the two agree in kind.</summary>
     private const int FallbackSeed = 20250525;
 
@@ -35,7 +38,7 @@ internal sealed record DemoData(IReadOnlyList<Example> Training, IReadOnlyList<E
             correct = Read(Path.Combine(corpus, CorpusFiles.HeldOut)).ToList();
             source = $"{corpus} (held-out problems: no correctly answered query set found)";
         }
-        return new DemoData(Balanced(records, examples), Balanced(correct, queries), source);
+        return new DemoData(BalancedRecords(records, examples), Balanced(correct, queries), source);
     }
 
     private static DemoData Generated(int examples, int queries)
@@ -47,15 +50,18 @@ internal sealed record DemoData(IReadOnlyList<Example> Training, IReadOnlyList<E
             HeldOutCount = Math.Max(queries, 10),
             QueriesPerDomain = 0,
         });
-        return new DemoData(Balanced(built.Train.Select(LabRecords.ToRecord), examples), Balanced(built.HeldOut.Select(LabRecords.ToRecord), queries),
+        return new DemoData(BalancedRecords(built.Train.Select(LabRecords.ToRecord), examples), Balanced(built.HeldOut.Select(LabRecords.ToRecord), queries),
             "a small generated lab corpus (no models/default/corpus)");
     }
 
     private static IEnumerable<CorpusRecord> Read(string path) =>
         File.Exists(path) ? CorpusReader.ReadFile(path).Records : [];
 
-    private static List<Example> Balanced(IEnumerable<CorpusRecord> records, int count) =>
-        CellBalance.RoundRobin(records, r => (DefaultModelBuilder.DomainWord(r.Domain), r.Difficulty), count)
-            .Select(r => new Example { Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = DefaultModelBuilder.DomainWord(r.Domain), Difficulty = r.Difficulty })
-            .ToList();
+    private static List<CorpusRecord> BalancedRecords(IEnumerable<CorpusRecord> records, int count) =>
+        CellBalance.RoundRobin(records, r => (DefaultModelBuilder.DomainWord(r.Domain), r.Difficulty), count).ToList();
+
+    private static List<Example> Balanced(IEnumerable<CorpusRecord> records, int count) => BalancedRecords(records, count).Select(ToExample).ToList();
+
+    private static Example ToExample(CorpusRecord r) =>
+        new() { Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = DefaultModelBuilder.DomainWord(r.Domain), Difficulty = r.Difficulty };
 }

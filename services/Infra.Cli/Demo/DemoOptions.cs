@@ -27,11 +27,14 @@ internal sealed record DemoOptions
     /// <summary>cpu, cuda or auto. Defaults to auto.</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>Training examples, balanced over domain x difficulty. Defaults to 48.</summary>
-    public int Examples { get; init; } = 48;
+    /// <summary>Training examples, balanced over domain x difficulty. Defaults to 200 (20 per cell), enough for a roll-up by cell.</summary>
+    public int Examples { get; init; } = 200;
 
-    /// <summary>Held-out queries the model answers correctly, balanced over domain x difficulty. Defaults to 6.</summary>
-    public int Queries { get; init; } = 6;
+    /// <summary>
+    /// Held-out queries the model answers correctly, balanced over domain x difficulty. Defaults to 30: every correctly answered
+    /// math problem of the default (9) and code problems across difficulties.
+    /// </summary>
+    public int Queries { get; init; } = 30;
 
     /// <summary>Projected dims k_in = k_out. Defaults to 32.</summary>
     public int ProjectionDim { get; init; } = 32;

@@ -3,11 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Infra.Aggregation.Hosting;
+using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Checkpoints;
 using Infra.Contracts.Scoring.V1;
 using Infra.Gradients.Hosting;
 using Infra.Cli.Lab;
+using Infra.Lab.Schema;
 using Infra.Scoring.Hosting;
 using Infra.Torch.Model;
 
@@ -60,7 +63,15 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
             ["Logging:LogLevel:Default"] = "Warning",
         }, cancellationToken).ConfigureAwait(false);
         await using var __ = scoringApp.ConfigureAwait(false);
-        output.WriteLine($"[services] GradientService on {gradientAddress}, ScoringService on {scoringAddress}");
+        var (aggregationApp, aggregationAddress) = await AggregationServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
+        {
+            ["Aggregation:ScoringAddress"] = scoringAddress.ToString(),
+            ["Aggregation:GradientAddress"] = gradientAddress.ToString(),
+            ["Aggregation:OutputRoot"] = options.OutputPath,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }, cancellationToken).ConfigureAwait(false);
+        await using var ___ = aggregationApp.ConfigureAwait(false);
+        output.WriteLine($"[services] GradientService on {gradientAddress}, ScoringService on {scoringAddress}, AggregationService on {aggregationAddress}");
 
         using var gradientChannel = GrpcChannel.ForAddress(gradientAddress);
         using var scoringChannel = GrpcChannel.ForAddress(scoringAddress);
@@ -73,6 +84,8 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         var data = DemoData.Load(options.DefaultModelFolder, options.Examples, options.Queries);
         var (corpus, queries) = (data.Training, data.Queries);
         output.WriteLine($"[corpus] {corpus.Count} training examples and {queries.Count} queries from {data.Source}");
+        var corpusPath = Path.Combine(options.OutputPath, "corpus.jsonl");
+        CorpusWriter.WriteFile(corpusPath, data.TrainingRecords);
 
         await IndexAsync(gradients, scoringAddress, corpus, projection, cancellationToken).ConfigureAwait(false);
         const string factorsName = "demo";
@@ -85,9 +98,18 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         await ReportTokensAsync(scoring, results[0], cancellationToken).ConfigureAwait(false);
         var path = Path.Combine(options.OutputPath, "influence.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, Indented), cancellationToken).ConfigureAwait(false);
+
+        using var aggregationChannel = GrpcChannel.ForAddress(aggregationAddress);
+        var readout = await new DemoReadout(new AggregationService.AggregationServiceClient(aggregationChannel), QuerySet, factorsName, output)
+            .RunAsync(options.OutputPath, corpusPath, cancellationToken).ConfigureAwait(false);
+        await aggregationApp.StopAsync(cancellationToken).ConfigureAwait(false);
         await scoringApp.StopAsync(cancellationToken).ConfigureAwait(false);
         await gradientApp.StopAsync(cancellationToken).ConfigureAwait(false);
-        output.WriteLine($"[done] {clock.Elapsed.TotalSeconds:F1} s; scores in {path}; store in {Path.Combine(options.OutputPath, "store")}");
+        output.WriteLine($"[done] {clock.Elapsed.TotalSeconds:F1} s; services stopped");
+        output.WriteLine($"[done] report:           {readout.Report}");
+        output.WriteLine($"[done] roll-up:          {readout.Rollup} (and {readout.TokenRanking})");
+        output.WriteLine($"[done] reweighted corpus: {string.Join(", ", readout.Reweighting.Where(f => f.EndsWith(".jsonl", StringComparison.Ordinal)))}");
+        output.WriteLine($"[done] scores:           {path}; store in {Path.Combine(options.OutputPath, "store")}");
         return 0;
     }
 
