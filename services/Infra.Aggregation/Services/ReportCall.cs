@@ -74,9 +74,11 @@ internal sealed class ReportCall(ScoringPuller scoring, SequenceTagger tagger, A
                 Preconditioner = request.Queries.Preconditioner.Length > 0 ? request.Queries.Preconditioner : "none at scoring (queries as registered)",
                 TrainingExamples = rollup.Examples.Count,
                 TrainingTokens = tokens,
+                Queries = rollup.Examples.Count == 0 ? 0 : rollup.Examples.Max(e => rollup.ExampleQueryCount(e.Id, InfluenceRollup.AllQueries)),
                 Created = DateTimeOffset.UtcNow,
             },
-            DomainDifficulty = rollup.QueryDomains.SelectMany(rollup.DomainDifficultyTable).Where(c => c.Difficulty is not null)
+            // "all" too: the cross-domain matrix has an "all" row, and its section should show the same table.
+            DomainDifficulty = rollup.QueryDomains.Append(InfluenceRollup.AllQueries).SelectMany(rollup.DomainDifficultyTable).Where(c => c.Difficulty is not null)
                 .Select(c => new DomainDifficultyStat(c.QueryDomain, c.TrainingDomain, c.Difficulty!.Value, c.Statistics.N, c.Statistics.Mean, c.Statistics.Median,
                     c.Statistics.Sum, c.Statistics.SharePositive, c.Statistics.CiLow, c.Statistics.CiHigh)).ToList(),
             CrossDomain = rollup.CrossDomainMatrix().Where(c => c.Difficulty is not null)
