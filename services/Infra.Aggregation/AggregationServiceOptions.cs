@@ -14,4 +14,7 @@ public sealed class AggregationServiceOptions
 
     /// <summary>Address of the GradientService it asks for query gradients (the Influence call). Optional: without it, Influence accepts query-set ids only.</summary>
     public Uri? GradientAddress { get; set; }
+
+    /// <summary>Where Reweight and Report write when a request names no folder. Defaults to "aggregation-output" (relative to the working directory).</summary>
+    public string OutputRoot { get; set; } = "aggregation-output";
 }

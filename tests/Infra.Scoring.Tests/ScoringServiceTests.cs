@@ -68,12 +68,19 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
         var responses = await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "held-out", Preconditioner = "ek", TopK = 20, IncludeAllScores = true });
         var results = responses.Where(r => r.ItemCase == ScoreResponse.ItemOneofCase.Result).Select(r => r.Result).ToList();
         Assert.Equal(["qm", "qc"], results.Select(r => r.QueryId));
+        Assert.Equal(["math", "code"], results.Select(r => r.Domain));
 
         var received = Received();
         var direct = DirectEkfacScores(received);
         var chunks = responses.Where(r => r.ItemCase == ScoreResponse.ItemOneofCase.Chunk).Select(r => r.Chunk).ToList();
         var all = chunks.SelectMany(c => c.ExampleIds.Select((id, row) => (id, qm: c.Raw[row * 2], qc: c.Raw[row * 2 + 1]))).ToDictionary(x => x.id);
         Assert.Equal(20, all.Count);
+        var corpus = fixture.Corpus.ToDictionary(e => e.Id);
+        foreach (var c in chunks)
+        {
+            Assert.Equal(c.ExampleIds.Select(id => corpus[id].Domain), c.Domains);
+            Assert.Equal(c.ExampleIds.Select(id => corpus[id].Difficulty), c.Difficulties);
+        }
         Assert.Equal(all.OrderByDescending(x => x.Value.qm).Select(x => x.Key), results[0].Top.Select(t => t.Id));
         foreach (var top in results[0].Top) Assert.Equal(all[top.Id].qm, top.Score, 1e-5 * Math.Max(1, Math.Abs(top.Score)));
         // Shard sizes differ (6 vs 1,024), so the fp32 covariance blocks differ: agreement to 1e-4 of the score scale.
@@ -91,6 +98,7 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
         {
             Assert.Equal(received.Single(r => r.Header.Id == t.ExampleId).Header.TokenIds, t.TokenIds);
             Assert.Equal(t.TokenIds.Count * 2, t.Scores.Count);
+            Assert.Equal(["math", "code"], t.QueryDomains);
             Assert.Equal(all[t.ExampleId].qm, t.ExampleScores[0], 1e-4 * Math.Max(1, Math.Abs(all[t.ExampleId].qm)));
             Assert.Equal(all[t.ExampleId].qc, t.ExampleScores[1], 1e-4 * Math.Max(1, Math.Abs(all[t.ExampleId].qc)));
             Assert.Equal(string.Concat(t.Tokens), t.Text);

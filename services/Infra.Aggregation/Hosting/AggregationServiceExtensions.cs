@@ -1,4 +1,9 @@
+using Infra.Aggregation.Clients;
+using Infra.Aggregation.Services;
+using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Scoring.V1;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -8,7 +13,11 @@ namespace Infra.Aggregation.Hosting;
 /// <summary>Registration and in-process hosting of the AggregationService.</summary>
 public static class AggregationServiceExtensions
 {
-    /// <summary>Options (validated at start-up), gRPC with health and reflection.</summary>
+    /// <summary>
+    /// Options (validated at start-up), gRPC with health and reflection, and the ScoringService and GradientService
+    /// clients from Grpc.Net.ClientFactory with call-context propagation: every downstream call made while serving a
+    /// request carries that request's deadline and is cancelled with it.
+    /// </summary>
     public static IHostApplicationBuilder AddAggregationServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -19,10 +28,24 @@ public static class AggregationServiceExtensions
             .ValidateOnStart();
         builder.Services.AddGrpc(o =>
         {
+            o.Interceptors.Add<AggregationErrorInterceptor>();
             o.MaxReceiveMessageSize = 16 * 1024 * 1024;
             o.MaxSendMessageSize = 16 * 1024 * 1024;
         });
         builder.Services.AddGrpcReflection();
+        // Score dumps arrive in chunks under 16 MB (the ScoringService's own send limit).
+        builder.Services.AddGrpcClient<ScoringService.ScoringServiceClient>((sp, o) =>
+                o.Address = sp.GetRequiredService<IOptions<AggregationServiceOptions>>().Value.ScoringAddress)
+            .ConfigureChannel(c => c.MaxReceiveMessageSize = 16 * 1024 * 1024)
+            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+        if (builder.Configuration.GetSection(AggregationServiceOptions.Section)[nameof(AggregationServiceOptions.GradientAddress)] is { Length: > 0 })
+        {
+            builder.Services.AddGrpcClient<GradientService.GradientServiceClient>((sp, o) =>
+                    o.Address = sp.GetRequiredService<IOptions<AggregationServiceOptions>>().Value.GradientAddress)
+                .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+        }
+        builder.Services.AddSingleton<ScoringPuller>();
+        builder.Services.AddSingleton<GradientCaller>();
         // Liveness of this process; whether the ScoringService answers is reported per call (Unavailable), not here.
         builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
         return builder;
@@ -32,6 +55,7 @@ public static class AggregationServiceExtensions
     public static WebApplication MapAggregationServices(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<AggregationGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

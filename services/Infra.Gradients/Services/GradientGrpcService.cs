@@ -222,6 +222,27 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         }
     }
 
+    public override async Task<GenerateResponse> Generate(GenerateRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        AnswerGenerator.Validate(request);
+        var format = WireTypes.ToChatFormat(request.ChatFormat);
+        var maxNewTokens = request.MaxNewTokens == 0 ? AnswerGenerator.DefaultMaxNewTokens : checked((int)request.MaxNewTokens);
+        var token = context.CancellationToken;
+        var response = new GenerateResponse();
+        using (await session.AcquireAsync(token).ConfigureAwait(false))
+        {
+            foreach (var prompt in request.Prompts)
+            {
+                // Between prompts: a cancelled or expired call stops after the answer being decoded.
+                token.ThrowIfCancellationRequested();
+                response.Answers.Add(AnswerGenerator.Generate(session, prompt, maxNewTokens, format));
+            }
+        }
+        return response;
+    }
+
     // What the ScoringService needs to create (or check) its store for forwarded examples.
     private IngestHeader IngestHeaderFor(Core.Compression.ProjectionSpec spec, GradientOptions options)
     {

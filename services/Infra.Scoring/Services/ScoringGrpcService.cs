@@ -142,7 +142,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         metrics.Scored(results.Sum(r => r.Scored));
         for (var q = 0; q < results.Count; q++)
         {
-            var result = new QueryResult { QueryId = results[q].QueryId, Scored = (ulong)results[q].Scored, Measurement = prepared.Queries[q].Measurement };
+            var result = new QueryResult { QueryId = results[q].QueryId, Scored = (ulong)results[q].Scored, Measurement = prepared.Queries[q].Measurement, Domain = prepared.Queries[q].Domain };
             result.Top.AddRange(results[q].Top.Select(ToWire));
             result.Bottom.AddRange(results[q].Bottom.Select(ToWire));
             await responseStream.WriteAsync(new ScoreResponse { Result = result }, token).ConfigureAwait(false);
@@ -169,6 +169,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             var (scores, details) = scorer.Score(id, prepared.Preconditioned);
             var message = new TokenScores { ExampleId = id, Text = details.Text };
             message.QueryIds.AddRange(prepared.Queries.Select(q => q.Id));
+            message.QueryDomains.AddRange(prepared.Queries.Select(q => q.Domain));
             message.TokenIds.AddRange(details.TokenIds);
             message.Tokens.AddRange(Enumerable.Range(0, details.TokenIds.Length).Select(details.TokenString));
             message.CharStarts.AddRange(details.CharStarts);
@@ -249,6 +250,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             var count = Math.Min(rowsPerChunk, shard.Shard.Count - start);
             var chunk = new ScoreChunk();
             chunk.ExampleIds.AddRange(shard.Shard.Metadata.Ids.Skip(start).Take(count));
+            chunk.Domains.AddRange(shard.Shard.Metadata.Domains.Skip(start).Take(count));
+            chunk.Difficulties.AddRange(shard.Shard.Metadata.Difficulties.Skip(start).Take(count));
             chunk.QueryIds.AddRange(queryIds);
             chunk.Raw.AddRange(shard.Raw.Skip(start * m).Take(count * m));
             if (shard.Normalized is { } n) chunk.Normalized.AddRange(n.Skip(start * m).Take(count * m));

@@ -52,8 +52,11 @@ public static class Evaluator
         return encoded.Ids[..Array.IndexOf(encoded.LossMask, (byte)1)];
     }
 
-    private static HashSet<int> StopIds(Qwen2ForCausalLM model, HfTokenizer tokenizer)
+    /// <summary>The ids that end an answer: the tokenizer's EOS, <c>&lt;|im_end|&gt;</c> and the model's eos_token_id (those that exist).</summary>
+    public static HashSet<int> StopIds(Qwen2ForCausalLM model, HfTokenizer tokenizer)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
         var ids = new HashSet<int>();
         if (tokenizer.EosTokenId is { } eos) ids.Add(eos);
         if (tokenizer.TokenToId("<|im_end|>") is { } imEnd) ids.Add(imEnd);

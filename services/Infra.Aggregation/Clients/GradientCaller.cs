@@ -1,0 +1,33 @@
+using Grpc.Core;
+using Infra.Contracts.Gradients.V1;
+using Microsoft.Extensions.Options;
+
+namespace Infra.Aggregation.Clients;
+
+/// <summary>
+/// The GradientService as Influence calls it (model info, greedy answers, query gradients), through a
+/// Grpc.Net.ClientFactory client with call-context propagation (deadline and cancellation flow on).
+/// </summary>
+public sealed class GradientCaller(IServiceProvider services, IOptions<AggregationServiceOptions> options)
+{
+    private const string Name = "GradientService";
+    private readonly Uri? _address = options.Value.GradientAddress;
+
+    // Resolved per use: without a configured address no client is registered, and only prompts need one.
+    private GradientService.GradientServiceClient Client => _address is null
+        ? throw new InvalidOperationException("no GradientService is configured (Aggregation:GradientAddress): Influence accepts query-set ids only")
+        : services.GetRequiredService<GradientService.GradientServiceClient>();
+
+    public Task<ModelInfo> ModelInfoAsync(CancellationToken token) =>
+        Downstream.CallAsync(Name, _address, () => Client.GetModelInfoAsync(new GetModelInfoRequest(), cancellationToken: token).ResponseAsync);
+
+    public Task<GenerateResponse> GenerateAsync(GenerateRequest request, CancellationToken token) =>
+        Downstream.CallAsync(Name, _address, () => Client.GenerateAsync(request, cancellationToken: token).ResponseAsync);
+
+    public Task<List<QueryGradientChunk>> QueryGradientsAsync(ComputeQueryGradientsRequest request, CancellationToken token) =>
+        Downstream.CallAsync(Name, _address, async () =>
+        {
+            using var call = Client.ComputeQueryGradients(request, cancellationToken: token);
+            return await call.ResponseStream.ReadAllAsync(token).ToListAsync(token).ConfigureAwait(false);
+        });
+}

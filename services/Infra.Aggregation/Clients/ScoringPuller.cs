@@ -1,0 +1,61 @@
+using Grpc.Core;
+using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Scoring.V1;
+using Microsoft.Extensions.Options;
+
+namespace Infra.Aggregation.Clients;
+
+/// <summary>
+/// The ScoringService as the AggregationService pulls from it. The client comes from Grpc.Net.ClientFactory with
+/// call-context propagation, so every call here carries the incoming call's deadline and cancellation.
+/// </summary>
+public sealed class ScoringPuller(ScoringService.ScoringServiceClient client, IOptions<AggregationServiceOptions> options)
+{
+    private const string Name = "ScoringService";
+    private readonly Uri? _address = options.Value.ScoringAddress;
+
+    /// <summary>The store's state; throws FailedPrecondition-mapped <see cref="InvalidOperationException"/> when it has no examples.</summary>
+    public async Task<StoreInfoResponse> RequireStoreAsync(CancellationToken token)
+    {
+        var info = await Downstream.CallAsync(Name, _address, () => client.StoreInfoAsync(new StoreInfoRequest(), cancellationToken: token).ResponseAsync)
+            .ConfigureAwait(false);
+        if (!info.Exists || info.Examples == 0)
+            throw new InvalidOperationException($"the ScoringService's store at {info.Path} is empty: index a corpus into it first");
+        return info;
+    }
+
+    /// <summary>Streams a Score call: <paramref name="onChunk"/> per score chunk, and the per-query results returned.</summary>
+    public Task<List<QueryResult>> ScoreAsync(ScoreRequest request, Func<ScoreChunk, Task>? onChunk, CancellationToken token) =>
+        Downstream.CallAsync(Name, _address, async () =>
+        {
+            using var call = client.Score(request, cancellationToken: token);
+            var results = new List<QueryResult>();
+            await foreach (var response in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                if (response.ItemCase == ScoreResponse.ItemOneofCase.Result) results.Add(response.Result);
+                else if (onChunk is not null) await onChunk(response.Chunk).ConfigureAwait(false);
+            }
+            return results;
+        });
+
+    /// <summary>Streams a ScoreTokens call, one example at a time into <paramref name="onExample"/>.</summary>
+    public Task ScoreTokensAsync(ScoreTokensRequest request, Func<TokenScores, Task> onExample, CancellationToken token) =>
+        Downstream.CallAsync(Name, _address, async () =>
+        {
+            using var call = client.ScoreTokens(request, cancellationToken: token);
+            await foreach (var example in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
+                await onExample(example).ConfigureAwait(false);
+        });
+
+    /// <summary>Registers query gradients (chunks as the GradientService streamed them) under <paramref name="header"/>'s name.</summary>
+    public Task<RegisterQueriesResponse> RegisterAsync(QuerySetHeader header, IReadOnlyList<QueryGradientChunk> chunks, CancellationToken token) =>
+        Downstream.CallAsync(Name, _address, async () =>
+        {
+            using var call = client.RegisterQueries(cancellationToken: token);
+            await call.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header }, token).ConfigureAwait(false);
+            foreach (var chunk in chunks)
+                await call.RequestStream.WriteAsync(new RegisterQueriesRequest { Chunk = chunk }, token).ConfigureAwait(false);
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            return await call.ResponseAsync.ConfigureAwait(false);
+        });
+}

@@ -1,0 +1,206 @@
+using Grpc.Core;
+using Infra.Aggregation.Clients;
+using Infra.Aggregation.Rollups;
+using Infra.Aggregation.Sequences;
+using Infra.Aggregation.Tokens;
+using Infra.Contracts.Aggregation.V1;
+using Infra.Contracts.Scoring.V1;
+using Microsoft.Extensions.Options;
+
+namespace Infra.Aggregation.Services;
+
+/// <summary>The gRPC edge of the AggregationService: validate, pull from the ScoringService, call the domain, map.</summary>
+public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller gradients, IOptions<AggregationServiceOptions> options)
+    : AggregationService.AggregationServiceBase
+{
+    private readonly SequenceTagger _tagger = new();
+
+    public override async Task Aggregate(AggregateRequest request, IServerStreamWriter<AggregateResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        var rollupOptions = RollupOptionsFor(request.TopK, request.BootstrapSamples, request.Confidence, request.Seed);
+        var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, rollupOptions,
+            p => responseStream.WriteAsync(new AggregateResponse { Progress = p }, token), token).ConfigureAwait(false);
+        var result = new AggregateResult
+        {
+            Examples = (ulong)rollup.Examples.Count,
+            Queries = (uint)request.Queries.QueryIds.Count,
+            Normalized = request.Queries.Normalized,
+            Note = "each cell's values are per-example means of the " + (request.Queries.Normalized ? "normalised" : "raw")
+                + " influence over the cell's queries; n counts examples; CI = percentile bootstrap of the mean",
+        };
+        foreach (var domain in rollup.QueryDomains.Append(InfluenceRollup.AllQueries))
+        {
+            var table = new QueryDomainTable { QueryDomain = domain };
+            table.Cells.AddRange(rollup.DomainDifficultyTable(domain).Select(Wire.Cell));
+            table.Top.AddRange(rollup.TopExamples(domain).Select(Wire.Example));
+            table.Bottom.AddRange(rollup.BottomExamples(domain).Select(Wire.Example));
+            result.Tables.Add(table);
+        }
+        result.CrossDomain.AddRange(rollup.CrossDomainMatrix().Select(Wire.Cell));
+        if (result.Queries == 0) result.Queries = (uint)rollup.QueryDomains.Sum(d => rollup.TopScores(d).Select(p => p.QueryId).Distinct().Count());
+        await responseStream.WriteAsync(new AggregateResponse { Result = result }, token).ConfigureAwait(false);
+    }
+
+    public override async Task<TopKResponse> TopK(TopKRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        Selections.Validate(request.Queries);
+        if (request.MinDifficulty < 0 || request.MaxDifficulty < 0 || (request.MaxDifficulty > 0 && request.MinDifficulty > request.MaxDifficulty))
+            throw new ArgumentException($"difficulty bounds [{request.MinDifficulty}, {request.MaxDifficulty}] are not a range (0 = no bound)");
+        await scoring.RequireStoreAsync(token).ConfigureAwait(false);
+        var score = new ScoreRequest
+        {
+            QuerySet = request.Queries.QuerySet, Preconditioner = request.Queries.Preconditioner, TopK = request.K == 0 ? 10 : request.K,
+            RankByNormalized = request.Queries.Normalized, MinDifficulty = request.MinDifficulty, MaxDifficulty = request.MaxDifficulty,
+        };
+        score.Domains.AddRange(request.Domains);
+        score.QueryIds.AddRange(request.Queries.QueryIds);
+        var results = await scoring.ScoreAsync(score, null, token).ConfigureAwait(false);
+        var response = new TopKResponse();
+        var segmented = new Dictionary<string, ScoredExampleTokens>(StringComparer.Ordinal);
+        if (request.Sequences > 0)
+        {
+            var domains = results.SelectMany(r => r.Top).GroupBy(e => e.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Domain, StringComparer.Ordinal);
+            if (domains.Count > 0)
+            {
+                var tokens = new ScoreTokensRequest { QuerySet = score.QuerySet, Preconditioner = score.Preconditioner, ExampleIds = { domains.Keys } };
+                tokens.QueryIds.AddRange(results.Select(r => r.QueryId));
+                await scoring.ScoreTokensAsync(tokens, t =>
+                {
+                    segmented[t.ExampleId] = ScoredExampleTokens.Build(t, domains[t.ExampleId], _tagger);
+                    return Task.CompletedTask;
+                }, token).ConfigureAwait(false);
+            }
+        }
+        for (var q = 0; q < results.Count; q++)
+        {
+            var r = results[q];
+            var entry = new QueryTopK { QueryId = r.QueryId, QueryDomain = r.Domain, Measurement = r.Measurement };
+            entry.Top.AddRange(r.Top.Select(Wire.Example));
+            entry.Bottom.AddRange(r.Bottom.Select(Wire.Example));
+            var column = q;
+            entry.TopSequences.AddRange(r.Top.Where(e => segmented.ContainsKey(e.Id)).Select(e => segmented[e.Id])
+                .SelectMany(t => Enumerable.Range(0, t.Map.Sequences.Count).Select(i => Wire.Sequence(t.Scores.ExampleId, t.Map, i, t.Tags[i], [column])))
+                .OrderByDescending(s => s.Scores[0]).ThenBy(s => s.ExampleId, StringComparer.Ordinal).ThenBy(s => s.Index)
+                .Take((int)request.Sequences));
+            response.Queries.Add(entry);
+        }
+        return response;
+    }
+
+    public override async Task<SequencesResponse> Sequences(SequencesRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        Selections.Validate(request.Queries);
+        if (request.ExampleIds.Count == 0) throw new ArgumentException("example_ids is empty: name the stored examples to segment");
+        await scoring.RequireStoreAsync(token).ConfigureAwait(false);
+        var tokens = new ScoreTokensRequest { QuerySet = request.Queries.QuerySet, Preconditioner = request.Queries.Preconditioner, ExampleIds = { request.ExampleIds } };
+        tokens.QueryIds.AddRange(request.Queries.QueryIds);
+        var response = new SequencesResponse();
+        await scoring.ScoreTokensAsync(tokens, t =>
+        {
+            // The segmentation mode of unfenced text is the training domain's; the lab's code responses are fenced,
+            // so prose is the safe reading when the domain is not known here.
+            var example = ScoredExampleTokens.Build(t, trainingDomain: "", _tagger);
+            var columns = Enumerable.Range(0, example.QueryCount).ToArray();
+            var entry = new ExampleSequences { ExampleId = t.ExampleId, Text = t.Text, QueryIds = { t.QueryIds }, ExampleScores = { t.ExampleScores } };
+            entry.Sequences.AddRange(Enumerable.Range(0, example.Map.Sequences.Count).Select(i => Wire.Sequence(t.ExampleId, example.Map, i, example.Tags[i], columns)));
+            response.Examples.Add(entry);
+            return Task.CompletedTask;
+        }, token).ConfigureAwait(false);
+        return response;
+    }
+
+    public override async Task<TokenRankingResponse> TokenRanking(TokenRankingRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        Selections.Validate(request.Queries);
+        var accumulator = new TokenRankingAccumulator(new TokenRankingOptions
+        {
+            RankCount = request.Top == 0 ? 25 : (int)request.Top,
+            MinCount = request.MinCount == 0 ? 1 : (int)request.MinCount,
+        });
+        await scoring.RequireStoreAsync(token).ConfigureAwait(false);
+        var tokens = new ScoreTokensRequest { QuerySet = request.Queries.QuerySet, Preconditioner = request.Queries.Preconditioner, ExampleIds = { request.ExampleIds } };
+        tokens.QueryIds.AddRange(request.Queries.QueryIds);
+        var response = new TokenRankingResponse();
+        await scoring.ScoreTokensAsync(tokens, t =>
+        {
+            var example = ScoredExampleTokens.Build(t, trainingDomain: "", _tagger);
+            var domains = t.QueryDomains.Select(d => string.IsNullOrEmpty(d) ? RollupPuller.UnnamedDomain : d).ToArray();
+            var groups = domains.Select((d, q) => (d, q)).GroupBy(x => x.d, x => x.q, StringComparer.Ordinal).ToList();
+            for (var i = 0; i < t.Tokens.Count; i++)
+            {
+                if (!example.IsResponse(i)) continue;
+                var category = example.Category(i);
+                response.Tokens++;
+                // A token's influence on a query domain: the mean over that domain's queries.
+                foreach (var g in groups)
+                    accumulator.Add(t.Tokens[i], category, g.Average(q => (double)t.Scores[i * example.QueryCount + q]), g.Key);
+            }
+            response.Examples++;
+            return Task.CompletedTask;
+        }, token).ConfigureAwait(false);
+        foreach (var (domain, ranking) in accumulator.Results().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var entry = new QueryDomainTokens { QueryDomain = domain };
+            entry.Top.AddRange(ranking.Top.Select(Ranked));
+            entry.Bottom.AddRange(ranking.Bottom.Select(Ranked));
+            entry.Categories.AddRange(ranking.Categories.Select(c => new Contracts.Aggregation.V1.CategoryTotal
+            {
+                Category = Wire.UpperSnake(c.Category), Count = (ulong)c.Count, Total = c.Sum, Mean = c.Mean,
+            }));
+            response.Domains.Add(entry);
+        }
+        return response;
+    }
+
+    public override Task<ReweightResponse> Reweight(ReweightRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        return new ReweightCall(scoring, options.Value).RunAsync(request, context.CancellationToken);
+    }
+
+    public override Task<ReportResponse> Report(ReportRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        Selections.Validate(request.Queries);
+        return new ReportCall(scoring, _tagger, options.Value).RunAsync(request, context.CancellationToken);
+    }
+
+    public override Task<InfluenceResponse> Influence(InfluenceRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        return new InfluenceOrchestrator(scoring, gradients, _tagger).RunAsync(request, context.CancellationToken);
+    }
+
+    private static RankedToken Ranked(TokenStatistic s) => new()
+    {
+        Token = s.Token, Category = Wire.UpperSnake(s.Category), Count = (ulong)s.Count, Total = s.Sum, Mean = s.Mean,
+    };
+
+    /// <exception cref="ArgumentException">A confidence outside (0, 1).</exception>
+    internal static RollupOptions RollupOptionsFor(uint topK, uint samples, double confidence, ulong seed)
+    {
+        if (confidence != 0 && !(confidence > 0 && confidence < 1))
+            throw new ArgumentException($"confidence must be in (0, 1) (0 = 0.95); it is {confidence}");
+        return new RollupOptions
+        {
+            TopK = topK == 0 ? 10 : (int)topK,
+            Bootstrap = new BootstrapOptions { Resamples = samples == 0 ? 1000 : (int)samples, Confidence = confidence == 0 ? 0.95 : confidence, Seed = seed },
+        };
+    }
+}

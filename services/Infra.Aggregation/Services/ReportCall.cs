@@ -1,0 +1,141 @@
+using Infra.Aggregation.Clients;
+using Infra.Aggregation.Exports;
+using Infra.Aggregation.Reports;
+using Infra.Aggregation.Rollups;
+using Infra.Aggregation.Sequences;
+using Infra.Aggregation.Tokens;
+using Infra.Contracts.Aggregation.V1;
+using Infra.Contracts.Scoring.V1;
+using ReportTokenRanking = Infra.Aggregation.Reports.TokenRanking;
+
+namespace Infra.Aggregation.Services;
+
+/// <summary>
+/// Report: the roll-up (two streamed Score passes), then one streamed ScoreTokens pass over every stored example that
+/// feeds the token ranking and the sequence roll-up (behaviour comparison, top sequences) and keeps the tokens of the
+/// top and bottom examples for their heat-maps; then the HTML report with its charts, and every table as CSV and
+/// Parquet under tables/.
+/// </summary>
+internal sealed class ReportCall(ScoringPuller scoring, SequenceTagger tagger, AggregationServiceOptions options)
+{
+    public async Task<ReportResponse> RunAsync(ReportRequest request, CancellationToken token)
+    {
+        var topK = request.TopK == 0 ? 10 : (int)request.TopK;
+        var heatMaps = request.HeatMapExamples == 0 ? 5 : (int)request.HeatMapExamples;
+        var rollupOptions = new RollupOptions { TopK = topK };
+        var store = await scoring.RequireStoreAsync(token).ConfigureAwait(false);
+        var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, rollupOptions, null, token).ConfigureAwait(false);
+        var attributes = rollup.Examples.ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var top = rollup.TopExamples(InfluenceRollup.AllQueries).Take(heatMaps).ToList();
+        var bottom = rollup.BottomExamples(InfluenceRollup.AllQueries).Take(heatMaps).ToList();
+        var shown = top.Concat(bottom).Select(e => e.ExampleId).ToHashSet(StringComparer.Ordinal);
+
+        var ranking = new TokenRankingAccumulator(new TokenRankingOptions { RankCount = 25, MinCount = 3 });
+        var sequences = new SequenceRollupAccumulator(rollupOptions);
+        var kept = new Dictionary<string, ScoredExampleTokens>(StringComparer.Ordinal);
+        long tokens = 0;
+        var tokenRequest = new ScoreTokensRequest { QuerySet = request.Queries.QuerySet, Preconditioner = request.Queries.Preconditioner };
+        tokenRequest.QueryIds.AddRange(request.Queries.QueryIds);
+        await scoring.ScoreTokensAsync(tokenRequest, t =>
+        {
+            var example = attributes[t.ExampleId];
+            var scored = ScoredExampleTokens.Build(t, example.Domain, tagger);
+            tokens += t.Tokens.Count;
+            var groups = t.QueryDomains.Select((d, q) => (Domain: string.IsNullOrEmpty(d) ? RollupPuller.UnnamedDomain : d, q))
+                .GroupBy(x => x.Domain, x => x.q, StringComparer.Ordinal).ToList();
+            for (var i = 0; i < t.Tokens.Count; i++)
+            {
+                if (!scored.IsResponse(i)) continue;
+                var category = scored.Category(i);
+                foreach (var g in groups) ranking.Add(t.Tokens[i], category, g.Average(q => (double)t.Scores[i * scored.QueryCount + q]), g.Key);
+            }
+            for (var s = 0; s < scored.Map.Sequences.Count; s++)
+            {
+                var count = scored.Map.TokensOf(s).Count;
+                if (count == 0) continue;
+                foreach (var g in groups)
+                    sequences.Add(new SequenceScoreRecord(t.ExampleId, s, example.Domain, example.Difficulty, g.Key, scored.Tags[s], count,
+                        g.Average(q => scored.Map.Score(s, q))));
+            }
+            if (shown.Contains(t.ExampleId)) kept[t.ExampleId] = scored;
+            return Task.CompletedTask;
+        }, token).ConfigureAwait(false);
+        var sequenceRollup = sequences.Finish();
+
+        var model = new ReportModel
+        {
+            Run = new ReportRunInfo
+            {
+                Title = request.Title.Length > 0 ? request.Title : $"Influence report: {request.Queries.QuerySet}",
+                Model = store.Schema.ModelFingerprint,
+                Corpus = $"{store.Path} ({store.Examples} examples)",
+                QuerySets = [request.Queries.QuerySet],
+                QueryDomains = rollup.QueryDomains,
+                Preconditioner = request.Queries.Preconditioner.Length > 0 ? request.Queries.Preconditioner : "none at scoring (queries as registered)",
+                TrainingExamples = rollup.Examples.Count,
+                TrainingTokens = tokens,
+                Created = DateTimeOffset.UtcNow,
+            },
+            DomainDifficulty = rollup.QueryDomains.SelectMany(rollup.DomainDifficultyTable).Where(c => c.Difficulty is not null)
+                .Select(c => new DomainDifficultyStat(c.QueryDomain, c.TrainingDomain, c.Difficulty!.Value, c.Statistics.N, c.Statistics.Mean, c.Statistics.Median,
+                    c.Statistics.Sum, c.Statistics.SharePositive, c.Statistics.CiLow, c.Statistics.CiHigh)).ToList(),
+            CrossDomain = rollup.CrossDomainMatrix().Where(c => c.Difficulty is not null)
+                .Select(c => new CrossDomainCell(c.QueryDomain, c.TrainingDomain, c.Difficulty!.Value, c.Statistics.Mean)).ToList(),
+            Behaviours = sequenceRollup.BehaviourComparison().Select(b => new BehaviourComparison(b.QueryDomain, b.Tag, b.TaggedN, b.TaggedMeanScore,
+                b.TaggedMeanPerToken, b.UntaggedN, b.UntaggedMeanScore, b.UntaggedMeanPerToken, b.PerTokenDifference, b.PerTokenDifferenceCiLow,
+                b.PerTokenDifferenceCiHigh)).ToList(),
+            TokenRankings = ranking.Results().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new ReportTokenRanking(kv.Key,
+                kv.Value.Top.Select(s => new TokenRankingRow(s.Token, Wire.UpperSnake(s.Category), s.Count, s.Mean, s.Sum)).ToList(),
+                kv.Value.Categories.Select(c => new TokenCategoryTotal(Wire.UpperSnake(c.Category), c.Count, c.Mean, c.Sum)).ToList())).ToList(),
+            TopExamples = top.Where(e => kept.ContainsKey(e.ExampleId)).Select(e => Example(e, kept[e.ExampleId])).ToList(),
+            BottomExamples = bottom.Where(e => kept.ContainsKey(e.ExampleId)).Select(e => Example(e, kept[e.ExampleId])).ToList(),
+            TopSequences = rollup.QueryDomains.SelectMany(sequenceRollup.TopSequences).OrderByDescending(s => s.Score).Take(topK)
+                .Select(s => new ReportSequence(SequenceText(s, kept), s.Score, s.Tags.Order(StringComparer.Ordinal).ToList())
+                {
+                    ExampleId = s.ExampleId, Domain = s.TrainingDomain,
+                }).ToList(),
+        };
+
+        var folder = Path.GetFullPath(request.OutputFolder.Length > 0 ? request.OutputFolder : Path.Combine(options.OutputRoot, "report-" + request.Queries.QuerySet));
+        var files = HtmlReportWriter.Write(model, folder);
+        var response = new ReportResponse { Html = files.HtmlPath, Folder = folder };
+        response.Charts.AddRange(files.Charts.SelectMany(c => new[] { c.SvgPath, c.PngPath }));
+        var tables = Path.Combine(folder, "tables");
+        Directory.CreateDirectory(tables);
+        foreach (var table in new[]
+                 {
+                     RollupTables.Cells("cross_domain", rollup.CrossDomainMatrix()),
+                     RollupTables.RankedExamples("ranked_examples", rollup),
+                     RollupTables.ScoredPairs("scored_pairs", rollup),
+                     RollupTables.BehaviourComparison("behaviour_comparison", sequenceRollup.BehaviourComparison()),
+                     RollupTables.Sequences("sequences", sequenceRollup),
+                 })
+        {
+            var csv = Path.Combine(tables, table.Name + ".csv");
+            var parquet = Path.Combine(tables, table.Name + ".parquet");
+            CsvTableWriter.WriteFile(table, csv);
+            await ParquetTableWriter.WriteFileAsync(table, parquet, token).ConfigureAwait(false);
+            response.Tables.Add(csv);
+            response.Tables.Add(parquet);
+        }
+        return response;
+    }
+
+    // The example's tokens with their mean score over every selected query (the "all" view the lists rank by).
+    private static ReportExample Example(RankedExample e, ScoredExampleTokens t)
+    {
+        var m = t.QueryCount;
+        var tokens = Enumerable.Range(0, t.Scores.Tokens.Count)
+            .Select(i => new ReportToken(t.Scores.Tokens[i], Enumerable.Range(0, m).Average(q => (double)t.Scores.Scores[i * m + q]), t.IsResponse(i))).ToList();
+        return new ReportExample(e.ExampleId, e.Domain, e.Difficulty, e.Influence, tokens)
+        {
+            Sequences = t.Map.Sequences.Select((s, i) => new SequenceBoundary(s.Start, s.Length, Wire.UpperSnake(s.Kind),
+                Enumerable.Range(0, m).Average(q => t.Map.Score(i, q)))).ToList(),
+        };
+    }
+
+    private static string SequenceText(SequenceScoreRecord s, Dictionary<string, ScoredExampleTokens> kept) =>
+        kept.TryGetValue(s.ExampleId, out var t) && s.SequenceIndex < t.Map.Sequences.Count
+            ? t.Scores.Text.Substring(t.Map.Sequences[s.SequenceIndex].Start, t.Map.Sequences[s.SequenceIndex].Length)
+            : $"{s.ExampleId} #{s.SequenceIndex}";
+}

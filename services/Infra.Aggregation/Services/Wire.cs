@@ -1,0 +1,72 @@
+using System.Text;
+using Infra.Aggregation.Rollups;
+using Infra.Aggregation.Sequences;
+using WireCell = Infra.Contracts.Aggregation.V1.RollupCell;
+using WireExample = Infra.Contracts.Aggregation.V1.ScoredExample;
+using WireSequence = Infra.Contracts.Aggregation.V1.ScoredSequence;
+using WireStats = Infra.Contracts.Aggregation.V1.CellStatistics;
+
+namespace Infra.Aggregation.Services;
+
+/// <summary>Domain types to proto messages.</summary>
+internal static class Wire
+{
+    /// <summary>An enum value as the proto documents it: CodeLine -> CODE_LINE.</summary>
+    public static string UpperSnake<T>(T value) where T : struct, Enum
+    {
+        var name = value.ToString();
+        var text = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(name[i])) text.Append('_');
+            text.Append(char.ToUpperInvariant(name[i]));
+        }
+        return text.ToString();
+    }
+
+    public static WireCell Cell(RollupCell cell) => new()
+    {
+        QueryDomain = cell.QueryDomain,
+        TrainingDomain = cell.TrainingDomain,
+        Difficulty = cell.Difficulty ?? 0,
+        Statistics = new WireStats
+        {
+            N = (uint)cell.Statistics.N,
+            Mean = cell.Statistics.Mean,
+            Median = cell.Statistics.Median,
+            Sum = cell.Statistics.Sum,
+            SharePositive = cell.Statistics.SharePositive,
+            CiLow = cell.Statistics.CiLow,
+            CiHigh = cell.Statistics.CiHigh,
+        },
+    };
+
+    public static WireExample Example(RankedExample e) => new()
+    {
+        Id = e.ExampleId, Domain = e.Domain, Difficulty = e.Difficulty, Score = e.Influence, Normalized = double.NaN,
+    };
+
+    public static WireExample Example(Contracts.Scoring.V1.ScoredExample e) => new()
+    {
+        Id = e.Id, Domain = e.Domain, Difficulty = e.Difficulty, Score = e.Score, Normalized = e.Normalized,
+    };
+
+    /// <summary>Sequence <paramref name="index"/> of <paramref name="map"/> with its scores for the given query columns.</summary>
+    public static WireSequence Sequence(string exampleId, SequenceTokenMap map, int index, IReadOnlySet<string> tags, IEnumerable<int> queryColumns)
+    {
+        var s = map.Sequences[index];
+        var wire = new WireSequence
+        {
+            ExampleId = exampleId,
+            Index = (uint)index,
+            Kind = UpperSnake(s.Kind),
+            CharStart = s.Start,
+            CharLength = s.Length,
+            Text = map.Tokens.Text.Substring(s.Start, s.Length),
+            TokenCount = (uint)map.TokensOf(index).Count,
+        };
+        wire.Scores.AddRange(queryColumns.Select(q => map.Score(index, q)));
+        wire.Tags.AddRange(tags.Order(StringComparer.Ordinal));
+        return wire;
+    }
+}
