@@ -58,6 +58,7 @@ public sealed partial class CliEndToEndTests
         Assert.Equal(compared + 1, File.ReadAllLines(files.GetProperty("csv").GetString()!).Length);
 
         var text = await RunOkAsync(["aggregate", "--set", "held-out", "--bootstrap", "50", "--out", output], withAggregation);
+        log.WriteLine(text.Out);
         Assert.Contains("cross-domain matrix", text.Out, StringComparison.Ordinal);
         Assert.Contains("influence on math queries", text.Out, StringComparison.Ordinal);
 
@@ -84,6 +85,9 @@ public sealed partial class CliEndToEndTests
         Assert.Equal(Examples, reweight.GetProperty("examples").GetInt32());
         Assert.Equal(Examples, reweight.GetProperty("weight_sum").GetDouble(), 9);
         var shares = reweight.GetProperty("cells").EnumerateArray().ToList();
+        Assert.Equal(10, shares.Count);
+        // With five difficulty cells per domain the flip moves weight between cells: not every cell keeps weight 1.
+        Assert.Contains(shares, c => Math.Abs(c.GetProperty("mean_weight").GetDouble() - 1) > 1e-6);
         Assert.Equal(1.0, shares.Sum(c => c.GetProperty("share_before").GetDouble()), 9);
         Assert.Equal(1.0, shares.Sum(c => c.GetProperty("share_after").GetDouble()), 9);
         Assert.Contains("difficulty flip", reweight.GetProperty("formula").GetString(), StringComparison.Ordinal);
@@ -98,6 +102,7 @@ public sealed partial class CliEndToEndTests
             Assert.Equal(domain.Count(), domain.Sum(r => r.GetProperty("weight").GetDouble()), 9);
         Assert.All(records, r => Assert.True(r.GetProperty("weight").GetDouble() > 0));
         var human = await RunOkAsync(["reweight", "--set", "held-out", "--strategy", "top-fraction", "--fraction", "0.25", "--out", output], withAggregation);
+        log.WriteLine(human.Out);
         // The table's headers wrap at the 80 columns of a non-terminal console; the formula line does not.
         Assert.Contains("formula top fraction: the 0.25 most influential examples kept", human.Out, StringComparison.Ordinal);
         Assert.Contains("weights.jsonl", human.Out, StringComparison.Ordinal);
@@ -112,6 +117,7 @@ public sealed partial class CliEndToEndTests
         var queryDomains = Attributes(queries).ToDictionary(kv => kv.Key, kv => kv.Value.Domain, StringComparer.Ordinal);
         var rows = File.ReadAllLines(scores).Skip(1).Select(l => l.Split(','))
             .Select(f => (Example: f[0], Query: f[1], Score: double.Parse(f[2], CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(10, examples.Values.Distinct().Count());
         var perExample = new List<(string QueryDomain, string Example, double Mean)>();
         foreach (var group in rows.GroupBy(r => (r.Example, Domain: queryDomains[r.Query])).Concat(rows.GroupBy(r => (r.Example, Domain: "all"))))
             perExample.Add((group.Key.Domain, group.Key.Example, group.Average(r => r.Score)));
