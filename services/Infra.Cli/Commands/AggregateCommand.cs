@@ -127,7 +127,7 @@ internal static class AggregateCommand
     {
         var percent = (confidence * 100).ToString("G3", CultureInfo.InvariantCulture);
         var view = new Table { Title = new TableTitle($"influence on {Markup.Escape(table.QueryDomain)} queries, by training domain x difficulty") };
-        view.AddColumns("training domain", "difficulty", "n", "mean", "median", $"{percent}% CI", "share > 0", "sum");
+        view.AddColumns("domain", "difficulty", "n", "mean", "median", $"{percent}% CI", "share > 0", "sum");
         foreach (var c in table.Cells)
         {
             var s = c.Statistics;
@@ -141,17 +141,20 @@ internal static class AggregateCommand
         return view;
     }
 
+    // Transposed (rows: training domain x difficulty; one column per query domain) so it fits 80 columns.
     private static Table CrossDomainMatrix(IReadOnlyCollection<RollupCell> cells)
     {
-        var columns = cells.Select(c => (c.TrainingDomain, c.Difficulty)).Distinct()
-            .OrderBy(c => c.TrainingDomain, StringComparer.Ordinal).ThenBy(c => c.Difficulty == 0 ? int.MaxValue : c.Difficulty).ToList();
-        var view = new Table { Title = new TableTitle("cross-domain matrix: mean influence (rows: query domain; columns: training domain / difficulty)") };
-        view.AddColumn("query domain");
-        foreach (var (domain, difficulty) in columns) view.AddColumn(new TableColumn($"{Markup.Escape(domain)} {DifficultyLabel(difficulty)}").RightAligned());
-        foreach (var row in cells.GroupBy(c => c.QueryDomain, StringComparer.Ordinal))
+        var queryDomains = cells.Select(c => c.QueryDomain).Distinct(StringComparer.Ordinal).ToList();
+        var view = new Table { Title = new TableTitle("cross-domain matrix: mean influence of training domain x difficulty on each query domain") };
+        view.AddColumns("domain", "difficulty");
+        foreach (var domain in queryDomains) view.AddColumn(new TableColumn($"on {Markup.Escape(domain)}").RightAligned());
+        var rows = cells.GroupBy(c => (c.TrainingDomain, c.Difficulty))
+            .OrderBy(g => g.Key.TrainingDomain, StringComparer.Ordinal).ThenBy(g => g.Key.Difficulty == 0 ? int.MaxValue : g.Key.Difficulty);
+        foreach (var row in rows)
         {
-            var byColumn = row.ToDictionary(c => (c.TrainingDomain, c.Difficulty));
-            view.AddRow(columns.Select(k => byColumn.TryGetValue(k, out var c) ? G(c.Statistics.Mean) : "").Prepend(Markup.Escape(row.Key)).ToArray());
+            var byQueryDomain = row.ToDictionary(c => c.QueryDomain, StringComparer.Ordinal);
+            view.AddRow(queryDomains.Select(d => byQueryDomain.TryGetValue(d, out var c) ? G(c.Statistics.Mean) : "")
+                .Prepend(DifficultyLabel(row.Key.Difficulty)).Prepend(Markup.Escape(row.Key.TrainingDomain)).ToArray());
         }
         return view;
     }

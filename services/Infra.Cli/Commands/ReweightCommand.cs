@@ -88,7 +88,7 @@ internal static class ReweightCommand
             if (!scope.Json)
             {
                 var table = new Table { Title = new TableTitle($"weights from {Markup.Escape(queries.QuerySet)} ({Markup.Escape(p.GetValue(strategy)!)}): {response.Weights.Count} examples, weight sum {total.ToString("G6", CultureInfo.InvariantCulture)}") };
-                table.AddColumns("training domain", "difficulty", "examples", "share before", "share after", "mean weight", "mean influence");
+                table.AddColumns("domain", "difficulty", "examples", "share before", "share after", "mean weight", "mean influence");
                 foreach (var x in response.Cells)
                     table.AddRow(Markup.Escape(x.TrainingDomain), x.Difficulty.ToString(CultureInfo.InvariantCulture), x.Examples.ToString(CultureInfo.InvariantCulture),
                         x.ShareBefore.ToString("P1", CultureInfo.InvariantCulture), x.ShareAfter.ToString("P1", CultureInfo.InvariantCulture),
