@@ -62,6 +62,11 @@ public sealed partial class CliEndToEndTests
         Assert.Contains("cross-domain matrix", text.Out, StringComparison.Ordinal);
         Assert.Contains("influence on math queries", text.Out, StringComparison.Ordinal);
 
+        var firstMath = Attributes(queries).First(q => q.Value.Domain == "math").Key;
+        var subset = (await RunOkAsync(["aggregate", "--set", "held-out", "--query-ids", firstMath, "--bootstrap", "50", "--out", Path.Combine(_root, "subset"), "--json"], withAggregation)).Json().GetProperty("result");
+        Assert.Equal(1u, subset.GetProperty("queries").GetUInt32());
+        Assert.Equal(["math", "all"], subset.GetProperty("tables").EnumerateArray().Select(t => t.GetProperty("query_domain").GetString()!).ToList());
+
         var unknown = await CliRun.InvokeAsync(["aggregate", "--set", "no-such-set", "--out", output, "--json"], withAggregation, _root);
         Assert.Equal(ExitCodes.Failure, unknown.ExitCode);
         Assert.Contains("no-such-set", unknown.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
