@@ -10,9 +10,10 @@ namespace Infra.Cli.Tests;
 /// The "must show": the GradientService and the ScoringService as separate processes on loopback ports, the
 /// CLI driving index -> fit -> query on a slice of the embedded corpus; then the same with the ScoringService killed
 /// (kill -9) in the middle of indexing and restarted, the rerun of index resuming: the final store (ids, every decoded
-/// example gradient and token factor) and the score files are identical to the uninterrupted run.
+/// example gradient and token factor) and the score files are identical to the uninterrupted run; then the
+/// AggregationService as a third process and the CLI driving aggregate -> report -> reweight on the registered query set.
 /// </summary>
-public sealed class CliEndToEndTests(ITestOutputHelper log) : IDisposable
+public sealed partial class CliEndToEndTests(ITestOutputHelper log) : IDisposable
 {
     private const int Examples = 24;
     private const int ShardExamples = 4;
@@ -92,6 +93,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper log) : IDisposable
             Assert.Equal((ulong)(Examples - before), resumed.GetProperty("stored").GetUInt64());
             Assert.Equal((ulong)Examples, resumed.GetProperty("store_examples").GetUInt64());
             await FitAndQueryAsync(env, corpus, queries, "ek-b", Path.Combine(_root, "out-b"));
+            await AggregateReportReweightAsync(gradients, scoring, env, corpus, queries, Path.Combine(_root, "out-b"));
         }
         log.WriteLine($"killed and resumed run done after {clock.Elapsed.TotalSeconds:F1} s");
 

@@ -50,6 +50,36 @@ public sealed class CliExitCodeTests : IDisposable
         Assert.StartsWith("line 3: invalid JSON", details[1], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("aggregate")]
+    [InlineData("report")]
+    [InlineData("reweight")]
+    public async Task Aggregation_commands_exit_3_naming_an_unreachable_AggregationService(string command)
+    {
+        var address = $"http://127.0.0.1:{ClosedPort()}";
+        var run = await RunAsync(command, "--set", "held-out", "--aggregation-address", address, "--json");
+        Assert.Equal(ExitCodes.Unavailable, run.ExitCode);
+        Assert.StartsWith($"AggregationService at {address}/ is unavailable", run.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Aggregation_commands_reject_bad_flags_with_exit_2_before_calling_anything()
+    {
+        var normalized = await RunAsync("aggregate", "--set", "s", "--normalized");
+        Assert.Equal(ExitCodes.Usage, normalized.ExitCode);
+        Assert.Contains("--normalized needs --preconditioner", normalized.Error, StringComparison.Ordinal);
+        var strategy = await RunAsync("reweight", "--strategy", "uniform");
+        Assert.Equal(ExitCodes.Usage, strategy.ExitCode);
+        var fraction = await RunAsync("reweight", "--strategy", "top-fraction", "--fraction", "1.5");
+        Assert.Equal(ExitCodes.Usage, fraction.ExitCode);
+        Assert.Contains("--fraction must be in (0, 1]", fraction.Error, StringComparison.Ordinal);
+        var resample = await RunAsync("reweight", "--resample");
+        Assert.Equal(ExitCodes.Usage, resample.ExitCode);
+        Assert.Contains("--resample needs --corpus", resample.Error, StringComparison.Ordinal);
+        var heatMaps = await RunAsync("report", "--heat-maps", "0");
+        Assert.Equal(ExitCodes.Usage, heatMaps.ExitCode);
+    }
+
     [Fact]
     public async Task An_unreachable_service_exits_3_with_its_address()
     {

@@ -16,6 +16,9 @@ internal static class InfraCommands
         root.Subcommands.Add(IndexCommand.Create(context, common));
         root.Subcommands.Add(FitCommand.Create(context, common));
         root.Subcommands.Add(QueryCommand.Create(context, common));
+        root.Subcommands.Add(AggregateCommand.Create(context, common));
+        root.Subcommands.Add(ReportCommand.Create(context, common));
+        root.Subcommands.Add(ReweightCommand.Create(context, common));
         root.Subcommands.Add(HealthCommand.Create(context, common));
         return common;
     }

@@ -4,6 +4,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Infra.Cli.Configuration;
 using Infra.Cli.Terminal;
+using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 
@@ -27,7 +28,10 @@ internal sealed class ServiceConnections(CliSettings settings) : IDisposable
     /// <summary>The ScoringService's client.</summary>
     public ScoringService.ScoringServiceClient Scoring => new(Invoker(ServiceKind.Scoring));
 
-    /// <summary>The call invoker of <paramref name="kind"/> (for clients of other services, e.g. aggregation).</summary>
+    /// <summary>The AggregationService's client.</summary>
+    public AggregationService.AggregationServiceClient Aggregation => new(Invoker(ServiceKind.Aggregation));
+
+    /// <summary>The call invoker of <paramref name="kind"/>.</summary>
     public CallInvoker Invoker(ServiceKind kind)
     {
         if (!_channels.TryGetValue(kind, out var entry))

@@ -63,5 +63,16 @@ internal sealed class CommandScope(ParseResult parse, CliSettings settings, bool
         return result;
     }
 
+    /// <summary>
+    /// Runs <paramref name="step"/> under a spinner whose text the step updates (for work whose total is not known
+    /// ahead, e.g. a streamed roll-up); without a spinner under --json or when output is not a terminal.
+    /// </summary>
+    public async Task<T> WithStatusAsync<T>(string description, Func<Action<string>, Task<T>> step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (Json || !Context.Interactive) return await step(_ => { }).ConfigureAwait(false);
+        return await Console.Status().StartAsync(Markup.Escape(description), ctx => step(text => ctx.Status = Markup.Escape(text))).ConfigureAwait(false);
+    }
+
     public void Dispose() => _connections?.Dispose();
 }

@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Grpc.Core;
+using Infra.Cli.Connections;
+using Infra.Cli.Terminal;
+using Infra.Contracts.Aggregation.V1;
+using Spectre.Console;
+
+namespace Infra.Cli.Commands;
+
+/// <summary>
+/// <c>infra aggregate</c>: the AggregationService's roll-up of a registered query set — a domain x difficulty table
+/// per query domain and the cross-domain matrix (query domain x training domain x difficulty) — printed as tables and
+/// written to <c>aggregate-SET.json</c> (everything) and <c>aggregate-SET.csv</c> (one row per cell) in the output folder.
+/// </summary>
+internal static class AggregateCommand
+{
+    public static Command Create(CliContext context, CommonOptions common)
+    {
+        var selection = new QuerySelectionOptions();
+        var bootstrap = new Option<int>("--bootstrap") { Description = "bootstrap resamples for each cell's CI of the mean", DefaultValueFactory = _ => 1000 };
+        var confidence = new Option<double>("--confidence") { Description = "confidence level of the CI, in (0, 1)", DefaultValueFactory = _ => 0.95 };
+        var seed = new Option<ulong>("--seed") { Description = "bootstrap seed (the same seed gives the same CIs)", DefaultValueFactory = _ => 0 };
+        var topK = new Option<int>("--top-k") { Description = "most helpful and most harmful examples per query domain", DefaultValueFactory = _ => 10 };
+        var command = new Command("aggregate", "Roll a query set's influence up by training domain and difficulty (per query domain, and the cross-domain matrix)")
+        {
+            bootstrap, confidence, seed, topK,
+        };
+        selection.AddTo(command);
+        CommandRunner.SetAction(command, context, common, async scope =>
+        {
+            var p = scope.Parse;
+            var queries = selection.Read(p);
+            if (p.GetValue(bootstrap) < 1) throw new CliException(ExitCodes.Usage, "--bootstrap must be at least 1");
+            if (p.GetValue(confidence) is var level && !(level > 0 && level < 1)) throw new CliException(ExitCodes.Usage, "--confidence must be in (0, 1)");
+            if (p.GetValue(topK) < 1) throw new CliException(ExitCodes.Usage, "--top-k must be at least 1");
+            var request = new AggregateRequest
+            {
+                Queries = queries,
+                BootstrapSamples = (uint)p.GetValue(bootstrap),
+                Confidence = p.GetValue(confidence),
+                Seed = p.GetValue(seed),
+                TopK = (uint)p.GetValue(topK),
+            };
+            await scope.Services.RequireAsync(ServiceKind.Aggregation, scope.Token).ConfigureAwait(false);
+            var result = await scope.WithStatusAsync($"aggregating '{queries.QuerySet}'", update =>
+                scope.Services.CallAsync(ServiceKind.Aggregation, async () =>
+                {
+                    using var call = scope.Services.Aggregation.Aggregate(request, cancellationToken: scope.Token);
+                    AggregateResult? last = null;
+                    await foreach (var item in call.ResponseStream.ReadAllAsync(scope.Token).ConfigureAwait(false))
+                    {
+                        if (item.ItemCase == AggregateResponse.ItemOneofCase.Progress)
+                            update(string.Create(CultureInfo.InvariantCulture, $"aggregating '{queries.QuerySet}': {item.Progress.Examples} example rows, {item.Progress.Scores} scores"));
+                        else if (item.ItemCase == AggregateResponse.ItemOneofCase.Result)
+                            last = item.Result;
+                    }
+                    return last ?? throw new CliException(ExitCodes.Failure, $"{scope.Services.Describe(ServiceKind.Aggregation)} ended the Aggregate stream without a result");
+                }, scope.Token)).ConfigureAwait(false);
+
+            var document = Document(queries, result);
+            Directory.CreateDirectory(scope.Settings.Output);
+            var stem = Path.Combine(scope.Settings.Output, "aggregate-" + QuerySelectionOptions.FileStem(queries.QuerySet));
+            var json = stem + ".json";
+            var csv = stem + ".csv";
+            await File.WriteAllTextAsync(json, JsonOutput.Serialize(document), scope.Token).ConfigureAwait(false);
+            await File.WriteAllTextAsync(csv, Csv(result.CrossDomain), scope.Token).ConfigureAwait(false);
+            scope.WriteJson(new { Command = "aggregate", Files = new { Json = json, Csv = csv }, Result = document });
+            if (!scope.Json)
+            {
+                foreach (var table in result.Tables) scope.Console.Write(DomainDifficultyTable(table, request.Confidence));
+                scope.Console.Write(CrossDomainMatrix(result.CrossDomain));
+                scope.Say($"[grey]{Markup.Escape(result.Note)}[/]");
+                scope.Say($"[grey]aggregate[/] {Markup.Escape(json)}, {Markup.Escape(csv)}");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>The JSON form of the result (snake_case keys through <see cref="JsonOutput"/>); also the file's content.</summary>
+    private static object Document(QuerySelection queries, AggregateResult result) => new
+    {
+        queries.QuerySet,
+        Preconditioner = queries.Preconditioner.Length > 0 ? queries.Preconditioner : null,
+        result.Normalized,
+        result.Examples,
+        result.Queries,
+        result.Note,
+        Tables = result.Tables.Select(t => new
+        {
+            t.QueryDomain,
+            Cells = t.Cells.Select(Cell).ToList(),
+            Top = t.Top.Select(Example).ToList(),
+            Bottom = t.Bottom.Select(Example).ToList(),
+        }).ToList(),
+        CrossDomain = result.CrossDomain.Select(Cell).ToList(),
+    };
+
+    private static object Cell(RollupCell c) => new
+    {
+        c.QueryDomain, c.TrainingDomain, c.Difficulty, c.Statistics.N, c.Statistics.Mean, c.Statistics.Median, c.Statistics.Sum,
+        c.Statistics.SharePositive, c.Statistics.CiLow, c.Statistics.CiHigh,
+    };
+
+    private static object Example(ScoredExample e) => new { e.Id, e.Domain, e.Difficulty, e.Score, e.Normalized };
+
+    private static string Csv(IEnumerable<RollupCell> cells)
+    {
+        var text = new StringBuilder("query_domain,training_domain,difficulty,n,mean,median,sum,share_positive,ci_low,ci_high\n");
+        foreach (var c in cells)
+        {
+            var s = c.Statistics;
+            text.Append(CultureInfo.InvariantCulture, $"{c.QueryDomain},{c.TrainingDomain},{c.Difficulty},{s.N},{R(s.Mean)},{R(s.Median)},{R(s.Sum)},{R(s.SharePositive)},{R(s.CiLow)},{R(s.CiHigh)}\n");
+        }
+        return text.ToString();
+    }
+
+    private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string G(double value) => double.IsNaN(value) ? "" : value.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static string DifficultyLabel(int difficulty) => difficulty == 0 ? "all" : difficulty.ToString(CultureInfo.InvariantCulture);
+
+    private static Table DomainDifficultyTable(QueryDomainTable table, double confidence)
+    {
+        var percent = (confidence * 100).ToString("G3", CultureInfo.InvariantCulture);
+        var view = new Table { Title = new TableTitle($"influence on {Markup.Escape(table.QueryDomain)} queries, by training domain x difficulty") };
+        view.AddColumns("domain", "difficulty", "n", "mean", "median", $"{percent}% CI", "share > 0", "sum");
+        foreach (var c in table.Cells)
+        {
+            var s = c.Statistics;
+            var ci = double.IsNaN(s.CiLow) ? "" : $"[{G(s.CiLow)}, {G(s.CiHigh)}]";
+            view.AddRow(Markup.Escape(c.TrainingDomain), DifficultyLabel(c.Difficulty), s.N.ToString(CultureInfo.InvariantCulture), G(s.Mean), G(s.Median),
+                Markup.Escape(ci), s.SharePositive.ToString("P0", CultureInfo.InvariantCulture), G(s.Sum));
+        }
+        if (table.Top.Count > 0)
+            view.Caption = new TableTitle("most helpful: " + Markup.Escape(string.Join(", ", table.Top.Take(5).Select(e => $"{e.Id} ({G(e.Score)})")))
+                + (table.Bottom.Count > 0 ? "\nmost harmful: " + Markup.Escape(string.Join(", ", table.Bottom.Take(5).Select(e => $"{e.Id} ({G(e.Score)})"))) : ""));
+        return view;
+    }
+
+    // Transposed (rows: training domain x difficulty; one column per query domain) so it fits 80 columns.
+    private static Table CrossDomainMatrix(IReadOnlyCollection<RollupCell> cells)
+    {
+        var queryDomains = cells.Select(c => c.QueryDomain).Distinct(StringComparer.Ordinal).ToList();
+        var view = new Table { Title = new TableTitle("cross-domain matrix: mean influence of training domain x difficulty on each query domain") };
+        view.AddColumns("domain", "difficulty");
+        foreach (var domain in queryDomains) view.AddColumn(new TableColumn($"on {Markup.Escape(domain)}").RightAligned());
+        var rows = cells.GroupBy(c => (c.TrainingDomain, c.Difficulty))
+            .OrderBy(g => g.Key.TrainingDomain, StringComparer.Ordinal).ThenBy(g => g.Key.Difficulty == 0 ? int.MaxValue : g.Key.Difficulty);
+        foreach (var row in rows)
+        {
+            var byQueryDomain = row.ToDictionary(c => c.QueryDomain, StringComparer.Ordinal);
+            view.AddRow(queryDomains.Select(d => byQueryDomain.TryGetValue(d, out var c) ? G(c.Statistics.Mean) : "")
+                .Prepend(DifficultyLabel(row.Key.Difficulty)).Prepend(Markup.Escape(row.Key.TrainingDomain)).ToArray());
+        }
+        return view;
+    }
+}
