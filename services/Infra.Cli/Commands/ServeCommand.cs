@@ -41,6 +41,13 @@ internal static class ServeCommand
             var listen = scope.Parse.GetValue(urls) ?? scope.Services.Address(kind).ToString().TrimEnd('/');
             // Plain-text gRPC needs HTTP/2 without TLS negotiation; the user's own arguments come later and win.
             var args = new List<string> { "--Kestrel:EndpointDefaults:Protocols=Http2" };
+            if (kind == ServiceKind.Aggregation)
+            {
+                // The AggregationService pulls from the ScoringService and asks the GradientService: default both to the
+                // addresses this CLI is configured with (its own Aggregation:ScoringAddress arguments still win).
+                args.Add($"--Aggregation:ScoringAddress={scope.Services.Address(ServiceKind.Scoring)}");
+                args.Add($"--Aggregation:GradientAddress={scope.Services.Address(ServiceKind.Gradients)}");
+            }
             if (path is not null && scope.Parse.GetValue(path) is { } value) args.Add($"--{pathKey}={Path.GetFullPath(value, scope.Context.WorkingDirectory)}");
             args.AddRange(scope.Parse.UnmatchedTokens);
             args.Add("--urls");
