@@ -164,6 +164,33 @@ public sealed class PipelineTelemetryTests : IDisposable
             await call.ResponseStream.ReadAllAsync().ToListAsync();
         });
         Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Contains($"forwarding to the ScoringService at {scoringAddress} failed", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forward_to_an_unreachable_store_is_unavailable_naming_it()
+    {
+        var model = Path.Combine(_root, "model");
+        SeededCheckpoint.Write(model, Config, seed: 5);
+        var gradientBuilder = TestHosts.GradientBuilder(model, Path.Combine(_root, "factors"));
+        TestHosts.ListenLoopback(gradientBuilder);
+        var (gradientApp, gradientAddress) = await TestHosts.StartGradientsAsync(gradientBuilder);
+        await using var g = gradientApp;
+
+        using var channel = GrpcChannel.ForAddress(gradientAddress);
+        using var call = new GradientService.GradientServiceClient(channel).ComputeGradients();
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(new ComputeGradientsRequest
+            {
+                Options = new GradientOptions { Projection = Projection, IncludeExampleGradient = true, ForwardTo = "http://127.0.0.1:1" },
+            });
+            await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = new Example { Id = "a", Prompt = "1+1?", Response = "2" } });
+            await call.RequestStream.CompleteAsync();
+            await call.ResponseStream.ReadAllAsync().ToListAsync();
+        });
+        Assert.True(error.StatusCode == Grpc.Core.StatusCode.Unavailable, error.ToString());
+        Assert.Contains("forwarding to the ScoringService at http://127.0.0.1:1/ failed", error.Status.Detail, StringComparison.Ordinal);
     }
 
     private static void Flush(WebApplication app)

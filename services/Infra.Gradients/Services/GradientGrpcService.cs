@@ -77,7 +77,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
                 foreach (var message in FactorMessages.ForExample(results[i], mapped[i].Encoded, batch[i], dtype, session.Options.ChunkBytes))
                 {
                     if (forward is null) await responseStream.WriteAsync(message, token).ConfigureAwait(false);
-                    else await forward.RequestStream.WriteAsync(new IngestRequest { Gradient = message }, token).ConfigureAwait(false);
+                    else await forward.WriteAsync(new IngestRequest { Gradient = message }, token).ConfigureAwait(false);
                 }
                 examples++;
                 tokens += results[i].Example.Ids.Length;
@@ -87,8 +87,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         }
         if (forward is not null)
         {
-            await forward.RequestStream.CompleteAsync().ConfigureAwait(false);
-            var ingested = await forward;
+            var ingested = await forward.CompleteAsync(token).ConfigureAwait(false);
             await responseStream.WriteAsync(new ComputeGradientsResponse
             {
                 Forwarded = new ForwardSummary { Stored = ingested.Stored, Skipped = ingested.Skipped, StoreExamples = ingested.StoreExamples },

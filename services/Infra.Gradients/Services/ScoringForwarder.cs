@@ -20,14 +20,15 @@ public sealed class ScoringForwarder(IOptions<SecurityOptions> security) : IDisp
 
     /// <summary>Opens an ingest call to <paramref name="address"/> and sends the header.</summary>
     /// <exception cref="ArgumentException">The address is not an absolute http(s) URI.</exception>
-    public async Task<AsyncClientStreamingCall<IngestRequest, IngestResponse>> OpenAsync(string address, IngestHeader header, CancellationToken cancellationToken)
+    /// <exception cref="RpcException">The ScoringService is unreachable or refuses the header (its status, naming it).</exception>
+    public async Task<ForwardedIngest> OpenAsync(string address, IngestHeader header, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw new ArgumentException($"forward_to '{address}' is not an http(s) address of a ScoringService");
         var channel = _channels.GetOrAdd(uri.ToString(), a => InfraChannel.Create(a, _apiKey));
-        var call = new ScoringService.ScoringServiceClient(channel).Ingest(cancellationToken: cancellationToken);
-        await call.RequestStream.WriteAsync(new IngestRequest { Header = header }, cancellationToken).ConfigureAwait(false);
-        return call;
+        var ingest = new ForwardedIngest(new ScoringService.ScoringServiceClient(channel).Ingest(cancellationToken: cancellationToken), uri.ToString());
+        await ingest.WriteAsync(new IngestRequest { Header = header }, cancellationToken).ConfigureAwait(false);
+        return ingest;
     }
 
     public void Dispose()
