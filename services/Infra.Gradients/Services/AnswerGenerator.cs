@@ -29,15 +29,16 @@ internal static class AnswerGenerator
         }
     }
 
-    /// <summary>Decodes one prompt; the caller holds the model (<see cref="ModelSession.AcquireAsync"/>).</summary>
-    public static GeneratedAnswer Generate(ModelSession session, GenerationPrompt prompt, int maxNewTokens, Core.Text.ChatFormat format)
+    /// <summary>Decodes one prompt; the caller holds the model (<see cref="ModelSession.AcquireAsync"/>). Stops within one token of cancellation.</summary>
+    public static GeneratedAnswer Generate(ModelSession session, GenerationPrompt prompt, int maxNewTokens, Core.Text.ChatFormat format,
+        CancellationToken cancellationToken = default)
     {
         var ids = Evaluator.PromptIds(session.Tokenizer, string.IsNullOrEmpty(prompt.System) ? null : prompt.System, prompt.Prompt, format);
         var room = session.Computer.MaxLength - ids.Length;
         if (room <= 0)
             throw new ArgumentException($"prompt '{prompt.Id}' has {ids.Length} tokens, leaving no room under max_length {session.Computer.MaxLength}");
         var stopIds = Evaluator.StopIds(session.Model, session.Tokenizer);
-        var generated = GreedyDecoder.Generate(session.Model, ids, Math.Min(maxNewTokens, room), stopIds);
+        var generated = GreedyDecoder.Generate(session.Model, ids, Math.Min(maxNewTokens, room), stopIds, cancellationToken: cancellationToken);
         var stopped = generated.Length > 0 && stopIds.Contains(generated[^1]);
         var answer = new GeneratedAnswer
         {

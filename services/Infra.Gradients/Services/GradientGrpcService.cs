@@ -232,12 +232,9 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         var response = new GenerateResponse();
         using (await session.AcquireAsync(token).ConfigureAwait(false))
         {
+            // Checked every decoded token: a cancelled or expired call frees the model within one step.
             foreach (var prompt in request.Prompts)
-            {
-                // Between prompts: a cancelled or expired call stops after the answer being decoded.
-                token.ThrowIfCancellationRequested();
-                response.Answers.Add(AnswerGenerator.Generate(session, prompt, maxNewTokens, format));
-            }
+                response.Answers.Add(AnswerGenerator.Generate(session, prompt, maxNewTokens, format, token));
         }
         return response;
     }

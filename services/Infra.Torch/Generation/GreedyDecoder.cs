@@ -17,10 +17,13 @@ public static class GreedyDecoder
     /// <param name="maxNewTokens">Most tokens generated; 0 returns none.</param>
     /// <param name="stopIds">Ids that end generation, e.g. EOS and <c>&lt;|im_end|&gt;</c>; may be empty.</param>
     /// <param name="stepLogits">When given, receives the fp32 logits each generated token was chosen from.</param>
+    /// <param name="cancellationToken">Checked before every step, so a cancelled caller stops decoding within one token.</param>
     /// <returns>The generated ids, without the prompt.</returns>
     /// <exception cref="ArgumentException">An empty prompt or an id outside the vocabulary.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static int[] Generate(
-        Qwen2ForCausalLM model, int[] promptIds, int maxNewTokens, IReadOnlySet<int> stopIds, IList<float[]>? stepLogits = null)
+        Qwen2ForCausalLM model, int[] promptIds, int maxNewTokens, IReadOnlySet<int> stopIds, IList<float[]>? stepLogits = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(promptIds);
@@ -38,6 +41,7 @@ public static class GreedyDecoder
         var input = promptIds.Select(id => (long)id).ToArray();
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var logits = model.ForwardCached(tensor(input, [1, input.Length]).to(model.Device), cache);
             var last = logits[0, -1].to_type(ScalarType.Float32);
