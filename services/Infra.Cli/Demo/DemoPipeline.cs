@@ -10,6 +10,7 @@ using Infra.Core.Checkpoints;
 using Infra.Contracts.Scoring.V1;
 using Infra.Gradients.Hosting;
 using Infra.Cli.Lab;
+using Infra.Cli.Pipeline;
 using Infra.Lab.Schema;
 using Infra.Scoring.Hosting;
 using Infra.Torch.Model;
@@ -140,67 +141,26 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         ProjectionSpec projection, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
-        using var call = client.ComputeGradients(cancellationToken: token);
-        var sending = Task.Run(async () =>
-        {
-            await call.RequestStream.WriteAsync(new ComputeGradientsRequest
-            {
-                Options = new GradientOptions
-                {
-                    Projection = projection, IncludeExampleGradient = true, IncludeTokenFactors = true,
-                    ForwardTo = scoringAddress.ToString(), ForwardStoreDtype = WireDType.Bfloat16,
-                },
-            }, token).ConfigureAwait(false);
-            foreach (var e in corpus)
-                await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e }, token).ConfigureAwait(false);
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        }, token);
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        ForwardSummary? summary = null;
-        await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
+        var summary = await GradientStreams.ForwardIndexAsync(client, scoringAddress, corpus, projection, p =>
         {
-            if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Forwarded) summary = message.Forwarded;
-            else if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Progress && interactive)
-                output.Write($"\r[index] {message.Progress.ExamplesDone}/{corpus.Count} examples, {message.Progress.TokensPerSecond:F0} tokens/s   ");
-        }
-        await sending.ConfigureAwait(false);
+            if (interactive) output.Write($"\r[index] {p.ExamplesDone}/{corpus.Count} examples, {p.TokensPerSecond:F0} tokens/s   ");
+        }, token).ConfigureAwait(false);
         output.WriteLine($"{(interactive ? "\r" : "")}[index] {corpus.Count} examples -> store: {summary?.Stored} stored, {summary?.Skipped} already there, "
             + $"{summary?.StoreExamples} in the store ({clock.Elapsed.TotalSeconds:F1} s)");
     }
 
     private async Task FitAsync(GradientService.GradientServiceClient client, string name, FitPhase phase, IReadOnlyList<Example> corpus, CancellationToken token)
     {
-        using var call = client.FitFactors(cancellationToken: token);
-        var sending = Task.Run(async () =>
-        {
-            await call.RequestStream.WriteAsync(new FitFactorsRequest { Options = new FitFactorsOptions { Name = name, Phase = phase, Overwrite = true } }, token).ConfigureAwait(false);
-            foreach (var e in corpus)
-                await call.RequestStream.WriteAsync(new FitFactorsRequest { Example = e }, token).ConfigureAwait(false);
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        }, token);
-        await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
-        {
-            if (message.ItemCase == FitFactorsResponse.ItemOneofCase.Summary)
-                output.WriteLine($"[ekfac] {phase}: {message.Summary.Examples} examples, {message.Summary.Tokens} tokens");
-        }
-        await sending.ConfigureAwait(false);
+        var summary = await GradientStreams.FitPhaseAsync(client, name, phase, corpus, token).ConfigureAwait(false);
+        output.WriteLine($"[ekfac] {phase}: {summary?.Examples} examples, {summary?.Tokens} tokens");
     }
 
     // Query gradients preconditioned by full-space EK-FAC on the gradient side, registered with the store.
     private async Task RegisterQueriesAsync(GradientService.GradientServiceClient gradients, ScoringService.ScoringServiceClient scoring,
         IReadOnlyList<Example> queries, ProjectionSpec projection, string factorsName, CancellationToken token)
     {
-        var request = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = factorsName };
-        request.Queries.AddRange(queries);
-        using var source = gradients.ComputeQueryGradients(request, cancellationToken: token);
-        using var sink = scoring.RegisterQueries(cancellationToken: token);
-        var header = new QuerySetHeader { Name = QuerySet };
-        header.Queries.AddRange(queries.Select(q => new QueryInfo { Id = q.Id, Domain = q.Domain }));
-        await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header }, token).ConfigureAwait(false);
-        await foreach (var chunk in source.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
-            await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Chunk = chunk }, token).ConfigureAwait(false);
-        await sink.RequestStream.CompleteAsync().ConfigureAwait(false);
-        var registered = await sink;
+        var registered = await GradientStreams.RegisterQueriesAsync(gradients, scoring, queries, projection, factorsName, QuerySet, token).ConfigureAwait(false);
         output.WriteLine($"[query] {registered.Queries} held-out problems registered as '{registered.Name}' (EK-FAC-preconditioned query gradients)");
     }
 

@@ -8,6 +8,8 @@ using Infra.Gradients.Hosting;
 using Infra.Lab.Experiments;
 using Infra.Scoring.Hosting;
 
+using Infra.Cli.Pipeline;
+
 namespace Infra.Cli.Experiment;
 
 /// <summary>
@@ -72,64 +74,20 @@ internal sealed class InfluenceRollupRunner(string modelFolder, string workFolde
     private async Task IndexAsync(GradientService.GradientServiceClient client, Uri scoringAddress, IReadOnlyList<Example> corpus, ProjectionSpec projection, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
-        using var call = client.ComputeGradients(cancellationToken: token);
-        var sending = Task.Run(async () =>
-        {
-            await call.RequestStream.WriteAsync(new ComputeGradientsRequest
-            {
-                Options = new GradientOptions
-                {
-                    Projection = projection, IncludeExampleGradient = true, IncludeTokenFactors = true,
-                    ForwardTo = scoringAddress.ToString(), ForwardStoreDtype = WireDType.Bfloat16,
-                },
-            }, token).ConfigureAwait(false);
-            foreach (var e in corpus)
-                await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e }, token).ConfigureAwait(false);
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        }, token);
-        ForwardSummary? summary = null;
-        await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
-        {
-            if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Forwarded) summary = message.Forwarded;
-        }
-        await sending.ConfigureAwait(false);
+        var summary = await GradientStreams.ForwardIndexAsync(client, scoringAddress, corpus, projection, null, token).ConfigureAwait(false);
         output.WriteLine($"[influence] indexed {corpus.Count} examples: {summary?.Stored} stored, {summary?.Skipped} already there ({clock.Elapsed.TotalSeconds:F0} s)");
     }
 
     private async Task FitAsync(GradientService.GradientServiceClient client, FitPhase phase, IReadOnlyList<Example> corpus, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
-        using var call = client.FitFactors(cancellationToken: token);
-        var sending = Task.Run(async () =>
-        {
-            await call.RequestStream.WriteAsync(new FitFactorsRequest { Options = new FitFactorsOptions { Name = FactorsName, Phase = phase, Overwrite = true } }, token).ConfigureAwait(false);
-            foreach (var e in corpus)
-                await call.RequestStream.WriteAsync(new FitFactorsRequest { Example = e }, token).ConfigureAwait(false);
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        }, token);
-        await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
-        {
-            if (message.ItemCase == FitFactorsResponse.ItemOneofCase.Summary)
-                output.WriteLine($"[influence] EK-FAC {phase}: {message.Summary.Examples} examples, {message.Summary.Tokens} tokens ({clock.Elapsed.TotalSeconds:F0} s)");
-        }
-        await sending.ConfigureAwait(false);
+        var summary = await GradientStreams.FitPhaseAsync(client, FactorsName, phase, corpus, token).ConfigureAwait(false);
+        output.WriteLine($"[influence] EK-FAC {phase}: {summary?.Examples} examples, {summary?.Tokens} tokens ({clock.Elapsed.TotalSeconds:F0} s)");
     }
 
-    private static async Task RegisterQueriesAsync(GradientService.GradientServiceClient gradients, ScoringService.ScoringServiceClient scoring,
-        IReadOnlyList<Example> queries, ProjectionSpec projection, CancellationToken token)
-    {
-        var request = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = FactorsName };
-        request.Queries.AddRange(queries);
-        using var source = gradients.ComputeQueryGradients(request, cancellationToken: token);
-        using var sink = scoring.RegisterQueries(cancellationToken: token);
-        var header = new QuerySetHeader { Name = QuerySet };
-        header.Queries.AddRange(queries.Select(q => new QueryInfo { Id = q.Id, Domain = q.Domain }));
-        await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header }, token).ConfigureAwait(false);
-        await foreach (var chunk in source.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
-            await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Chunk = chunk }, token).ConfigureAwait(false);
-        await sink.RequestStream.CompleteAsync().ConfigureAwait(false);
-        await sink;
-    }
+    private static Task<RegisterQueriesResponse> RegisterQueriesAsync(GradientService.GradientServiceClient gradients, ScoringService.ScoringServiceClient scoring,
+        IReadOnlyList<Example> queries, ProjectionSpec projection, CancellationToken token) =>
+        GradientStreams.RegisterQueriesAsync(gradients, scoring, queries, projection, FactorsName, QuerySet, token);
 
     // Every training example's raw score <Q~, G> on every query (top k with k = all examples).
     private static async Task<List<InfluenceScore>> ScoreAsync(ScoringService.ScoringServiceClient scoring, int examples, IReadOnlyList<Example> queries, CancellationToken token)
