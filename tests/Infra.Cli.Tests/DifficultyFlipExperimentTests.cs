@@ -52,6 +52,10 @@ public sealed class DifficultyFlipExperimentTests : IDisposable
         {
             Assert.Equal(straightUnits[i].GetProperty("finalLoss").GetDouble(), resumedUnits[i].GetProperty("finalLoss").GetDouble(), 5);
             Assert.Equal(straightUnits[i].GetProperty("cells").GetRawText(), resumedUnits[i].GetProperty("cells").GetRawText());
+            var straightF = straightUnits[i].GetProperty("logLikelihood").EnumerateArray().Select(c => c.GetProperty("sum").GetDouble()).ToList();
+            var resumedF = resumedUnits[i].GetProperty("logLikelihood").EnumerateArray().Select(c => c.GetProperty("sum").GetDouble()).ToList();
+            Assert.Equal(straightF.Count, resumedF.Count);
+            for (var c = 0; c < straightF.Count; c++) Assert.Equal(straightF[c], resumedF[c], 4);
         }
 
         // Every condition x (domain x difficulty, domain, all) row, accuracies in [0, 1].
@@ -74,6 +78,27 @@ public sealed class DifficultyFlipExperimentTests : IDisposable
             Assert.All(r.GetProperty("perSeed").EnumerateArray(), a => Assert.InRange(a.GetDouble(), 0, 1));
         });
 
+        // The held-out log-likelihood table: the same rows; every f is a finite log-probability; a domain's and the
+        // overall row pool their cells' problems (an items-weighted mean of the cell rows, per seed).
+        var likelihood = results.GetProperty("logLikelihood").EnumerateArray().ToList();
+        Assert.Equal(3 * 13, likelihood.Count);
+        Assert.All(likelihood, r =>
+        {
+            Assert.True(r.GetProperty("items").GetInt32() > 0);
+            Assert.All(r.GetProperty("perSeed").EnumerateArray(), f => Assert.InRange(f.GetDouble(), -50, 0));
+        });
+        foreach (var condition in ExperimentConditions.All.Select(ExperimentConditions.Name))
+        {
+            var cellRows = likelihood.Where(r => r.GetProperty("condition").GetString() == condition && r.GetProperty("difficulty").GetInt32() > 0).ToList();
+            var pooled = cellRows.Sum(r => r.GetProperty("items").GetInt32() * r.GetProperty("perSeed")[0].GetDouble()) / cellRows.Sum(r => r.GetProperty("items").GetInt32());
+            var all = likelihood.Single(r => Is(r, condition, "all", 0));
+            Assert.Equal(pooled, all.GetProperty("perSeed")[0].GetDouble(), 9);
+        }
+        // Training changes the answers' likelihood, so the conditions' models are told apart by it.
+        Assert.NotEqual(
+            likelihood.Single(r => Is(r, "baseline", "all", 0)).GetProperty("perSeed")[0].GetDouble(),
+            likelihood.Single(r => Is(r, "difficulty-flip", "all", 0)).GetProperty("perSeed")[0].GetDouble());
+
         // The budget: sum w n = sum n per epoch, and the reweighted run spends exactly the baseline's tokens.
         Assert.True(results.GetProperty("budgetRelativeError").GetDouble() < 1e-9);
         var budgets = results.GetProperty("budgets").EnumerateArray().ToDictionary(b => b.GetProperty("condition").GetString()!);
@@ -89,15 +114,31 @@ public sealed class DifficultyFlipExperimentTests : IDisposable
         Assert.Equal(10, weights.Count);
         Assert.Equal(1.0, weights.Sum(w => w.GetProperty("weightedTokenShare").GetDouble()), 9);
 
-        // A second invocation trains nothing new and yields the same table.
+        // The stripped-reference table has the same rows, log-probabilities too.
+        var stripped = results.GetProperty("strippedLogLikelihood").EnumerateArray().ToList();
+        Assert.Equal(3 * 13, stripped.Count);
+        Assert.All(stripped, r => Assert.All(r.GetProperty("perSeed").EnumerateArray(), f => Assert.InRange(f.GetDouble(), -50, 0)));
+
+        // A second invocation trains nothing new and yields the same tables; a result.json from before the stripped
+        // measurement existed is completed from the kept model, to the same values.
+        var baselineResult = Path.Combine(straight, "runs", "baseline", "seed-1", ConditionRun.ResultFile);
+        var legacy = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(baselineResult))!.AsObject();
+        Assert.True(legacy.Remove("strippedLogLikelihood"));
+        File.WriteAllText(baselineResult, legacy.ToJsonString());
         using (var output = new StringWriter())
         {
             Assert.Equal(0, await Run(straight, output));
             Assert.DoesNotContain("step 1/", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("[baseline/seed-1] added the stripped-reference log-likelihood", output.ToString(), StringComparison.Ordinal);
         }
         var again = Read(straight);
         Assert.Equal(0, again.GetProperty("unitsRunNow").GetInt32());
         Assert.Equal(results.GetProperty("accuracy").GetRawText(), again.GetProperty("accuracy").GetRawText());
+        Assert.Equal(results.GetProperty("logLikelihood").GetRawText(), again.GetProperty("logLikelihood").GetRawText());
+        var strippedAgain = again.GetProperty("strippedLogLikelihood").EnumerateArray().ToList();
+        Assert.Equal(stripped.Count, strippedAgain.Count);
+        for (var i = 0; i < stripped.Count; i++)
+            Assert.Equal(stripped[i].GetProperty("perSeed")[0].GetDouble(), strippedAgain[i].GetProperty("perSeed")[0].GetDouble(), 6);
         Assert.True(File.Exists(Path.Combine(straight, DifficultyFlipExperiment.MarkdownFile)));
 
         // A folder made with other arguments is refused without --overwrite.

@@ -5,8 +5,10 @@ using Infra.Core.Checkpoints;
 using Infra.Core.Text;
 using Infra.Lab.Experiments;
 using Infra.Torch.Evaluation;
+using Infra.Torch.Gradients;
 using Infra.Torch.Model;
 using Infra.Torch.Training;
+using Infra.Validation.Lds;
 using static TorchSharp.torch;
 
 namespace Infra.Cli.Experiment;
@@ -77,11 +79,14 @@ internal sealed class ConditionRun(ExperimentConfig config, ExperimentCorpus cor
 
         var evalClock = Stopwatch.StartNew();
         EvaluationReport report;
+        IReadOnlyList<LikelihoodCell> likelihood, stripped;
         using (model)
         using (no_grad())
         {
             model.eval();
             report = Evaluator.Evaluate(model, corpus.Tokenizer, corpus.EvaluationItems(), ChatFormat.Qwen25, config.MaxNewTokens);
+            likelihood = Likelihood(model, corpus.EvaluationReferences(stripped: false));
+            stripped = Likelihood(model, corpus.EvaluationReferences(stripped: true));
         }
         var unit = new UnitResult
         {
@@ -96,14 +101,42 @@ internal sealed class ConditionRun(ExperimentConfig config, ExperimentCorpus cor
             TrainingSeconds = trainingSeconds,
             EvaluationSeconds = evalClock.Elapsed.TotalSeconds,
             Cells = report.Table,
+            LogLikelihood = likelihood,
+            StrippedLogLikelihood = stripped,
         };
         AtomicText.Write(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(unit, Json));
         // The periodic checkpoints only serve resuming; the final model stays for inspection.
         foreach (var checkpoint in Directory.Exists(modelFolder) ? Directory.GetDirectories(modelFolder, "checkpoint-*") : [])
             Directory.Delete(checkpoint, recursive: true);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[{name}] held-out accuracy {report.Accuracy:P1} ({report.Items.Count(i => i.Correct)}/{report.Items.Count}); trained {trainingSeconds:F0} s, evaluated {unit.EvaluationSeconds:F0} s"));
+            $"[{name}] held-out accuracy {report.Accuracy:P1} ({report.Items.Count(i => i.Correct)}/{report.Items.Count}), answer log-likelihood {likelihood.Sum(c => c.Sum) / likelihood.Sum(c => c.Items):F4}; trained {trainingSeconds:F0} s, evaluated {unit.EvaluationSeconds:F0} s"));
         return unit;
+    }
+
+    /// <summary>
+    /// Completes a result.json written before <see cref="UnitResult.StrippedLogLikelihood"/> existed, from the final model
+    /// kept in <paramref name="folder"/>; returns <paramref name="done"/> unchanged when it has it or the model is gone.
+    /// </summary>
+    public UnitResult Complete(UnitResult done, string folder)
+    {
+        var modelFolder = Path.Combine(folder, "model");
+        if (done.StrippedLogLikelihood is not null || !File.Exists(Path.Combine(modelFolder, SftTrainerState.FileName))) return done;
+        using var model = CheckpointLoader.Load(CheckpointFolder.Open(modelFolder), CPU, ScalarType.Float32);
+        var completed = done with { StrippedLogLikelihood = Likelihood(model, corpus.EvaluationReferences(stripped: true)) };
+        AtomicText.Write(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(completed, Json));
+        output.WriteLine($"[{done.Condition}/seed-{done.Seed.ToString(CultureInfo.InvariantCulture)}] added the stripped-reference log-likelihood from the kept model");
+        return completed;
+    }
+
+    // The measurement f the influence scores predict (as `infra validate lds` measures it), on every held-out reference.
+    private List<LikelihoodCell> Likelihood(Qwen2ForCausalLM model, IReadOnlyList<TokenizedExample> references)
+    {
+        var f = Measurement.MeanAnswerLogLikelihood(model, references);
+        return corpus.Evaluation.Select((e, i) => (Cell: ExperimentCorpus.CellOf(e), F: f[i]))
+            .GroupBy(x => x.Cell)
+            .OrderBy(g => g.Key.Domain, StringComparer.Ordinal).ThenBy(g => g.Key.Difficulty)
+            .Select(g => new LikelihoodCell(g.Key.Domain, g.Key.Difficulty, g.Count(), g.Sum(x => x.F)))
+            .ToList();
     }
 
     /// <summary>Loss tokens and weighted loss tokens the trainer's plan will feed, counted step by step.</summary>

@@ -84,7 +84,7 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
                     continue;
                 }
                 output.WriteLine($"[run {index}/{total}] {ExperimentConditions.Name(condition)} seed {seed}: already done");
-                units.Add(done);
+                units.Add(options.ReportOnly ? done : runner.Complete(done, folder));
             }
         }
 
@@ -114,6 +114,8 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
             .Select(u => new BudgetRow(u.Condition, u.Steps, u.LossTokens, u.WeightedLossTokens)).ToList(),
         Units = units,
         Accuracy = ExperimentTables.Accuracy(units, corpus.EvaluationCells()),
+        LogLikelihood = ExperimentTables.Likelihood(units, corpus.EvaluationCells(), stripped: false),
+        StrippedLogLikelihood = ExperimentTables.Likelihood(units, corpus.EvaluationCells(), stripped: true),
         RunsComplete = units.Count,
         RunsPlanned = total,
         UnitsRunNow = ranNow,

@@ -6,6 +6,7 @@ using Infra.Lab.Corpus;
 using Infra.Lab.Experiments;
 using Infra.Lab.Schema;
 using Infra.Torch.Evaluation;
+using Infra.Torch.Gradients;
 
 namespace Infra.Cli.Experiment;
 
@@ -59,6 +60,18 @@ internal sealed record ExperimentCorpus(
     /// <summary>The evaluation items: greedy generation judged by <see cref="AnswerChecker"/>, as the lab evaluates.</summary>
     public IEnumerable<EvaluationItem> EvaluationItems() =>
         Evaluation.Select(e => new EvaluationItem(e.Id, e.Prompt, text => AnswerChecker.Check(e, text).Correct, DefaultModelBuilder.DomainWord(e.Domain), e.Difficulty));
+
+    /// <summary>
+    /// The evaluation problems with their reference responses, as the measurement f reads them; with
+    /// <paramref name="stripped"/>, the tagged exploratory spans are removed first (problems without spans are unchanged).
+    /// </summary>
+    public IReadOnlyList<TokenizedExample> EvaluationReferences(bool stripped) =>
+        Evaluation.Select(e =>
+        {
+            var response = stripped && e.Spans.Count > 0 ? ExplorationAblation.Strip(e.Response, e.Spans) : e.Response;
+            var encoded = Encode(Tokenizer, e.Prompt, response);
+            return new TokenizedExample(e.Id, encoded.Ids, encoded.LossMask);
+        }).ToList();
 
     /// <summary>The cells of the evaluation set, sorted by domain then difficulty.</summary>
     public IReadOnlyList<CellKey> EvaluationCells() =>

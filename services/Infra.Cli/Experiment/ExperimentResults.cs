@@ -35,6 +35,12 @@ internal sealed record ExperimentResults
 
     public required IReadOnlyList<AccuracyRow> Accuracy { get; init; }
 
+    /// <summary>Held-out reference responses' mean answer log-likelihood, rows as <see cref="Accuracy"/>.</summary>
+    public required IReadOnlyList<LikelihoodRow> LogLikelihood { get; init; }
+
+    /// <summary>The same on the exploration-stripped references (runs that lack it are left out of its rows).</summary>
+    public required IReadOnlyList<LikelihoodRow> StrippedLogLikelihood { get; init; }
+
     /// <summary>(condition, seed) runs whose results are in this table; fewer than <see cref="RunsPlanned"/> while the run is under way.</summary>
     public required int RunsComplete { get; init; }
 

@@ -14,23 +14,39 @@ internal static class ExperimentTables
     /// Per condition: one row per evaluation cell, one per domain (difficulty 0) and one overall (domain "all"), each
     /// with the accuracy of every seed and their mean and spread.
     /// </summary>
-    public static IReadOnlyList<AccuracyRow> Accuracy(IReadOnlyList<UnitResult> units, IReadOnlyList<CellKey> cells)
+    public static IReadOnlyList<AccuracyRow> Accuracy(IReadOnlyList<UnitResult> units, IReadOnlyList<CellKey> cells) =>
+        Rows(units, cells, u => u.Cells.Select(c => (c.Domain, c.Difficulty, c.Items, (double)c.Correct)),
+            (condition, domain, difficulty, items, perSeed) => new AccuracyRow(condition, domain, difficulty, items, perSeed, SeedSpread.Of(perSeed)));
+
+    /// <summary>
+    /// As <see cref="Accuracy"/>, for the held-out reference responses' mean answer log-likelihood (pooled over a row's
+    /// problems); with <paramref name="stripped"/>, on the exploration-stripped references (units without it are skipped).
+    /// </summary>
+    public static IReadOnlyList<LikelihoodRow> Likelihood(IReadOnlyList<UnitResult> units, IReadOnlyList<CellKey> cells, bool stripped) =>
+        Rows(stripped ? units.Where(u => u.StrippedLogLikelihood is not null).ToList() : units, cells,
+            u => (stripped ? u.StrippedLogLikelihood! : u.LogLikelihood).Select(c => (c.Domain, c.Difficulty, c.Items, c.Sum)),
+            (condition, domain, difficulty, items, perSeed) => new LikelihoodRow(condition, domain, difficulty, items, perSeed, SeedSpread.Of(perSeed)));
+
+    // A row pools its cells' (items, sum) per seed into sum / items: accuracy when the sum counts correct answers.
+    private static List<TRow> Rows<TRow>(IReadOnlyList<UnitResult> units, IReadOnlyList<CellKey> cells,
+        Func<UnitResult, IEnumerable<(string Domain, int Difficulty, int Items, double Sum)>> cellsOf,
+        Func<string, string, int, int, IReadOnlyList<double>, TRow> make)
     {
-        var rows = new List<AccuracyRow>();
+        var rows = new List<TRow>();
         foreach (var condition in ExperimentConditions.All.Select(ExperimentConditions.Name))
         {
             // The seeds this condition has finished (all of them once the run is complete).
             var bySeed = units.Where(u => u.Condition == condition).OrderBy(u => u.Seed).ToList();
             if (bySeed.Count == 0) continue;
-            AccuracyRow Row(string domain, int difficulty, Func<AccuracyCell, bool> include)
+            TRow Row(string domain, int difficulty, Func<(string Domain, int Difficulty, int Items, double Sum), bool> include)
             {
                 var perSeed = bySeed.Select(u =>
                 {
-                    var chosen = u.Cells.Where(include).ToList();
+                    var chosen = cellsOf(u).Where(include).ToList();
                     var items = chosen.Sum(c => c.Items);
-                    return (Items: items, Accuracy: items == 0 ? 0 : (double)chosen.Sum(c => c.Correct) / items);
+                    return (Items: items, Value: items == 0 ? 0 : chosen.Sum(c => c.Sum) / items);
                 }).ToList();
-                return new AccuracyRow(condition, domain, difficulty, perSeed[0].Items, perSeed.Select(p => p.Accuracy).ToList(), SeedSpread.Of(perSeed.Select(p => p.Accuracy).ToList()));
+                return make(condition, domain, difficulty, perSeed[0].Items, perSeed.Select(p => p.Value).ToList());
             }
             foreach (var cell in cells) rows.Add(Row(cell.Domain, cell.Difficulty, c => c.Domain == cell.Domain && c.Difficulty == cell.Difficulty));
             foreach (var domain in cells.Select(c => c.Domain).Distinct()) rows.Add(Row(domain, 0, c => c.Domain == domain));
@@ -78,26 +94,44 @@ internal static class ExperimentTables
         if (r.RunsComplete < r.RunsPlanned)
             md.AppendLine(Ic, $"**Partial: {r.RunsComplete} of {r.RunsPlanned} runs complete**; rerun the command to continue.").AppendLine();
         if (conditions.Count == 0) return md.ToString();
-        md.AppendLine("| domain | difficulty | items | " + string.Join(" | ", conditions) + " |");
-        md.AppendLine("|---|---:|---:|" + string.Concat(conditions.Select(_ => "---:|")));
-        foreach (var key in r.Accuracy.Where(a => a.Condition == conditions[0]).Select(a => (a.Domain, a.Difficulty, a.Items)))
+        Table(md, conditions, r.Accuracy.Select(a => (a.Condition, a.Domain, a.Difficulty, a.Items, a.Accuracy)),
+            a => string.Create(Ic, $"{a.Mean:P1} ± {a.StandardDeviation * 100:F1} [{a.Min * 100:F1}, {a.Max * 100:F1}]"));
+
+        md.AppendLine("## Held-out answer log-likelihood").AppendLine();
+        md.AppendLine("The paper's measurement f = (1/n) sum_t log p(answer token t) of each held-out problem's reference response (nats per token; higher is better), averaged over the row's problems; mean ± sample std over seeds [min, max]. Unlike accuracy it does not sit at the floor on cells the models rarely solve.").AppendLine();
+        Table(md, conditions, r.LogLikelihood.Select(a => (a.Condition, a.Domain, a.Difficulty, a.Items, a.LogLikelihood)),
+            a => string.Create(Ic, $"{a.Mean:F4} ± {a.StandardDeviation:F4} [{a.Min:F4}, {a.Max:F4}]"));
+        if (r.StrippedLogLikelihood.Count > 0)
         {
-            var cellsText = conditions.Select(cond =>
-            {
-                var a = r.Accuracy.Single(x => x.Condition == cond && x.Domain == key.Domain && x.Difficulty == key.Difficulty).Accuracy;
-                return string.Create(Ic, $"{a.Mean:P1} ± {a.StandardDeviation * 100:F1} [{a.Min * 100:F1}, {a.Max * 100:F1}]");
-            });
-            md.AppendLine(Ic, $"| {key.Domain} | {(key.Difficulty == 0 ? "all" : key.Difficulty.ToString(Ic))} | {key.Items} | {string.Join(" | ", cellsText)} |");
+            md.AppendLine("### On the references with their exploratory spans stripped").AppendLine();
+            md.AppendLine("The exploration-ablation model never trains on exploratory spans, so the full references penalise it for them; this table measures every condition on the references as the ablation trains (problems without spans are unchanged).").AppendLine();
+            var strippedConditions = conditions.Where(cond => r.StrippedLogLikelihood.Any(a => a.Condition == cond)).ToList();
+            Table(md, strippedConditions, r.StrippedLogLikelihood.Select(a => (a.Condition, a.Domain, a.Difficulty, a.Items, a.LogLikelihood)),
+                a => string.Create(Ic, $"{a.Mean:F4} ± {a.StandardDeviation:F4} [{a.Min:F4}, {a.Max:F4}]"));
         }
-        md.AppendLine();
         md.AppendLine("## Runs").AppendLine();
-        md.AppendLine("| condition | seed | steps | first loss | final loss | train s | eval s | accuracy |").AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| condition | seed | steps | first loss | final loss | train s | eval s | accuracy | answer log-likelihood |").AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var u in r.Units)
         {
             var items = u.Cells.Sum(x => x.Items);
-            md.AppendLine(Ic, $"| {u.Condition} | {u.Seed} | {u.Steps} | {u.FirstLoss:F3} | {u.FinalLoss:F3} | {u.TrainingSeconds:F0} | {u.EvaluationSeconds:F0} | {u.Cells.Sum(x => x.Correct)}/{items} |");
+            md.AppendLine(Ic, $"| {u.Condition} | {u.Seed} | {u.Steps} | {u.FirstLoss:F3} | {u.FinalLoss:F3} | {u.TrainingSeconds:F0} | {u.EvaluationSeconds:F0} | {u.Cells.Sum(x => x.Correct)}/{items} | {u.LogLikelihood.Sum(x => x.Sum) / u.LogLikelihood.Sum(x => x.Items):F4} |");
         }
         return md.ToString();
+    }
+
+    // One row per (domain, difficulty) of the first condition, one column per condition.
+    private static void Table(StringBuilder md, List<string> conditions,
+        IEnumerable<(string Condition, string Domain, int Difficulty, int Items, SeedSpread Spread)> rows, Func<SeedSpread, string> format)
+    {
+        var all = rows.ToList();
+        md.AppendLine("| domain | difficulty | items | " + string.Join(" | ", conditions) + " |");
+        md.AppendLine("|---|---:|---:|" + string.Concat(conditions.Select(_ => "---:|")));
+        foreach (var key in all.Where(a => a.Condition == conditions[0]))
+        {
+            var cellsText = conditions.Select(cond => format(all.Single(x => x.Condition == cond && x.Domain == key.Domain && x.Difficulty == key.Difficulty).Spread));
+            md.AppendLine(Ic, $"| {key.Domain} | {(key.Difficulty == 0 ? "all" : key.Difficulty.ToString(Ic))} | {key.Items} | {string.Join(" | ", cellsText)} |");
+        }
+        md.AppendLine();
     }
 
     private static string G(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("G3", Ic) : "-";

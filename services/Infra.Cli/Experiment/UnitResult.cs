@@ -5,7 +5,7 @@ namespace Infra.Cli.Experiment;
 /// <summary>
 /// What one (condition, seed) run did, kept as result.json in its folder: the trained budget (optimizer steps, response
 /// tokens, and tokens weighted by the example weights, counted exactly from the trainer's plan), the loss, the times,
-/// and held-out accuracy by domain x difficulty.
+/// held-out accuracy and the held-out reference responses' mean log-likelihood by domain x difficulty.
 /// </summary>
 internal sealed record UnitResult
 {
@@ -33,4 +33,14 @@ internal sealed record UnitResult
     public required double EvaluationSeconds { get; init; }
 
     public required IReadOnlyList<AccuracyCell> Cells { get; init; }
+
+    /// <summary>Mean answer log-likelihood of the held-out reference responses, per cell.</summary>
+    public required IReadOnlyList<LikelihoodCell> LogLikelihood { get; init; }
+
+    /// <summary>
+    /// The same on the references with their tagged exploratory spans stripped (as the ablation trains): the fair
+    /// likelihood comparison for the exploration ablation, whose model never saw those spans. Null in a result.json
+    /// written before this measurement existed (the experiment completes it from the kept final model).
+    /// </summary>
+    public IReadOnlyList<LikelihoodCell>? StrippedLogLikelihood { get; init; }
 }
