@@ -21,10 +21,17 @@ public sealed class CallRecorder : Interceptor
     /// <summary>Set when a call's cancellation token fires (cancelled or past its deadline).</summary>
     public TaskCompletionSource<string> Cancelled { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    /// <summary>
+    /// When set, a watched unary call waits for its own cancellation before it runs, so a test that cancels upstream
+    /// finds it in flight however fast the real handler would have finished (a short generation can end before a
+    /// cancel arrives, and a finished call's token never fires).
+    /// </summary>
+    public bool Hold { get; set; }
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        Record(context);
-        return continuation(request, context);
+        if (Record(context) && Hold) await Task.Delay(Timeout.Infinite, context.CancellationToken).ConfigureAwait(false);
+        return await continuation(request, context).ConfigureAwait(false);
     }
 
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
@@ -48,13 +55,15 @@ public sealed class CallRecorder : Interceptor
         return continuation(requestStream, responseStream, context);
     }
 
-    private void Record(ServerCallContext context)
+    // Records the call; true when it is a watched one.
+    private bool Record(ServerCallContext context)
     {
         var method = context.Method;
         Calls.Enqueue((method, context.Deadline));
-        if (!method.EndsWith(Watch, StringComparison.Ordinal)) return;
+        if (!method.EndsWith(Watch, StringComparison.Ordinal)) return false;
         var cancelled = Cancelled;
         context.CancellationToken.Register(() => cancelled.TrySetResult(method));
         Started.TrySetResult(method);
+        return true;
     }
 }

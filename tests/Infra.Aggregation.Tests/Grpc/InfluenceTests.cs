@@ -109,21 +109,29 @@ public sealed class InfluenceTests(ServicesFixture fixture)
     public async Task Cancelling_influence_cancels_the_downstream_call_in_flight()
     {
         fixture.GradientCalls.Watch = "/Generate";
+        fixture.GradientCalls.Hold = true;
         fixture.GradientCalls.Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         fixture.GradientCalls.Cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var cancel = new CancellationTokenSource();
-        var call = fixture.Aggregation.InfluenceAsync(new InfluenceRequest
+        try
         {
-            // A prompt never asked before, so the answer is generated (up to 400 tokens) on the GradientService.
-            Prompt = new PromptQuery { Prompt = $"Count from 1 to 400, one number per line ({Guid.NewGuid():N}).", Domain = "code" }, MaxNewTokens = 400,
-        }, cancellationToken: cancel.Token);
-        await fixture.GradientCalls.Started.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        cancel.Cancel();
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
-        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
-        var cancelled = await fixture.GradientCalls.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal("/infra.gradients.v1.GradientService/Generate", cancelled);
-        fixture.GradientCalls.Watch = "";
+            using var cancel = new CancellationTokenSource();
+            var call = fixture.Aggregation.InfluenceAsync(new InfluenceRequest
+            {
+                // A prompt never asked before, so the answer is generated on the GradientService (held there until cancelled).
+                Prompt = new PromptQuery { Prompt = $"Count from 1 to 400, one number per line ({Guid.NewGuid():N}).", Domain = "code" }, MaxNewTokens = 400,
+            }, cancellationToken: cancel.Token);
+            await fixture.GradientCalls.Started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            cancel.Cancel();
+            var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+            Assert.Equal(StatusCode.Cancelled, error.StatusCode);
+            var cancelled = await fixture.GradientCalls.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal("/infra.gradients.v1.GradientService/Generate", cancelled);
+        }
+        finally
+        {
+            fixture.GradientCalls.Hold = false;
+            fixture.GradientCalls.Watch = "";
+        }
     }
 
     // Token scores sum to the example score; the response tokens' sum is what the sequences partition.

@@ -74,6 +74,27 @@ public sealed class GreedyDecoderTests
     }
 
     [Fact]
+    public void Cancellation_stops_decoding_before_the_next_token()
+    {
+        using var model = TestModels.Create(TestModels.Qwen2Tiny, seed: 5);
+        using var cancel = new CancellationTokenSource();
+        // The token is cancelled while the third step is recorded: no fourth forward pass may start.
+        var steps = new CancelAfter(3, cancel);
+        Assert.Throws<OperationCanceledException>(() => GreedyDecoder.Generate(model, Prompt, 50, new HashSet<int>(), steps, cancel.Token));
+        Assert.Equal(3, steps.Count);
+    }
+
+    /// <summary>Step logits that cancel a token when the <c>n</c>-th step arrives.</summary>
+    private sealed class CancelAfter(int n, CancellationTokenSource cancel) : List<float[]>, IList<float[]>
+    {
+        void ICollection<float[]>.Add(float[] item)
+        {
+            Add(item);
+            if (Count == n) cancel.Cancel();
+        }
+    }
+
+    [Fact]
     public void A_cache_refuses_positions_beyond_its_capacity()
     {
         using var model = TestModels.Create(TestModels.Qwen2Tiny, seed: 5);
