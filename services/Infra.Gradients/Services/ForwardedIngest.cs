@@ -18,7 +18,9 @@ public sealed class ForwardedIngest(AsyncClientStreamingCall<IngestRequest, Inge
         {
             await call.RequestStream.WriteAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not RpcException { StatusCode: StatusCode.Cancelled })
+        // Our own cancellation passes through; anything else (including a write that reports Cancelled because the
+        // ScoringService ended the call, e.g. refusing the key, and reset the stream) is the forward failing.
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             throw await FailureAsync(e).ConfigureAwait(false);
         }
@@ -40,15 +42,17 @@ public sealed class ForwardedIngest(AsyncClientStreamingCall<IngestRequest, Inge
 
     public void Dispose() => call.Dispose();
 
-    // A write fails once the ingest call has ended; the call's own status says why, so prefer it.
+    // A write fails once the ingest call has ended; the call's own status says why, so prefer it to a transport error
+    // or to the Cancelled / Unknown a write reports when the stream was reset under it.
     private async Task<RpcException> FailureAsync(Exception first)
     {
         var status = first is RpcException rpc ? rpc.Status : new Status(StatusCode.Unavailable, first.Message);
-        if (first is not RpcException)
+        if (first is not RpcException || status.StatusCode is StatusCode.Cancelled or StatusCode.Unknown)
         {
             try
             {
-                await call.ResponseAsync.ConfigureAwait(false);
+                // The call has ended when a write fails; the bound only guards against a peer that never answers.
+                await call.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             }
             catch (RpcException ended)
             {
