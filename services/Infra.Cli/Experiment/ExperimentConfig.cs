@@ -1,3 +1,4 @@
+using Infra.Cli.Lab;
 using Infra.Core.Checkpoints;
 
 namespace Infra.Cli.Experiment;
@@ -67,21 +68,7 @@ internal sealed record ExperimentConfig
     public bool Quick { get; init; }
 
     /// <summary>A Qwen2 of <see cref="HiddenSize"/> x <see cref="Layers"/>, shaped like the lab's (4 heads, 2 KV heads, 4x MLP, tied embeddings).</summary>
-    public HfModelConfig ModelConfig(int vocabSize, int eosTokenId) => new()
-    {
-        ModelType = "qwen2",
-        HiddenSize = HiddenSize,
-        IntermediateSize = 4 * HiddenSize,
-        NumHiddenLayers = Layers,
-        NumAttentionHeads = 4,
-        NumKeyValueHeads = 2,
-        VocabSize = vocabSize,
-        MaxPositionEmbeddings = 1024,
-        RopeTheta = 1_000_000,
-        TieWordEmbeddings = true,
-        TorchDtype = "float32",
-        EosTokenId = eosTokenId,
-    };
+    public HfModelConfig ModelConfig(int vocabSize, int eosTokenId) => LabModelShape.Qwen2(HiddenSize, Layers, vocabSize, eosTokenId, "float32");
 
     /// <summary>
     /// The measured run: the embedded default's own recipe (its ~5,000 training problems, a 4-layer hidden-128 Qwen2,

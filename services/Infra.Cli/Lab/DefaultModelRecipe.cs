@@ -48,21 +48,7 @@ internal sealed record DefaultModelRecipe
     /// A Qwen2 of <see cref="HiddenSize"/> x <see cref="Layers"/>: 4 heads, 2 KV heads, 4x MLP, tied embeddings,
     /// rope theta 1e6 as Qwen2.5; vocab and EOS set by the caller from the trained tokenizer.
     /// </summary>
-    public HfModelConfig ModelConfig(int vocabSize, int eosTokenId) => new()
-    {
-        ModelType = "qwen2",
-        HiddenSize = HiddenSize,
-        IntermediateSize = 4 * HiddenSize,
-        NumHiddenLayers = Layers,
-        NumAttentionHeads = 4,
-        NumKeyValueHeads = 2,
-        VocabSize = vocabSize,
-        MaxPositionEmbeddings = 1024,
-        RopeTheta = 1_000_000,
-        TieWordEmbeddings = true,
-        TorchDtype = "bfloat16",
-        EosTokenId = eosTokenId,
-    };
+    public HfModelConfig ModelConfig(int vocabSize, int eosTokenId) => LabModelShape.Qwen2(HiddenSize, Layers, vocabSize, eosTokenId, "bfloat16");
 
     /// <summary>The recipe of the committed default model.</summary>
     public static DefaultModelRecipe Full { get; } = new()
