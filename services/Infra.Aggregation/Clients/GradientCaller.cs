@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Infra.Client.Calls;
+using Infra.Client.Rerank;
 using Infra.Contracts.Gradients.V1;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +19,9 @@ public sealed class GradientCaller(IServiceProvider services, IOptions<Aggregati
     private GradientService.GradientServiceClient Client => _address is null
         ? throw new InvalidOperationException("no GradientService is configured (Aggregation:GradientAddress): Influence accepts query-set ids only")
         : services.GetRequiredService<GradientService.GradientServiceClient>();
+
+    /// <summary>Stage 2 (exact recomputation) on this GradientService; null when none is configured.</summary>
+    internal ExactRescorer? Rescorer => _address is null ? null : new ExactRescorer(Client, _address);
 
     public Task<ModelInfo> ModelInfoAsync(CancellationToken token) =>
         Downstream.CallAsync(Name, _address, () => Client.GetModelInfoAsync(new GetModelInfoRequest(), cancellationToken: token).ResponseAsync);

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Infra.Client.Calls;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,12 @@ public sealed class ScoringPuller(ScoringService.ScoringServiceClient client, IO
 {
     private const string Name = "ScoringService";
     private readonly Uri? _address = options.Value.ScoringAddress;
+
+    /// <summary>The client itself, for the pipelines in Infra.Client.</summary>
+    internal ScoringService.ScoringServiceClient Client => client;
+
+    /// <summary>The configured address (named in errors).</summary>
+    internal Uri? Address => _address;
 
     /// <summary>The store's state; throws FailedPrecondition-mapped <see cref="InvalidOperationException"/> when it has no examples.</summary>
     public async Task<StoreInfoResponse> RequireStoreAsync(CancellationToken token)

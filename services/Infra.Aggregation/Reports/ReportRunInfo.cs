@@ -24,6 +24,12 @@ public sealed record ReportRunInfo
     /// <summary>The preconditioner, e.g. "EK-FAC (damping 0.1 x mean eigenvalue)". Required.</summary>
     public required string Preconditioner { get; init; }
 
+    /// <summary>
+    /// Which scores are exact (the paper's quantity, recomputed in the full space) and which approximate (the compact
+    /// store's stage 1). Defaults to "" (not stated; the report then says the scores are approximate).
+    /// </summary>
+    public string Fidelity { get; init; } = "";
+
     /// <summary>Training examples scored.</summary>
     public int TrainingExamples { get; init; }
 

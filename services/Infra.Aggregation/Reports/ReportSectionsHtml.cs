@@ -17,6 +17,7 @@ internal static class ReportSectionsHtml
         Item(html, "query-sets", "Query sets", run.QuerySets.Count == 0 ? "(none listed)" : string.Join(", ", run.QuerySets));
         Item(html, "query-domains", "Query domains", string.Join(", ", ReportDomains.QueryDomains(model)));
         Item(html, "preconditioner", "Preconditioner", run.Preconditioner);
+        Item(html, "fidelity", "Exact or approximate", run.Fidelity.Length > 0 ? run.Fidelity : "APPROXIMATE (compact store)");
         Item(html, "training-examples", "Training examples scored", ReportFormat.Count(run.TrainingExamples));
         Item(html, "training-tokens", "Training tokens scored", ReportFormat.Count(run.TrainingTokens));
         Item(html, "queries", "Queries", ReportFormat.Count(run.Queries));

@@ -9,7 +9,7 @@ namespace Infra.Aggregation.Services;
 /// corpus) -> InvalidArgument; unknown query sets -> NotFound (as the ScoringService says it); a store or
 /// service not ready for the call (empty store, no GradientService configured, another model) ->
 /// FailedPrecondition. Errors of the ScoringService and GradientService arrive as <see cref="RpcException"/>s
-/// already named by <see cref="Clients.Downstream"/> and pass through.
+/// already named by <see cref="Client.Calls.Downstream"/> and pass through.
 /// </summary>
 public sealed class AggregationErrorInterceptor(ILogger<AggregationErrorInterceptor> logger) : StatusMappingInterceptor(logger)
 {

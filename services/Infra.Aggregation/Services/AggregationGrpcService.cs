@@ -4,7 +4,7 @@ using Infra.Aggregation.Rollups;
 using Infra.Aggregation.Sequences;
 using Infra.Aggregation.Tokens;
 using Infra.Contracts.Aggregation.V1;
-using Infra.Contracts.Scoring.V1;
+using Infra.Contracts.Gradients.V1;
 using Microsoft.Extensions.Options;
 
 namespace Infra.Aggregation.Services;
@@ -14,6 +14,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     : AggregationService.AggregationServiceBase
 {
     private readonly SequenceTagger _tagger = new();
+    private readonly TokenSource _tokens = new(scoring, gradients);
 
     public override async Task Aggregate(AggregateRequest request, IServerStreamWriter<AggregateResponse> responseStream, ServerCallContext context)
     {
@@ -30,14 +31,17 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
             Queries = (uint)request.Queries.QueryIds.Count,
             Normalized = request.Queries.Normalized,
             Note = "each cell's values are per-example means of the " + (request.Queries.Normalized ? "normalised" : "raw")
-                + " influence over the cell's queries; n counts examples; CI = percentile bootstrap of the mean",
+                + " influence over the cell's queries; n counts examples; CI = percentile bootstrap of the mean; APPROXIMATE: stage 1 scores from the "
+                + "compact store (a random projection is unbiased, so means over many examples average its noise; ask TopK or Influence for exact lists)",
+            Fidelity = ScoreFidelity.Approximate,
+            TopFidelity = ScoreFidelity.Approximate,
         };
         foreach (var domain in rollup.QueryDomains.Append(InfluenceRollup.AllQueries))
         {
             var table = new QueryDomainTable { QueryDomain = domain };
             table.Cells.AddRange(rollup.DomainDifficultyTable(domain).Select(Wire.Cell));
-            table.Top.AddRange(rollup.TopExamples(domain).Select(Wire.Example));
-            table.Bottom.AddRange(rollup.BottomExamples(domain).Select(Wire.Example));
+            table.Top.AddRange(rollup.TopExamples(domain).Select(e => Wire.Example(e, ScoreFidelity.Approximate)));
+            table.Bottom.AddRange(rollup.BottomExamples(domain).Select(e => Wire.Example(e, ScoreFidelity.Approximate)));
             result.Tables.Add(table);
         }
         result.CrossDomain.AddRange(rollup.CrossDomainMatrix().Select(Wire.Cell));
@@ -55,40 +59,44 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         Selections.Validate(request.Queries);
         if (request.MinDifficulty < 0 || request.MaxDifficulty < 0 || (request.MaxDifficulty > 0 && request.MinDifficulty > request.MaxDifficulty))
             throw new ArgumentException($"difficulty bounds [{request.MinDifficulty}, {request.MaxDifficulty}] are not a range (0 = no bound)");
-        await scoring.RequireStoreAsync(token).ConfigureAwait(false);
-        var score = new ScoreRequest
+        var exact = Selections.Exact(request.Queries);
+        var ranking = TokenSource.Ranking(request.Queries, request.K == 0 ? 10 : (int)request.K, tokens: exact && request.Sequences > 0) with
         {
-            QuerySet = request.Queries.QuerySet, Preconditioner = request.Queries.Preconditioner, TopK = request.K == 0 ? 10 : request.K,
-            RankByNormalized = request.Queries.Normalized, MinDifficulty = request.MinDifficulty, MaxDifficulty = request.MaxDifficulty,
+            Domains = request.Domains.ToList(), MinDifficulty = request.MinDifficulty, MaxDifficulty = request.MaxDifficulty,
         };
-        score.Domains.AddRange(request.Domains);
-        score.QueryIds.AddRange(request.Queries.QueryIds);
-        var results = await scoring.ScoreAsync(score, null, token).ConfigureAwait(false);
+        var ranked = await _tokens.TwoStage.RankAsync(ranking, token).ConfigureAwait(false);
         var response = new TopKResponse();
         var segmented = new Dictionary<string, ScoredExampleTokens>(StringComparer.Ordinal);
-        if (request.Sequences > 0)
+        var domains = ranked.Queries.SelectMany(r => r.Top).GroupBy(e => e.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Domain, StringComparer.Ordinal);
+        if (request.Sequences > 0 && domains.Count > 0)
         {
-            var domains = results.SelectMany(r => r.Top).GroupBy(e => e.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Domain, StringComparer.Ordinal);
-            if (domains.Count > 0)
+            Task Segment(Contracts.Scoring.V1.TokenScores t)
             {
-                var tokens = new ScoreTokensRequest { QuerySet = score.QuerySet, Preconditioner = score.Preconditioner, ExampleIds = { domains.Keys } };
-                tokens.QueryIds.AddRange(results.Select(r => r.QueryId));
-                await scoring.ScoreTokensAsync(tokens, t =>
-                {
-                    segmented[t.ExampleId] = ScoredExampleTokens.Build(t, domains[t.ExampleId], _tagger);
-                    return Task.CompletedTask;
-                }, token).ConfigureAwait(false);
+                segmented[t.ExampleId] = ScoredExampleTokens.Build(t, domains[t.ExampleId], _tagger);
+                return Task.CompletedTask;
+            }
+            if (exact)
+            {
+                foreach (var t in ranked.Tokens.Values.Where(t => domains.ContainsKey(t.ExampleId))) await Segment(t).ConfigureAwait(false);
+            }
+            else
+            {
+                var selection = request.Queries.Clone();
+                selection.QueryIds.Clear();
+                selection.QueryIds.AddRange(ranked.Queries.Select(r => r.QueryId));
+                await _tokens.ForEachAsync(selection, domains.Keys.ToList(), Segment, token).ConfigureAwait(false);
             }
         }
-        for (var q = 0; q < results.Count; q++)
+        for (var q = 0; q < ranked.Queries.Count; q++)
         {
-            var r = results[q];
+            var r = ranked.Queries[q];
             var entry = new QueryTopK { QueryId = r.QueryId, QueryDomain = r.Domain, Measurement = r.Measurement };
             entry.Top.AddRange(r.Top.Select(Wire.Example));
             entry.Bottom.AddRange(r.Bottom.Select(Wire.Example));
             var column = q;
             entry.TopSequences.AddRange(r.Top.Where(e => segmented.ContainsKey(e.Id)).Select(e => segmented[e.Id])
-                .SelectMany(t => Enumerable.Range(0, t.Map.Sequences.Count).Select(i => Wire.Sequence(t.Scores.ExampleId, t.Map, i, t.Tags[i], [column])))
+                .SelectMany(t => Enumerable.Range(0, t.Map.Sequences.Count)
+                    .Select(i => Wire.Sequence(t.Scores.ExampleId, t.Map, i, t.Tags[i], [column], Wire.Fidelity(t.Scores.Fidelity))))
                 .OrderByDescending(s => s.Scores[0]).ThenBy(s => s.ExampleId, StringComparer.Ordinal).ThenBy(s => s.Index)
                 .Take((int)request.Sequences));
             response.Queries.Add(entry);
@@ -104,17 +112,17 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         Selections.Validate(request.Queries);
         if (request.ExampleIds.Count == 0) throw new ArgumentException("example_ids is empty: name the stored examples to segment");
         await scoring.RequireStoreAsync(token).ConfigureAwait(false);
-        var tokens = new ScoreTokensRequest { QuerySet = request.Queries.QuerySet, Preconditioner = request.Queries.Preconditioner, ExampleIds = { request.ExampleIds } };
-        tokens.QueryIds.AddRange(request.Queries.QueryIds);
         var response = new SequencesResponse();
-        await scoring.ScoreTokensAsync(tokens, t =>
+        await _tokens.ForEachAsync(request.Queries, request.ExampleIds.ToList(), t =>
         {
             // The segmentation mode of unfenced text is the training domain's; the lab's code responses are fenced,
             // so prose is the safe reading when the domain is not known here.
             var example = ScoredExampleTokens.Build(t, trainingDomain: "", _tagger);
             var columns = Enumerable.Range(0, example.QueryCount).ToArray();
-            var entry = new ExampleSequences { ExampleId = t.ExampleId, Text = t.Text, QueryIds = { t.QueryIds }, ExampleScores = { t.ExampleScores } };
-            entry.Sequences.AddRange(Enumerable.Range(0, example.Map.Sequences.Count).Select(i => Wire.Sequence(t.ExampleId, example.Map, i, example.Tags[i], columns)));
+            var fidelity = Wire.Fidelity(t.Fidelity);
+            var entry = new ExampleSequences { ExampleId = t.ExampleId, Text = t.Text, QueryIds = { t.QueryIds }, ExampleScores = { t.ExampleScores }, Fidelity = fidelity };
+            entry.Sequences.AddRange(Enumerable.Range(0, example.Map.Sequences.Count)
+                .Select(i => Wire.Sequence(t.ExampleId, example.Map, i, example.Tags[i], columns, fidelity)));
             response.Examples.Add(entry);
             return Task.CompletedTask;
         }, token).ConfigureAwait(false);
@@ -133,10 +141,8 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
             MinCount = request.MinCount == 0 ? 1 : (int)request.MinCount,
         });
         await scoring.RequireStoreAsync(token).ConfigureAwait(false);
-        var tokens = new ScoreTokensRequest { QuerySet = request.Queries.QuerySet, Preconditioner = request.Queries.Preconditioner, ExampleIds = { request.ExampleIds } };
-        tokens.QueryIds.AddRange(request.Queries.QueryIds);
-        var response = new TokenRankingResponse();
-        await scoring.ScoreTokensAsync(tokens, t =>
+        var response = new TokenRankingResponse { Fidelity = Selections.Exact(request.Queries) ? ScoreFidelity.Exact : ScoreFidelity.Approximate };
+        await _tokens.ForEachAsync(request.Queries, request.ExampleIds.ToList(), t =>
         {
             var example = ScoredExampleTokens.Build(t, trainingDomain: "", _tagger);
             var domains = t.QueryDomains.Select(d => string.IsNullOrEmpty(d) ? RollupPuller.UnnamedDomain : d).ToArray();
@@ -151,6 +157,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
                     accumulator.Add(t.Tokens[i], category, g.Average(q => (double)t.Scores[i * example.QueryCount + q]), g.Key);
             }
             response.Examples++;
+            if (t.Fidelity != ScoreFidelity.Exact) response.Fidelity = ScoreFidelity.Approximate;
             return Task.CompletedTask;
         }, token).ConfigureAwait(false);
         foreach (var (domain, ranking) in accumulator.Results().OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -179,14 +186,14 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         Selections.Validate(request.Queries);
-        return new ReportCall(scoring, _tagger, options.Value).RunAsync(request, context.CancellationToken);
+        return new ReportCall(scoring, _tokens, _tagger, options.Value).RunAsync(request, context.CancellationToken);
     }
 
     public override Task<InfluenceResponse> Influence(InfluenceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        return new InfluenceOrchestrator(scoring, gradients, _tagger).RunAsync(request, context.CancellationToken);
+        return new InfluenceOrchestrator(scoring, gradients, _tokens, _tagger).RunAsync(request, context.CancellationToken);
     }
 
     private static RankedToken Ranked(TokenStatistic s) => new()

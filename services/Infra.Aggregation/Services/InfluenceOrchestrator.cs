@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Infra.Aggregation.Clients;
 using Infra.Aggregation.Sequences;
+using Infra.Client.Rerank;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
@@ -13,11 +14,13 @@ namespace Infra.Aggregation.Services;
 /// The Influence call across both hops. For a prompt: the model's greedy answer when none is given
 /// (GradientService.Generate); the query gradient of that (prompt, answer) with the store's projection,
 /// preconditioned by full-space EK-FAC factors when named (ComputeQueryGradients); registered with the
-/// ScoringService under a content-derived name (see <see cref="QuerySetName"/>) unless already there. Then, for
-/// the prompt's query or the named query set's query: Score for the top examples, ScoreTokens for their tokens,
-/// and the responses segmented into sequences, ranked with their tokens.
+/// ScoringService under a content-derived name (see <see cref="QuerySetName"/>) with its recipe, unless already there.
+/// Then, for the prompt's query or the named query set's query, two-stage scoring (<see cref="TwoStageScorer"/>): stage 1
+/// candidates from the compact store, reranked by exact scores recomputed on the GradientService (the default), with
+/// their exact token scores; the responses segmented into sequences, ranked with their tokens. With RERANK_MODE_NONE
+/// everything comes from the store (approximate; token scores need stored token factors).
 /// </summary>
-internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCaller gradients, SequenceTagger tagger)
+internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCaller gradients, TokenSource source, SequenceTagger tagger)
 {
     public async Task<InfluenceResponse> RunAsync(InfluenceRequest request, CancellationToken token)
     {
@@ -37,27 +40,39 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         }
         response.QuerySet = querySet;
 
-        var topK = request.TopExamples == 0 ? 10 : request.TopExamples;
-        var score = new ScoreRequest { QuerySet = querySet, Preconditioner = request.Preconditioner, TopK = topK, QueryIds = { queryIds } };
-        var results = await scoring.ScoreAsync(score, null, token).ConfigureAwait(false);
-        if (results.Count != 1)
-            throw new ArgumentException($"query set '{querySet}' has {results.Count} queries ({string.Join(", ", results.Select(r => r.QueryId))}); name one with query_id");
-        var result = results[0];
+        var topK = request.TopExamples == 0 ? 10 : (int)request.TopExamples;
+        var exact = Selections.Exact(request.Rerank, normalized: false);
+        var ranking = new TwoStageRequest
+        {
+            QuerySet = querySet, QueryIds = queryIds, Preconditioner = request.Preconditioner, K = topK,
+            Candidates = request.HasCandidates ? checked((int)request.Candidates) : null, Exact = exact, IncludeTokenScores = exact,
+        };
+        var ranked = await source.TwoStage.RankAsync(ranking, token).ConfigureAwait(false);
+        if (ranked.Queries.Count != 1)
+            throw new ArgumentException($"query set '{querySet}' has {ranked.Queries.Count} queries ({string.Join(", ", ranked.Queries.Select(r => r.QueryId))}); name one with query_id");
+        var result = ranked.Queries[0];
         response.QueryId = result.QueryId;
         response.Measurement = result.Measurement;
+        response.Fidelity = ranked.Fidelity;
+        response.Candidates = (uint)ranked.Candidates;
 
         var top = result.Top.ToList();
         var domains = top.ToDictionary(e => e.Id, e => e.Domain, StringComparer.Ordinal);
         var segmented = new Dictionary<string, ScoredExampleTokens>(StringComparer.Ordinal);
-        if (top.Count > 0)
+        Task Segment(TokenScores t)
+        {
+            segmented[t.ExampleId] = ScoredExampleTokens.Build(t, domains[t.ExampleId], tagger);
+            return Task.CompletedTask;
+        }
+        if (exact)
+        {
+            foreach (var e in top) await Segment(ranked.Tokens[e.Id]).ConfigureAwait(false);
+        }
+        else if (top.Count > 0)
         {
             var tokensRequest = new ScoreTokensRequest { QuerySet = querySet, Preconditioner = request.Preconditioner, QueryIds = { result.QueryId } };
             tokensRequest.ExampleIds.AddRange(top.Select(e => e.Id));
-            await scoring.ScoreTokensAsync(tokensRequest, t =>
-            {
-                segmented[t.ExampleId] = ScoredExampleTokens.Build(t, domains[t.ExampleId], tagger);
-                return Task.CompletedTask;
-            }, token).ConfigureAwait(false);
+            await scoring.ScoreTokensAsync(tokensRequest, Segment, token).ConfigureAwait(false);
         }
 
         foreach (var e in top)
@@ -69,10 +84,11 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
             {
                 Id = e.Id, Domain = e.Domain, Difficulty = e.Difficulty, Score = e.Score, Normalized = e.Normalized,
                 Text = tokens.Scores.Text, ResponseStart = start, ResponseLength = length, TokenSum = all, ResponseTokenSum = responseSum,
+                Fidelity = e.Fidelity, ApproximateScore = e.ApproximateScore,
             });
         }
         var sequences = segmented.Values
-            .SelectMany(t => Enumerable.Range(0, t.Map.Sequences.Count).Select(i => Wire.Sequence(t.Scores.ExampleId, t.Map, i, t.Tags[i], [0])))
+            .SelectMany(t => Enumerable.Range(0, t.Map.Sequences.Count).Select(i => Wire.Sequence(t.Scores.ExampleId, t.Map, i, t.Tags[i], [0], Wire.Fidelity(t.Scores.Fidelity))))
             .OrderByDescending(s => s.Scores[0]).ThenBy(s => s.ExampleId, StringComparer.Ordinal).ThenBy(s => s.Index)
             .Take(request.TopSequences == 0 ? 10 : (int)request.TopSequences);
         response.Sequences.AddRange(sequences);
@@ -81,7 +97,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
             {
                 ExampleId = t.Scores.ExampleId, TokenIndex = (uint)i, Token = t.Scores.Tokens[i],
                 CharStart = t.Scores.CharStarts[i], CharLength = t.Scores.CharLengths[i], Score = t.Scores.Scores[i * t.QueryCount],
-                Category = Wire.UpperSnake(t.Category(i)), SequenceIndex = (uint)t.Map.TokenSequence[i],
+                Category = Wire.UpperSnake(t.Category(i)), SequenceIndex = (uint)t.Map.TokenSequence[i], Fidelity = Wire.Fidelity(t.Scores.Fidelity),
             }))
             .OrderByDescending(t => t.Score).ThenBy(t => t.ExampleId, StringComparer.Ordinal).ThenBy(t => t.TokenIndex)
             .Take(request.TopTokens == 0 ? 20 : (int)request.TopTokens);
@@ -120,6 +136,20 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         KOut = schema.Layers.Max(l => l.KOut),
     };
 
+    // A set registered before recipes existed is registered again, so its scores can be recomputed exactly.
+    private async Task<bool> HasRecipeAsync(string name, CancellationToken token)
+    {
+        try
+        {
+            await source.TwoStage.RecipeAsync(name, token).ConfigureAwait(false);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private async Task<StoreInfoResponse> Validate(InfluenceRequest request, CancellationToken token)
     {
         switch (request.QueryCase)
@@ -155,16 +185,26 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         }
         response.Answer = answer;
         var projection = StoreProjection(store.Schema);
-        var name = QuerySetName(model.Fingerprint, projection, request.FactorsName, request.Damping, prompt.System, prompt.Prompt, answer);
-        if (store.QuerySets.Contains(name))
+        // With a store preconditioner, stage 1 scores an unpreconditioned projected gradient through it (EK-FAC fitted on
+        // the store: the better stage 1); the full-space factors then serve stage 2 only, through the recipe.
+        var storePreconditioned = !string.IsNullOrEmpty(request.Preconditioner);
+        var stage1Factors = storePreconditioned ? "" : request.FactorsName;
+        var name = QuerySetName(model.Fingerprint, projection, storePreconditioned ? $"{request.FactorsName}@{request.Preconditioner}" : request.FactorsName,
+            request.Damping, prompt.System, prompt.Prompt, answer);
+        if (store.QuerySets.Contains(name) && await HasRecipeAsync(name, token).ConfigureAwait(false))
         {
             response.Reused = true;
             return name;
         }
-        var query = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = request.FactorsName, Damping = request.Damping };
-        query.Queries.Add(new Example { Id = name, System = prompt.System, Prompt = prompt.Prompt, Response = answer, Domain = prompt.Domain });
+        var example = new Example { Id = name, System = prompt.System, Prompt = prompt.Prompt, Response = answer, Domain = prompt.Domain };
+        var query = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = stage1Factors, Damping = request.Damping };
+        query.Queries.Add(example);
         var chunks = await gradients.QueryGradientsAsync(query, token).ConfigureAwait(false);
-        var header = new QuerySetHeader { Name = name };
+        var header = new QuerySetHeader
+        {
+            Name = name,
+            Recipe = new QueryRecipe { FactorsName = request.FactorsName, Damping = request.Damping, Queries = { example } },
+        };
         header.Queries.Add(new QueryInfo { Id = name, Domain = string.IsNullOrEmpty(prompt.Domain) ? RollupPuller.UnnamedDomain : prompt.Domain });
         await scoring.RegisterAsync(header, chunks, token).ConfigureAwait(false);
         return name;

@@ -11,12 +11,14 @@ using ReportTokenRanking = Infra.Aggregation.Reports.TokenRanking;
 namespace Infra.Aggregation.Services;
 
 /// <summary>
-/// Report: the roll-up (two streamed Score passes), then one streamed ScoreTokens pass over every stored example that
-/// feeds the token ranking and the sequence roll-up (behaviour comparison, top sequences) and keeps the tokens of the
-/// top and bottom examples for their heat-maps; then the HTML report with its charts, and every table as CSV and
-/// Parquet under tables/.
+/// Report: the roll-up (two streamed Score passes; approximate, stage 1), then one pass over every stored example's
+/// token scores that feeds the token ranking and the sequence roll-up (behaviour comparison, top sequences) and keeps
+/// the tokens of the top and bottom examples for their heat-maps; then the HTML report with its charts, and every
+/// table as CSV and Parquet under tables/. By default the token pass is exact (every example recomputed on the
+/// GradientService: about one indexing pass of model time), and the heat-map examples are the ones with the highest
+/// and lowest exact mean influence; with RERANK_MODE_NONE it reads the store's token factors (approximate).
 /// </summary>
-internal sealed class ReportCall(ScoringPuller scoring, SequenceTagger tagger, AggregationServiceOptions options)
+internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, SequenceTagger tagger, AggregationServiceOptions options)
 {
     public async Task<ReportResponse> RunAsync(ReportRequest request, CancellationToken token)
     {
@@ -26,17 +28,17 @@ internal sealed class ReportCall(ScoringPuller scoring, SequenceTagger tagger, A
         var store = await scoring.RequireStoreAsync(token).ConfigureAwait(false);
         var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, rollupOptions, null, token).ConfigureAwait(false);
         var attributes = rollup.Examples.ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var exact = Selections.Exact(request.Queries);
         var top = rollup.TopExamples(InfluenceRollup.AllQueries).Take(heatMaps).ToList();
         var bottom = rollup.BottomExamples(InfluenceRollup.AllQueries).Take(heatMaps).ToList();
         var shown = top.Concat(bottom).Select(e => e.ExampleId).ToHashSet(StringComparer.Ordinal);
+        var extremes = new ExtremeExamples<ScoredExampleTokens>(heatMaps);
 
         var ranking = new TokenRankingAccumulator(new TokenRankingOptions { RankCount = 25, MinCount = 3 });
         var sequences = new SequenceRollupAccumulator(rollupOptions);
         var kept = new Dictionary<string, ScoredExampleTokens>(StringComparer.Ordinal);
         long tokens = 0;
-        var tokenRequest = new ScoreTokensRequest { QuerySet = request.Queries.QuerySet, Preconditioner = request.Queries.Preconditioner };
-        tokenRequest.QueryIds.AddRange(request.Queries.QueryIds);
-        await scoring.ScoreTokensAsync(tokenRequest, t =>
+        await source.ForEachAsync(request.Queries, [], t =>
         {
             var example = attributes[t.ExampleId];
             var scored = ScoredExampleTokens.Build(t, example.Domain, tagger);
@@ -57,9 +59,17 @@ internal sealed class ReportCall(ScoringPuller scoring, SequenceTagger tagger, A
                     sequences.Add(new SequenceScoreRecord(t.ExampleId, s, example.Domain, example.Difficulty, g.Key, scored.Tags[s], count,
                         g.Average(q => scored.Map.Score(s, q))));
             }
-            if (shown.Contains(t.ExampleId)) kept[t.ExampleId] = scored;
+            if (exact) extremes.Offer(t.ExampleId, t.ExampleScores.Average(), scored);
+            else if (shown.Contains(t.ExampleId)) kept[t.ExampleId] = scored;
             return Task.CompletedTask;
         }, token).ConfigureAwait(false);
+        if (exact)
+        {
+            // The heat-maps show the examples with the highest and lowest exact mean influence over the selected queries.
+            top = extremes.Highest.Select(x => new RankedExample(x.Id, attributes[x.Id].Domain, attributes[x.Id].Difficulty, x.Value, x.Item.QueryCount)).ToList();
+            bottom = extremes.Lowest.Select(x => new RankedExample(x.Id, attributes[x.Id].Domain, attributes[x.Id].Difficulty, x.Value, x.Item.QueryCount)).ToList();
+            foreach (var x in extremes.Highest.Concat(extremes.Lowest)) kept[x.Id] = x.Item;
+        }
         var sequenceRollup = sequences.Finish();
 
         var model = new ReportModel
@@ -76,6 +86,9 @@ internal sealed class ReportCall(ScoringPuller scoring, SequenceTagger tagger, A
                 TrainingTokens = tokens,
                 Queries = rollup.Examples.Count == 0 ? 0 : rollup.Examples.Max(e => rollup.ExampleQueryCount(e.Id, InfluenceRollup.AllQueries)),
                 Created = DateTimeOffset.UtcNow,
+                Fidelity = exact
+                    ? "Roll-up tables: APPROXIMATE (stage 1, compact store). Example lists, heat-maps, sequences and token rankings: EXACT (recomputed in the full space)."
+                    : "Every score: APPROXIMATE (stage 1, compact store; no exact rerank was asked for).",
             },
             // "all" too: the cross-domain matrix has an "all" row, and its section should show the same table.
             DomainDifficulty = rollup.QueryDomains.Append(InfluenceRollup.AllQueries).SelectMany(rollup.DomainDifficultyTable).Where(c => c.Difficulty is not null)

@@ -63,7 +63,8 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
 
         var folder = Path.GetFullPath(request.OutputFolder.Length > 0 ? request.OutputFolder : Path.Combine(options.OutputRoot, "reweight-" + request.Queries.QuerySet));
         Directory.CreateDirectory(folder);
-        var response = new ReweightResponse { Formula = formula };
+        // Weights come from roll-ups over every example: stage 1 (compact store) scores.
+        var response = new ReweightResponse { Formula = formula, Fidelity = Contracts.Gradients.V1.ScoreFidelity.Approximate };
         response.Weights.AddRange(weighted.Select(w => new ExampleWeight { Id = w.Example.Id, Weight = w.Weight }));
         foreach (var c in ReweightingSummary.Summarize(weighted))
         {

@@ -2,15 +2,38 @@ using Infra.Contracts.Aggregation.V1;
 
 namespace Infra.Aggregation.Services;
 
-/// <summary>Checks on a request's <see cref="QuerySelection"/> before anything is pulled.</summary>
+/// <summary>Checks on a request's <see cref="QuerySelection"/> before anything is pulled, and what it asks for.</summary>
 internal static class Selections
 {
-    /// <exception cref="ArgumentException">No selection or query set, or normalised scores without a preconditioner.</exception>
+    /// <exception cref="ArgumentException">
+    /// No selection or query set, normalised scores without a preconditioner, or an explicit exact rerank of normalised scores.
+    /// </exception>
     public static void Validate(QuerySelection? selection)
     {
         if (selection is null || string.IsNullOrWhiteSpace(selection.QuerySet))
             throw new ArgumentException("queries.query_set is required: name a query set registered with the ScoringService");
         if (selection.Normalized && string.IsNullOrEmpty(selection.Preconditioner))
             throw new ArgumentException("queries.normalized needs queries.preconditioner (normalised scores are cosines in its metric)");
+        Exact(selection.Rerank, selection.Normalized);
+        if (selection.HasCandidates && selection.Candidates == 0)
+            throw new ArgumentException("queries.candidates must be at least 1 (unset = 20 % of the store)");
     }
+
+    /// <summary>
+    /// Whether read-outs are reranked exactly: the default (RERANK_MODE_UNSPECIFIED) and EXACT yes, NONE no. Normalised
+    /// scores have no exact counterpart, so a normalised selection is stage 1 only unless EXACT was asked for explicitly.
+    /// </summary>
+    /// <exception cref="ArgumentException">EXACT asked for with normalised scores.</exception>
+    public static bool Exact(RerankMode mode, bool normalized)
+    {
+        if (mode == RerankMode.Exact && normalized)
+            throw new ArgumentException("normalised scores have no exact counterpart: ask for raw scores, or for rerank NONE (approximate)");
+        return mode != RerankMode.None && !normalized;
+    }
+
+    /// <summary>Whether <paramref name="selection"/>'s read-outs are reranked exactly.</summary>
+    public static bool Exact(QuerySelection selection) => Exact(selection.Rerank, selection.Normalized);
+
+    /// <summary>Stage 1 candidates asked for, or null for the default rule.</summary>
+    public static int? Candidates(QuerySelection selection) => selection.HasCandidates ? checked((int)selection.Candidates) : null;
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using Infra.Aggregation.Rollups;
 using Infra.Aggregation.Sequences;
+using Infra.Contracts.Gradients.V1;
+using ClientExample = Infra.Client.Rerank.RankedExample;
 using WireCell = Infra.Contracts.Aggregation.V1.RollupCell;
 using WireExample = Infra.Contracts.Aggregation.V1.ScoredExample;
 using WireSequence = Infra.Contracts.Aggregation.V1.ScoredSequence;
@@ -41,18 +43,26 @@ internal static class Wire
         },
     };
 
-    public static WireExample Example(RankedExample e) => new()
+    /// <summary>A roll-up's example (a mean over stage 1 scores).</summary>
+    public static WireExample Example(RankedExample e, ScoreFidelity fidelity) => new()
     {
-        Id = e.ExampleId, Domain = e.Domain, Difficulty = e.Difficulty, Score = e.Influence, Normalized = double.NaN,
+        Id = e.ExampleId, Domain = e.Domain, Difficulty = e.Difficulty, Score = e.Influence, Normalized = double.NaN, Fidelity = fidelity,
+        ApproximateScore = fidelity == ScoreFidelity.Exact ? double.NaN : e.Influence,
     };
 
-    public static WireExample Example(Contracts.Scoring.V1.ScoredExample e) => new()
+    /// <summary>A two-stage ranking's example: exact, with its stage 1 score beside it, or approximate.</summary>
+    public static WireExample Example(ClientExample e) => new()
     {
-        Id = e.Id, Domain = e.Domain, Difficulty = e.Difficulty, Score = e.Score, Normalized = e.Normalized,
+        Id = e.Id, Domain = e.Domain, Difficulty = e.Difficulty, Score = e.Score, Normalized = e.Normalized, Fidelity = e.Fidelity,
+        ApproximateScore = e.ApproximateScore,
     };
+
+    /// <summary>The fidelity of token scores as the ScoringService or the exact rescorer labelled them (unlabelled = approximate).</summary>
+    public static ScoreFidelity Fidelity(ScoreFidelity label) => label == ScoreFidelity.Unspecified ? ScoreFidelity.Approximate : label;
 
     /// <summary>Sequence <paramref name="index"/> of <paramref name="map"/> with its scores for the given query columns.</summary>
-    public static WireSequence Sequence(string exampleId, SequenceTokenMap map, int index, IReadOnlySet<string> tags, IEnumerable<int> queryColumns)
+    public static WireSequence Sequence(string exampleId, SequenceTokenMap map, int index, IReadOnlySet<string> tags, IEnumerable<int> queryColumns,
+        ScoreFidelity fidelity)
     {
         var s = map.Sequences[index];
         var wire = new WireSequence
@@ -64,6 +74,7 @@ internal static class Wire
             CharLength = s.Length,
             Text = map.Tokens.Text.Substring(s.Start, s.Length),
             TokenCount = (uint)map.TokensOf(index).Count,
+            Fidelity = fidelity,
         };
         wire.Scores.AddRange(queryColumns.Select(q => map.Score(index, q)));
         wire.Tags.AddRange(tags.Order(StringComparer.Ordinal));

@@ -26,21 +26,26 @@ internal static partial class QueryCommand
         domain.AcceptOnlyFromAmong(CorpusFields.Math, CorpusFields.Code);
         var queries = new Option<string?>("--queries") { Description = "query-set file (JSONL or .parquet, corpus schema; response = the correct answer)" };
         var set = new Option<string>("--set") { Description = "name of the query set on the ScoringService (and of the score files)", DefaultValueFactory = _ => "query" };
-        var factors = new Option<string?>("--factors") { Description = "precondition the query gradients with these full-space EK-FAC factors (from 'infra fit --corpus')" };
-        var preconditioner = new Option<string?>("--preconditioner") { Description = "score with this projected preconditioner (from 'infra fit --kind'); not with --factors" };
-        var topK = new Option<int>("--top-k") { Description = "most helpful and most harmful examples per query", DefaultValueFactory = _ => 10 };
-        var command = new Command("query", "Attribute a prompt + answer (or a query-set file) to the indexed corpus: top-k table and score files")
+        var factors = new Option<string?>("--factors")
         {
-            prompt, answer, id, domain, queries, set, factors, preconditioner, topK,
+            Description = "full-space EK-FAC factors (from 'infra fit --corpus') of the exact rerank; without --preconditioner they also precondition stage 1",
+        };
+        var preconditioner = new Option<string?>("--preconditioner") { Description = "stage 1's projected preconditioner (from 'infra fit --kind'), the better stage 1 ranking" };
+        var topK = new Option<int>("--top-k") { Description = "most helpful and most harmful examples per query", DefaultValueFactory = _ => 10 };
+        var approximate = new Option<bool>("--approximate") { Description = "stage 1 only: no exact rerank (every score from the compact store, labelled approximate)" };
+        var candidates = new Option<int?>("--candidates") { Description = "stage 1 candidates per query and direction reranked exactly (default: 20 % of the store, at most 256)" };
+        var command = new Command("query", "Attribute a prompt + answer (or a query-set file) to the indexed corpus: exact top-k tables and score files")
+        {
+            prompt, answer, id, domain, queries, set, factors, preconditioner, topK, approximate, candidates,
         };
         CommandRunner.SetAction(command, context, common, async scope =>
         {
             var p = scope.Parse;
             var setName = p.GetValue(set)!;
             if (!NamePattern().IsMatch(setName)) throw new CliException(ExitCodes.Usage, $"--set '{setName}' must match [A-Za-z0-9._-]+");
-            if (p.GetValue(factors) is not null && p.GetValue(preconditioner) is not null)
-                throw new CliException(ExitCodes.Usage, "--factors and --preconditioner exclude each other: queries preconditioned by full-space EK-FAC are scored without a projected preconditioner");
             if (p.GetValue(topK) < 1) throw new CliException(ExitCodes.Usage, "--top-k must be at least 1");
+            if (p.GetValue(candidates) is { } n && n < 1) throw new CliException(ExitCodes.Usage, "--candidates must be at least 1");
+            if (p.GetValue(approximate) && p.GetValue(candidates) is not null) throw new CliException(ExitCodes.Usage, "--candidates goes with the exact rerank, not with --approximate");
             IReadOnlyList<Example> examples;
             if (p.GetValue(queries) is { } file)
             {
@@ -57,18 +62,29 @@ internal static partial class QueryCommand
             }
             await scope.Services.RequireAsync(ServiceKind.Gradients, scope.Token).ConfigureAwait(false);
             await scope.Services.RequireAsync(ServiceKind.Scoring, scope.Token).ConfigureAwait(false);
-            var scores = await QueryScorer.RunAsync(scope.Services, examples, setName, p.GetValue(factors), p.GetValue(preconditioner), p.GetValue(topK), scope.Token).ConfigureAwait(false);
+            var scores = await QueryScorer.RunAsync(scope.Services, examples, setName, p.GetValue(factors), p.GetValue(preconditioner), p.GetValue(topK),
+                exact: !p.GetValue(approximate), p.GetValue(candidates), scope.Token).ConfigureAwait(false);
             var (json, csv) = await ScoreFiles.WriteAsync(scope.Settings.Output, scores, scope.Token).ConfigureAwait(false);
-            scope.WriteJson(new { Command = "query", scores.QuerySet, scores.Factors, scores.Preconditioner, Files = new { Json = json, Csv = csv }, scores.Queries });
+            scope.WriteJson(new
+            {
+                Command = "query", scores.QuerySet, scores.Factors, scores.Preconditioner, Fidelity = Label(scores.Fidelity), scores.Candidates,
+                Files = new { Json = json, Csv = csv }, scores.Queries,
+            });
             if (!scope.Json)
             {
                 foreach (var q in scores.Queries)
                 {
-                    var table = new Table { Title = new TableTitle($"{Markup.Escape(q.QueryId)} ({Markup.Escape(q.Domain)}, f = {q.Measurement.ToString("F3", CultureInfo.InvariantCulture)}): most helpful of {q.Scored}") };
-                    table.AddColumns("#", "example", "domain", "difficulty", "score", "normalized");
+                    var how = scores.Candidates > 0 ? $"{Label(scores.Fidelity)}, reranked from {scores.Candidates} candidates" : Label(scores.Fidelity);
+                    var table = new Table
+                    {
+                        Title = new TableTitle($"{Markup.Escape(q.QueryId)} ({Markup.Escape(q.Domain)}, f = {q.Measurement.ToString("F3", CultureInfo.InvariantCulture)}): most helpful of {q.Scored} ({how})"),
+                    };
+                    table.AddColumns("#", "example", "domain", "difficulty", "score", "fidelity", "stage 1", "normalized");
                     foreach (var (row, rank) in q.Top.Select((r, i) => (r, i + 1)))
                         table.AddRow(rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(row.ExampleId), Markup.Escape(row.Domain), row.Difficulty.ToString(CultureInfo.InvariantCulture),
-                            row.Score.ToString("G4", CultureInfo.InvariantCulture), double.IsNaN(row.Normalized) ? "" : row.Normalized.ToString("F3", CultureInfo.InvariantCulture));
+                            row.Score.ToString("G4", CultureInfo.InvariantCulture), Label(row.Fidelity).ToLowerInvariant(),
+                            double.IsNaN(row.ApproximateScore) ? "" : row.ApproximateScore.ToString("G4", CultureInfo.InvariantCulture),
+                            double.IsNaN(row.Normalized) ? "" : row.Normalized.ToString("F3", CultureInfo.InvariantCulture));
                     scope.Console.Write(table);
                 }
                 scope.Say($"[grey]scores[/] {Markup.Escape(json)}, {Markup.Escape(csv)}");
@@ -77,6 +93,8 @@ internal static partial class QueryCommand
         });
         return command;
     }
+
+    private static string Label(ScoreFidelity fidelity) => fidelity == ScoreFidelity.Exact ? "EXACT" : "APPROXIMATE";
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex NamePattern();

@@ -25,7 +25,7 @@ internal static class Settings
     public static readonly Setting Output = new("Output", "--out", Path.Combine("artifacts", "infra"), "output folder for results");
 
     /// <summary>Projected dims k_in = k_out of a new index. Defaults to 32.</summary>
-    public static readonly Setting ProjectionDim = new("ProjectionDim", "--projection-dim", "32", "projected dims k_in = k_out of a new index");
+    public static readonly Setting ProjectionDim = new("ProjectionDim", "--projection-dim", "64", "projected dims k_in = k_out of a new index (64: 8 KiB per layer per example in bf16)");
 
     /// <summary>Examples per forward/backward batch on the GradientService. Defaults to 8.</summary>
     public static readonly Setting BatchSize = new("BatchSize", "--batch-size", "8", "examples per GradientService batch");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Infra.Aggregation.Hosting;
@@ -10,7 +11,8 @@ using Infra.Core.Checkpoints;
 using Infra.Contracts.Scoring.V1;
 using Infra.Gradients.Hosting;
 using Infra.Cli.Lab;
-using Infra.Cli.Pipeline;
+using Infra.Client.Pipeline;
+using Infra.Client.Rerank;
 using Infra.Lab.Schema;
 using Infra.Scoring.Hosting;
 using Infra.Torch.Model;
@@ -18,11 +20,13 @@ using Infra.Torch.Model;
 namespace Infra.Cli.Demo;
 
 /// <summary>
-/// The demo pipeline over real gRPC on loopback: start the GradientService and the ScoringService,
-/// forward the corpus's projected gradients and token factors into the store, fit full-space EK-FAC
-/// (two passes), register EK-FAC-preconditioned query gradients of held-out problems, score every
-/// training example against every query and the tokens of the best one, and write the results.
-/// Stops the services when done. A rerun reuses the store (stored examples are skipped).
+/// The demo pipeline over real gRPC on loopback: start the three services, forward the corpus's projected
+/// gradients and token factors into the store, fit full-space EK-FAC on the GradientService (two passes, the
+/// paper's factors) and EK-FAC on the projected store (the better stage 1), register the held-out problems' query
+/// gradients with their recipe, then two-stage scoring: stage 1 ranks every example from the store, stage 2
+/// recomputes each query's candidates in the full space and scores them exactly; the top lists and token scores
+/// shown are exact, the roll-ups approximate, and every output says which. Stops the services when done. A rerun
+/// reuses the store (stored examples are skipped).
 /// </summary>
 internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
 {
@@ -40,9 +44,12 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         RopeTheta = 1_000_000,
     };
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-    private static readonly string[] Domains = ["math", "code"];
+    // A stage 1 score may be absent (NaN) for a listed example; JSON says so rather than failing.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private const string QuerySet = "held-out";
+
+    /// <summary>The EK-FAC preconditioner fitted on the projected store: stage 1's ranking.</summary>
+    internal const string StorePreconditioner = "ekfac";
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -92,16 +99,20 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         const string factorsName = "demo";
         foreach (var phase in new[] { FitPhase.Covariance, FitPhase.EigenvalueCorrection })
             await FitAsync(gradients, factorsName, phase, corpus, cancellationToken).ConfigureAwait(false);
+        await FitStoreAsync(scoring, cancellationToken).ConfigureAwait(false);
         await RegisterQueriesAsync(gradients, scoring, queries, projection, factorsName, cancellationToken).ConfigureAwait(false);
 
-        var results = await ScoreAsync(scoring, corpus.Count, queries, cancellationToken).ConfigureAwait(false);
-        Report(results, corpus);
-        await ReportTokensAsync(scoring, results[0], cancellationToken).ConfigureAwait(false);
+        var ranked = await new TwoStageScorer(scoring, new ExactRescorer(gradients, gradientAddress), scoringAddress)
+            .RankAsync(new TwoStageRequest { QuerySet = QuerySet, Preconditioner = StorePreconditioner, K = 10, IncludeTokenScores = true }, cancellationToken)
+            .ConfigureAwait(false);
+        Report(ranked, corpus.Count);
+        ReportTokens(ranked);
         var path = Path.Combine(options.OutputPath, "influence.json");
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, Indented), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(ranked.Queries.Select(q => new QueryInfluence(q, ranked)).ToList(), Indented), cancellationToken)
+            .ConfigureAwait(false);
 
         using var aggregationChannel = GrpcChannel.ForAddress(aggregationAddress);
-        var readout = await new DemoReadout(new AggregationService.AggregationServiceClient(aggregationChannel), QuerySet, factorsName, output)
+        var readout = await new DemoReadout(new AggregationService.AggregationServiceClient(aggregationChannel), QuerySet, StorePreconditioner, factorsName, output)
             .RunAsync(options.OutputPath, corpusPath, cancellationToken).ConfigureAwait(false);
         await aggregationApp.StopAsync(cancellationToken).ConfigureAwait(false);
         await scoringApp.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -156,64 +167,69 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         output.WriteLine($"[ekfac] {phase}: {summary?.Examples} examples, {summary?.Tokens} tokens");
     }
 
-    // Query gradients preconditioned by full-space EK-FAC on the gradient side, registered with the store.
+    // Stage 1's preconditioner: EK-FAC fitted on the projected store (CPU, no model).
+    private async Task FitStoreAsync(ScoringService.ScoringServiceClient scoring, CancellationToken token)
+    {
+        using var call = scoring.Fit(new FitRequest { Name = StorePreconditioner, Kind = PreconditionerKind.Ekfac, Overwrite = true }, cancellationToken: token);
+        await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
+        {
+            if (message.ItemCase == FitResponse.ItemOneofCase.Summary)
+                output.WriteLine($"[ekfac] store (projected) EK-FAC '{message.Summary.Name}' on {message.Summary.Examples} examples: stage 1's ranking");
+        }
+    }
+
+    // Unpreconditioned projected query gradients (stage 1 applies the store's EK-FAC), registered with the recipe stage 2 recomputes them by.
     private async Task RegisterQueriesAsync(GradientService.GradientServiceClient gradients, ScoringService.ScoringServiceClient scoring,
         IReadOnlyList<Example> queries, ProjectionSpec projection, string factorsName, CancellationToken token)
     {
-        var registered = await GradientStreams.RegisterQueriesAsync(gradients, scoring, queries, projection, factorsName, QuerySet, token).ConfigureAwait(false);
-        output.WriteLine($"[query] {registered.Queries} held-out problems registered as '{registered.Name}' (EK-FAC-preconditioned query gradients)");
+        var registered = await GradientStreams.RegisterQueriesAsync(gradients, scoring, queries, projection, factorsName, QuerySet, preconditionStage1: false, token)
+            .ConfigureAwait(false);
+        output.WriteLine($"[query] {registered.Queries} held-out problems registered as '{registered.Name}' (stage 2 recipe: full-space EK-FAC '{factorsName}')");
     }
 
-    private static async Task<List<QueryInfluence>> ScoreAsync(ScoringService.ScoringServiceClient scoring, int examples, IReadOnlyList<Example> queries, CancellationToken token)
+    private void Report(TwoStageResult ranked, int examples)
     {
-        using var call = scoring.Score(new ScoreRequest { QuerySet = QuerySet, TopK = (uint)examples }, cancellationToken: token);
-        var results = new List<QueryInfluence>();
-        await foreach (var response in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
+        output.WriteLine($"[influence] stage 1: {examples} examples x {ranked.Queries.Count} queries from the store ({ranked.Stage1.TotalSeconds:F1} s, APPROXIMATE); "
+            + $"stage 2: top and bottom {ranked.Candidates} candidates per query, {ranked.RescoredExamples} examples recomputed in the full space "
+            + $"({ranked.Stage2.TotalSeconds:F1} s, EXACT)");
+        foreach (var q in ranked.Queries)
         {
-            if (response.ItemCase != ScoreResponse.ItemOneofCase.Result) continue;
-            var r = response.Result;
-            results.Add(new QueryInfluence(r.QueryId, queries.First(q => q.Id == r.QueryId).Domain, r.Measurement,
-                r.Top.Select(t => new ExampleInfluence(t.Id, t.Domain, t.Difficulty, t.Score)).ToList()));
+            var top = string.Join(", ", q.Top.Take(3).Select(e => $"{e.Id} ({Format(e.Score)}; stage 1 {Format(e.ApproximateScore)})"));
+            output.WriteLine($"[influence] {q.QueryId} (f = {q.Measurement:F3}): most helpful, {Label(ranked.Fidelity)}: {top}");
         }
-        return results;
     }
 
-    // The tokens of the most helpful example for the first query, by their own influence.
-    private async Task ReportTokensAsync(ScoringService.ScoringServiceClient scoring, QueryInfluence query, CancellationToken token)
+    // The tokens of the most helpful example for the first query, by their own exact influence.
+    private void ReportTokens(TwoStageResult ranked)
     {
-        var best = query.Scores[0];
-        using var call = scoring.ScoreTokens(new ScoreTokensRequest { QuerySet = QuerySet, ExampleIds = { best.Id }, QueryIds = { query.QueryId } },
-            cancellationToken: token);
-        await foreach (var t in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
-        {
-            var top = t.Tokens.Select((text, i) => (text, score: t.Scores[i], response: t.LossMask[i] == 1))
-                .Where(x => x.response).OrderByDescending(x => x.score).Take(5)
-                .Select(x => $"'{x.text.Replace("\n", "\\n", StringComparison.Ordinal)}' ({x.score.ToString("G3", CultureInfo.InvariantCulture)})");
-            output.WriteLine($"[tokens] {best.Id} on {query.QueryId}: {t.Tokens.Count} tokens summing to {t.ExampleScores[0].ToString("G4", CultureInfo.InvariantCulture)}; most influential response tokens: {string.Join(", ", top)}");
-        }
+        var query = ranked.Queries[0];
+        if (query.Top.Count == 0 || !ranked.Tokens.TryGetValue(query.Top[0].Id, out var t)) return;
+        var column = t.QueryIds.IndexOf(query.QueryId);
+        var m = t.QueryIds.Count;
+        var top = Enumerable.Range(0, t.Tokens.Count).Where(i => t.LossMask[i] == 1).OrderByDescending(i => t.Scores[i * m + column]).Take(5)
+            .Select(i => $"'{t.Tokens[i].Replace("\n", "\\n", StringComparison.Ordinal)}' ({t.Scores[i * m + column].ToString("G3", CultureInfo.InvariantCulture)})");
+        var sum = Enumerable.Range(0, t.Tokens.Count).Sum(i => (double)t.Scores[i * m + column]);
+        output.WriteLine($"[tokens] {t.ExampleId} on {query.QueryId}, {Label(t.Fidelity)}: {t.Tokens.Count} tokens summing to {Format(sum)} "
+            + $"(example score {Format(t.ExampleScores[column])}); most influential response tokens: {string.Join(", ", top)}");
     }
 
-    private void Report(List<QueryInfluence> results, IReadOnlyList<Example> corpus)
+    private static string Label(ScoreFidelity fidelity) => fidelity == ScoreFidelity.Exact ? "EXACT" : "APPROXIMATE";
+
+    private static string Format(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>One query's exact top and bottom examples as influence.json records them.</summary>
+    private sealed record QueryInfluence(string QueryId, string Domain, float Measurement, string Fidelity, int Candidates,
+        IReadOnlyList<ExampleInfluence> Top, IReadOnlyList<ExampleInfluence> Bottom)
     {
-        foreach (var r in results)
+        public QueryInfluence(RankedQuery q, TwoStageResult ranked)
+            : this(q.QueryId, q.Domain, q.Measurement, Label(ranked.Fidelity), ranked.Candidates, q.Top.Select(ExampleInfluence.Of).ToList(),
+                q.Bottom.Select(ExampleInfluence.Of).ToList())
         {
-            var top = string.Join(", ", r.Scores.Take(3).Select(s => $"{s.Id} ({s.Score.ToString("G3", CultureInfo.InvariantCulture)})"));
-            output.WriteLine($"[influence] {r.QueryId} (f = {r.Measurement:F3}): most helpful {top}");
         }
-        output.WriteLine("[influence] mean score by query domain x training domain:");
-        foreach (var queryDomain in Domains)
-        {
-            var cells = Domains.Select(trainDomain =>
-            {
-                var values = results.Where(r => r.QueryDomain == queryDomain).SelectMany(r => r.Scores.Where(s => s.Domain == trainDomain)).Select(s => s.Score).ToList();
-                return $"{trainDomain}: {(values.Count == 0 ? double.NaN : values.Average()).ToString("G3", CultureInfo.InvariantCulture),10}";
-            });
-            output.WriteLine($"            {queryDomain} queries <- {string.Join("   ", cells)}");
-        }
-        output.WriteLine($"[influence] {corpus.Count} training examples x {results.Count} queries scored");
     }
 
-    private sealed record ExampleInfluence(string Id, string Domain, int Difficulty, double Score);
-
-    private sealed record QueryInfluence(string QueryId, string QueryDomain, float Measurement, List<ExampleInfluence> Scores);
+    private sealed record ExampleInfluence(string Id, string Domain, int Difficulty, double Score, double ApproximateScore, string Fidelity)
+    {
+        public static ExampleInfluence Of(RankedExample e) => new(e.Id, e.Domain, e.Difficulty, e.Score, e.ApproximateScore, Label(e.Fidelity));
+    }
 }

@@ -10,14 +10,15 @@ namespace Infra.Cli.Demo;
 /// HTML report, the difficulty-flip reweighted corpus, and one Influence call on a fresh prompt. Prints a short
 /// summary and writes the roll-up and token rankings as JSON next to the report.
 /// </summary>
-internal sealed class DemoReadout(AggregationService.AggregationServiceClient client, string querySet, string factorsName, TextWriter output)
+internal sealed class DemoReadout(AggregationService.AggregationServiceClient client, string querySet, string preconditioner, string factorsName, TextWriter output)
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(true));
 
     /// <summary>Runs the read-out; returns the files it wrote (report, tables, weighted corpus, JSON).</summary>
     public async Task<DemoReadoutFiles> RunAsync(string outputFolder, string corpusPath, CancellationToken token)
     {
-        var queries = new QuerySelection { QuerySet = querySet };
+        // Stage 1 through the store's EK-FAC; the lists, heat-maps, sequences and tokens are reranked exactly (the default).
+        var queries = new QuerySelection { QuerySet = querySet, Preconditioner = preconditioner };
         var rollup = await AggregateAsync(queries, token).ConfigureAwait(false);
         var rollupPath = Path.Combine(outputFolder, "aggregate.json");
         await File.WriteAllTextAsync(rollupPath, Json.Format(rollup), token).ConfigureAwait(false);
@@ -59,7 +60,7 @@ internal sealed class DemoReadout(AggregationService.AggregationServiceClient cl
     // One line per (query domain, training domain): mean influence per difficulty 1..5, then over all difficulties.
     private void PrintTables(AggregateResult rollup)
     {
-        output.WriteLine($"[aggregate] {rollup.Examples} examples x {rollup.Queries} queries; {rollup.Note}");
+        output.WriteLine($"[aggregate] {rollup.Examples} examples x {rollup.Queries} queries, {Label(rollup.Fidelity)}; {rollup.Note}");
         output.WriteLine("[aggregate] mean influence by query domain <- training domain, difficulty 1..5 | all (n):");
         foreach (var table in rollup.Tables.Where(t => t.QueryDomain != "all"))
         {
@@ -79,7 +80,7 @@ internal sealed class DemoReadout(AggregationService.AggregationServiceClient cl
         {
             var top = string.Join(", ", domain.Top.Take(8).Select(t => $"'{Visible(t.Token)}' ({t.Category.ToLowerInvariant()})"));
             var categories = string.Join(", ", domain.Categories.OrderByDescending(c => c.Mean).Take(3).Select(c => $"{c.Category.ToLowerInvariant()} {Format(c.Mean)}"));
-            output.WriteLine($"[tokens] {domain.QueryDomain} queries: top tokens {top}; categories by mean: {categories}");
+            output.WriteLine($"[tokens] {domain.QueryDomain} queries, {Label(ranking.Fidelity)}: top tokens {top}; categories by mean: {categories}");
         }
     }
 
@@ -96,13 +97,17 @@ internal sealed class DemoReadout(AggregationService.AggregationServiceClient cl
     {
         var response = await client.InfluenceAsync(new InfluenceRequest
         {
-            Prompt = new PromptQuery { Prompt = "What is 17 + 25?", Domain = "math" }, FactorsName = factorsName, TopExamples = 3, TopTokens = 5,
+            Prompt = new PromptQuery { Prompt = "What is 17 + 25?", Domain = "math" }, FactorsName = factorsName, Preconditioner = preconditioner,
+            TopExamples = 3, TopTokens = 5,
         }, deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: token).ConfigureAwait(false);
         var best = response.Examples.FirstOrDefault();
         var tokens = string.Join(", ", response.Tokens.Take(5).Select(t => $"'{Visible(t.Token)}' in {t.ExampleId}"));
         output.WriteLine($"[influence] 'What is 17 + 25?' -> model answers '{Visible(response.Answer)}' (f = {response.Measurement:F3}); "
-            + $"most helpful example {best?.Id} ({Format(best?.Score ?? double.NaN)}); top tokens {tokens}");
+            + $"{Label(response.Fidelity)} after reranking {response.Candidates} candidates: most helpful example {best?.Id} ({Format(best?.Score ?? double.NaN)}); top tokens {tokens}");
     }
+
+    private static string Label(Contracts.Gradients.V1.ScoreFidelity fidelity) =>
+        fidelity == Contracts.Gradients.V1.ScoreFidelity.Exact ? "EXACT" : "APPROXIMATE";
 
     private static string Format(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
 

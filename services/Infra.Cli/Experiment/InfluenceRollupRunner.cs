@@ -8,7 +8,7 @@ using Infra.Gradients.Hosting;
 using Infra.Lab.Experiments;
 using Infra.Scoring.Hosting;
 
-using Infra.Cli.Pipeline;
+using Infra.Client.Pipeline;
 
 namespace Infra.Cli.Experiment;
 
@@ -87,7 +87,7 @@ internal sealed class InfluenceRollupRunner(string modelFolder, string workFolde
 
     private static Task<RegisterQueriesResponse> RegisterQueriesAsync(GradientService.GradientServiceClient gradients, ScoringService.ScoringServiceClient scoring,
         IReadOnlyList<Example> queries, ProjectionSpec projection, CancellationToken token) =>
-        GradientStreams.RegisterQueriesAsync(gradients, scoring, queries, projection, FactorsName, QuerySet, token);
+        GradientStreams.RegisterQueriesAsync(gradients, scoring, queries, projection, FactorsName, QuerySet, preconditionStage1: true, token);
 
     // Every training example's raw score <Q~, G> on every query (top k with k = all examples).
     private static async Task<List<InfluenceScore>> ScoreAsync(ScoringService.ScoringServiceClient scoring, int examples, IReadOnlyList<Example> queries, CancellationToken token)

@@ -6,7 +6,7 @@ namespace Infra.Cli.Pipeline;
 internal sealed record IndexOptions
 {
     /// <summary>k_in = k_out of a new store. Defaults to 32.</summary>
-    public int ProjectionDim { get; init; } = 32;
+    public int ProjectionDim { get; init; } = 64;
 
     /// <summary>Seed of the Gaussian projections of a new store. Defaults to 0.</summary>
     public ulong Seed { get; init; }

@@ -6,7 +6,8 @@ namespace Infra.Cli.Pipeline;
 
 /// <summary>
 /// Writes a query's scores: <c>scores-SET.json</c> (per query the top and bottom examples, and every score) and
-/// <c>scores-SET.csv</c> (example_id, query_id, score, normalized; one row per pair, sorted by example id).
+/// <c>scores-SET.csv</c> (example_id, query_id, score, normalized, fidelity; one row per pair, sorted by example id: the stage 1
+/// matrix, APPROXIMATE; the JSON's top and bottom lists carry their own fidelity, EXACT after a rerank).
 /// Doubles are written round-trip exact ("R"), so two runs' files are equal exactly when their scores are.
 /// </summary>
 internal static class ScoreFiles
@@ -20,7 +21,8 @@ internal static class ScoreFiles
         var json = stem + ".json";
         var csv = stem + ".csv";
         await File.WriteAllTextAsync(json, JsonOutput.Serialize(scores), token).ConfigureAwait(false);
-        var text = new StringBuilder("example_id,query_id,score,normalized\n");
+        var text = new StringBuilder("example_id,query_id,score,normalized,fidelity\n");
+        var fidelity = scores.All.Fidelity == Contracts.Gradients.V1.ScoreFidelity.Exact ? "exact" : "approximate";
         var all = scores.All;
         var q = all.QueryIds.Count;
         for (var i = 0; i < all.ExampleIds.Count; i++)
@@ -28,7 +30,7 @@ internal static class ScoreFiles
             for (var j = 0; j < q; j++)
             {
                 var normalized = all.Normalized is null ? "" : all.Normalized[i * q + j].ToString("R", CultureInfo.InvariantCulture);
-                text.Append(CultureInfo.InvariantCulture, $"{Quote(all.ExampleIds[i])},{Quote(all.QueryIds[j])},{all.Raw[i * q + j].ToString("R", CultureInfo.InvariantCulture)},{normalized}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{Quote(all.ExampleIds[i])},{Quote(all.QueryIds[j])},{all.Raw[i * q + j].ToString("R", CultureInfo.InvariantCulture)},{normalized},{fidelity}\n");
             }
         }
         await File.WriteAllTextAsync(csv, text.ToString(), token).ConfigureAwait(false);

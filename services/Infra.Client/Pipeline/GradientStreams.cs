@@ -2,14 +2,14 @@ using Grpc.Core;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 
-namespace Infra.Cli.Pipeline;
+namespace Infra.Client.Pipeline;
 
 /// <summary>
-/// The three streaming conversations the in-process pipelines (<c>infra demo</c>, <c>infra experiment</c>) hold with the
+/// The three streaming conversations the pipelines (<c>infra demo</c>, <c>infra experiment</c>, validation) hold with the
 /// GradientService and ScoringService: forward a corpus into the store, fit full-space EK-FAC, register query
-/// gradients. One place for the request shapes; callers print what they like from the results.
+/// gradients with their recipe. One place for the request shapes; callers print what they like from the results.
 /// </summary>
-internal static class GradientStreams
+public static class GradientStreams
 {
     /// <summary>
     /// Forwards every example's projected gradients and token factors into the ScoringService at
@@ -53,24 +53,41 @@ internal static class GradientStreams
     }
 
     /// <summary>
-    /// Query gradients of <paramref name="queries"/> (preconditioned by the full-space factors <paramref name="factorsName"/>)
-    /// piped from the GradientService into the ScoringService as the query set <paramref name="querySet"/>.
+    /// Query gradients of <paramref name="queries"/> piped from the GradientService into the ScoringService as the query set
+    /// <paramref name="querySet"/>, with the recipe that lets stage 2 recompute them exactly against the full-space factors
+    /// <paramref name="factorsName"/>. The registered (stage 1) gradient is projected with <paramref name="projection"/>;
+    /// it is preconditioned by the full-space factors before projection only when <paramref name="preconditionStage1"/>
+    /// (otherwise a store preconditioner is applied at scoring, the better stage 1: see docs/validation/fidelity.md).
     /// </summary>
     public static async Task<RegisterQueriesResponse> RegisterQueriesAsync(GradientService.GradientServiceClient gradients,
         ScoringService.ScoringServiceClient scoring, IReadOnlyList<Example> queries, ProjectionSpec projection, string factorsName, string querySet,
-        CancellationToken token)
+        bool preconditionStage1, CancellationToken token)
     {
-        var request = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = factorsName };
+        ArgumentNullException.ThrowIfNull(gradients);
+        ArgumentNullException.ThrowIfNull(scoring);
+        ArgumentNullException.ThrowIfNull(queries);
+        var request = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = preconditionStage1 ? factorsName : "" };
         request.Queries.AddRange(queries);
         using var source = gradients.ComputeQueryGradients(request, cancellationToken: token);
         using var sink = scoring.RegisterQueries(cancellationToken: token);
-        var header = new QuerySetHeader { Name = querySet };
-        header.Queries.AddRange(queries.Select(q => new QueryInfo { Id = q.Id, Domain = q.Domain }));
-        await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header }, token).ConfigureAwait(false);
+        await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = Header(querySet, queries, factorsName) }, token).ConfigureAwait(false);
         await foreach (var chunk in source.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
             await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Chunk = chunk }, token).ConfigureAwait(false);
         await sink.RequestStream.CompleteAsync().ConfigureAwait(false);
         return await sink;
+    }
+
+    /// <summary>
+    /// A query set's header: its queries' ids and domains, and the recipe for exact recomputation (the queries
+    /// themselves, the full-space factors <paramref name="factorsName"/> ("" = none), the damping default).
+    /// </summary>
+    public static QuerySetHeader Header(string querySet, IReadOnlyList<Example> queries, string factorsName, double damping = 0)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var header = new QuerySetHeader { Name = querySet, Recipe = new QueryRecipe { FactorsName = factorsName ?? "", Damping = damping } };
+        header.Queries.AddRange(queries.Select(q => new QueryInfo { Id = q.Id, Domain = q.Domain }));
+        header.Recipe.Queries.AddRange(queries);
+        return header;
     }
 
     // Requests go out concurrently with reading the responses, so a full-duplex stream never stalls on flow control.

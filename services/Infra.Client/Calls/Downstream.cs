@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace Infra.Aggregation.Clients;
+namespace Infra.Client.Calls;
 
 /// <summary>
 /// Runs a call to the ScoringService or GradientService and names that service in its errors, so a caller of
@@ -8,8 +8,9 @@ namespace Infra.Aggregation.Clients;
 /// statuses keep their code with the downstream message prefixed. DeadlineExceeded and Cancelled pass unchanged
 /// (they are the caller's own deadline or cancellation, propagated).
 /// </summary>
-internal static class Downstream
+public static class Downstream
 {
+    /// <summary>Runs <paramref name="call"/>; a failed call's status names <paramref name="service"/> (and its address when unreachable).</summary>
     public static async Task<T> CallAsync<T>(string service, Uri? address, Func<Task<T>> call)
     {
         try
@@ -22,6 +23,7 @@ internal static class Downstream
         }
     }
 
+    /// <summary>As <see cref="CallAsync{T}"/>, for a call without a result.</summary>
     public static async Task CallAsync(string service, Uri? address, Func<Task> call) =>
         await CallAsync<bool>(service, address, async () =>
         {
