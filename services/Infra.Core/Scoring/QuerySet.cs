@@ -1,4 +1,4 @@
 namespace Infra.Core.Scoring;
 
-/// <summary>A named set of queries registered with a store, kept for reuse.</summary>
-public sealed record QuerySet(string Name, IReadOnlyList<Query> Queries);
+/// <summary>A named set of queries registered with a store, kept for reuse, and optionally how to recompute its scores exactly.</summary>
+public sealed record QuerySet(string Name, IReadOnlyList<Query> Queries, QueryRecipe? Recipe = null);

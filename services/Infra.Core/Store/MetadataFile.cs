@@ -127,31 +127,42 @@ public static class MetadataFile
     }
 
     /// <summary>Token-level details of the example at <paramref name="row"/>.</summary>
-    public static TokenDetails ReadTokens(string path, int row)
+    public static TokenDetails ReadTokens(string path, int row) => ReadTokens(path, [row])[row];
+
+    /// <summary>
+    /// Token-level details of the examples at <paramref name="rows"/>, reading the file once (a single
+    /// example costs the same open and batch decode as many).
+    /// </summary>
+    /// <exception cref="StoreException">A row the file does not have.</exception>
+    public static IReadOnlyDictionary<int, TokenDetails> ReadTokens(string path, IReadOnlyCollection<int> rows)
     {
+        ArgumentNullException.ThrowIfNull(rows);
+        var wanted = rows.ToHashSet();
+        var found = new Dictionary<int, TokenDetails>(wanted.Count);
         using var stream = File.OpenRead(path);
         using var reader = new ArrowFileReader(stream);
         var start = 0;
-        while (reader.ReadNextRecordBatch() is { } batch)
+        while (found.Count < wanted.Count && reader.ReadNextRecordBatch() is { } batch)
         {
             using (batch)
             {
-                if (row >= start + batch.Length)
+                foreach (var row in wanted)
                 {
-                    start += batch.Length;
-                    continue;
+                    if (row < start || row >= start + batch.Length) continue;
+                    var i = row - start;
+                    found[row] = new TokenDetails(
+                        Ints(batch, "token_ids", i),
+                        ((UInt8Array)((ListArray)batch.Column("loss_mask")).GetSlicedValues(i)).Values.ToArray(),
+                        ((FloatArray)((ListArray)batch.Column("token_losses")).GetSlicedValues(i)).Values.ToArray(),
+                        ((StringArray)batch.Column("text")).GetString(i),
+                        Ints(batch, "char_starts", i),
+                        Ints(batch, "char_lengths", i));
                 }
-                var i = row - start;
-                return new TokenDetails(
-                    Ints(batch, "token_ids", i),
-                    ((UInt8Array)((ListArray)batch.Column("loss_mask")).GetSlicedValues(i)).Values.ToArray(),
-                    ((FloatArray)((ListArray)batch.Column("token_losses")).GetSlicedValues(i)).Values.ToArray(),
-                    ((StringArray)batch.Column("text")).GetString(i),
-                    Ints(batch, "char_starts", i),
-                    Ints(batch, "char_lengths", i));
+                start += batch.Length;
             }
         }
-        throw new StoreException($"{path}: no row {row}");
+        var missing = wanted.Where(r => !found.ContainsKey(r)).Order().Select(r => (int?)r).FirstOrDefault();
+        return missing is null ? found : throw new StoreException($"{path}: no row {missing}");
     }
 
     private static int[] Ints(RecordBatch batch, string column, int row) =>

@@ -102,6 +102,9 @@ public sealed class ShardReader : IDisposable
     /// <summary>Token ids, losses, text and offsets of example <paramref name="row"/>.</summary>
     public TokenDetails ReadTokens(int row) => MetadataFile.ReadTokens(_metadataPath, row);
 
+    /// <summary>Token ids, losses, text and offsets of the examples at <paramref name="rows"/>, with one read of the metadata file.</summary>
+    public IReadOnlyDictionary<int, TokenDetails> ReadTokens(IReadOnlyCollection<int> rows) => MetadataFile.ReadTokens(_metadataPath, rows);
+
     private float[] DecodeRows(string tensor, int firstRow, int rows, int cols)
     {
         var size = Quantizer.ElementSize(_schema.DType);

@@ -102,7 +102,9 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
                 : throw new ArgumentException($"query '{id}': no gradient for layer {l} ({store.Schema.Layers[l].Name})")).ToList();
             return new CoreQuery(id, domains.GetValueOrDefault(id, ""), assembler.Measurements[id], assembler.Preconditioned[id], gradients);
         }).ToList();
-        QuerySetRepository.Save(store, new QuerySet(header.Name, queries));
+        // The recipe's ids must be exactly the set's (the header's, or the chunks' when the header lists none): Save checks, naming the id.
+        var recipe = header.Recipe is { } wire ? QueryRecipeMapper.ToCore(wire) : null;
+        QuerySetRepository.Save(store, new QuerySet(header.Name, queries, recipe));
         return new RegisterQueriesResponse { Name = header.Name, Queries = (uint)queries.Count };
     }
 
@@ -119,6 +121,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
         var prepared = host.Prepare(request.QuerySet, request.Preconditioner, request.QueryIds);
         var ids = prepared.Queries.Select(q => q.Id).ToList();
+        var fidelity = Fidelity(host.Required.Schema, request.Preconditioner);
         // Full dumps stream while the scorer works: a bounded channel between the scoring thread and the
         // response stream keeps memory flat however large the store (HTTP/2 flow control pushes back).
         var chunks = Channel.CreateBounded<ScoreChunk>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
@@ -142,9 +145,13 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         metrics.Scored(results.Sum(r => r.Scored));
         for (var q = 0; q < results.Count; q++)
         {
-            var result = new QueryResult { QueryId = results[q].QueryId, Scored = (ulong)results[q].Scored, Measurement = prepared.Queries[q].Measurement, Domain = prepared.Queries[q].Domain };
-            result.Top.AddRange(results[q].Top.Select(ToWire));
-            result.Bottom.AddRange(results[q].Bottom.Select(ToWire));
+            var result = new QueryResult
+            {
+                QueryId = results[q].QueryId, Scored = (ulong)results[q].Scored, Measurement = prepared.Queries[q].Measurement, Domain = prepared.Queries[q].Domain,
+                Fidelity = fidelity,
+            };
+            result.Top.AddRange(results[q].Top.Select(s => ToWire(s, fidelity)));
+            result.Bottom.AddRange(results[q].Bottom.Select(s => ToWire(s, fidelity)));
             await responseStream.WriteAsync(new ScoreResponse { Result = result }, token).ConfigureAwait(false);
         }
     }
@@ -163,11 +170,12 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         if (unknown is not null) throw new ArgumentException($"example '{unknown}' is not in the store");
         var scorer = new TokenScorer(store);
         var m = prepared.Queries.Count;
+        var fidelity = Fidelity(store.Schema, request.Preconditioner);
         foreach (var id in ids)
         {
             token.ThrowIfCancellationRequested();
             var (scores, details) = scorer.Score(id, prepared.Preconditioned);
-            var message = new TokenScores { ExampleId = id, Text = details.Text };
+            var message = new TokenScores { ExampleId = id, Text = details.Text, Fidelity = fidelity };
             message.QueryIds.AddRange(prepared.Queries.Select(q => q.Id));
             message.QueryDomains.AddRange(prepared.Queries.Select(q => q.Domain));
             message.TokenIds.AddRange(details.TokenIds);
@@ -241,6 +249,54 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         return response;
     }
 
+    public override async Task<GetQuerySetResponse> GetQuerySet(GetQuerySetRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        QuerySetRepository.ValidateName(request.Name);
+        using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
+        var set = QuerySetRepository.Describe(host.Required, request.Name);
+        var header = new QuerySetHeader { Name = set.Name, Recipe = set.Recipe is { } recipe ? QueryRecipeMapper.ToWire(recipe) : null };
+        header.Queries.AddRange(set.Queries.Select(q => new QueryInfo { Id = q.Id, Domain = q.Domain }));
+        var response = new GetQuerySetResponse { Header = header, Preconditioned = set.Preconditioned };
+        response.Measurements.AddRange(set.Queries.Select(q => q.Measurement));
+        return response;
+    }
+
+    public override async Task GetExamples(GetExamplesRequest request, IServerStreamWriter<StoredExample> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        if (request.Ids.Count == 0) throw new ArgumentException("GetExamplesRequest.ids is empty: name the examples to read");
+        var token = context.CancellationToken;
+        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
+        var store = host.Required;
+        // Every id is checked before anything streams, so a caller never gets a partial answer to a bad request.
+        var unknown = request.Ids.Where(id => store.Locate(id) is null).Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+            throw new KeyNotFoundException($"{unknown.Count} example id(s) are not in the store: {string.Join(", ", unknown.Take(10).Select(id => $"'{id}'"))}{(unknown.Count > 10 ? ", ..." : "")}");
+        // In request order, a window at a time: within a window each shard's metadata is read once for all its rows.
+        foreach (var window in request.Ids.Chunk(ExamplesPerRead))
+        {
+            var located = window.Select(id => store.Locate(id)!.Value).ToList();
+            var details = located.GroupBy(l => l.Shard).ToDictionary(g => g.Key, g => g.Key.ReadTokens(g.Select(l => l.Row).ToList()));
+            for (var i = 0; i < window.Length; i++)
+            {
+                token.ThrowIfCancellationRequested();
+                var (shard, row) = located[i];
+                var message = StoredExampleMapper.ToWire(window[i], shard.Metadata.Domains[row], shard.Metadata.Difficulties[row], details[shard][row]);
+                await responseStream.WriteAsync(message, token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Examples read per window of GetExamples: bounds memory while sharing metadata reads within a shard.
+    private const int ExamplesPerRead = 256;
+
+    private static ScoreFidelity Fidelity(StoreSchema schema, string preconditioner) =>
+        ScoreFidelityRule.IsExact(schema, storePreconditionerApplied: !string.IsNullOrEmpty(preconditioner)) ? ScoreFidelity.Exact : ScoreFidelity.Approximate;
+
     private IEnumerable<ScoreChunk> ToChunks(ShardScores shard, IReadOnlyList<string> queryIds)
     {
         var m = shard.Queries;
@@ -259,8 +315,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         }
     }
 
-    private static WireScored ToWire(CoreScored s) => new()
+    private static WireScored ToWire(CoreScored s, ScoreFidelity fidelity) => new()
     {
-        Id = s.Id, Domain = s.Domain, Difficulty = s.Difficulty, Score = s.Score, Normalized = s.Normalized ?? double.NaN,
+        Id = s.Id, Domain = s.Domain, Difficulty = s.Difficulty, Score = s.Score, Normalized = s.Normalized ?? double.NaN, Fidelity = fidelity,
     };
 }

@@ -1,0 +1,19 @@
+using Infra.Contracts.Scoring.V1;
+using Infra.Core.Store;
+
+namespace Infra.Scoring.Mapping;
+
+/// <summary>A stored example's metadata as a <see cref="StoredExample"/>.</summary>
+internal static class StoredExampleMapper
+{
+    public static StoredExample ToWire(string id, string domain, int difficulty, TokenDetails details)
+    {
+        var message = new StoredExample { Id = id, Domain = domain, Difficulty = difficulty, Text = details.Text };
+        message.TokenIds.AddRange(details.TokenIds);
+        message.LossMask.AddRange(details.LossMask.Select(b => (uint)b));
+        message.CharStarts.AddRange(details.CharStarts);
+        message.CharLengths.AddRange(details.CharLengths);
+        message.Tokens.AddRange(Enumerable.Range(0, details.TokenIds.Length).Select(details.TokenString));
+        return message;
+    }
+}
