@@ -11,13 +11,13 @@ namespace Infra.Aggregation.Tests.Grpc;
 public sealed class InfluenceTests(ServicesFixture fixture)
 {
     [Fact]
-    public async Task Prompt_with_answer_is_scored_like_the_scoring_service_scores_its_registered_gradient_and_repeats_reuse_it()
+    public async Task Prompt_with_answer_without_a_rerank_is_scored_like_the_scoring_service_scores_its_registered_gradient_and_repeats_reuse_it()
     {
         var query = fixture.Queries[0];
         var request = new InfluenceRequest
         {
             Prompt = new PromptQuery { Prompt = query.Prompt, Answer = query.Response, Domain = query.Domain },
-            FactorsName = ServicesFixture.Factors, TopExamples = 4, TopSequences = 5, TopTokens = 8,
+            FactorsName = ServicesFixture.Factors, TopExamples = 4, TopSequences = 5, TopTokens = 8, Rerank = RerankMode.None,
         };
         var reply = await fixture.Aggregation.InfluenceAsync(request);
         Assert.StartsWith("influence-", reply.QuerySet, StringComparison.Ordinal);
@@ -56,14 +56,17 @@ public sealed class InfluenceTests(ServicesFixture fixture)
         Assert.Equal(greedy.Answers[0].Answer, reply.Answer);
         Assert.NotEmpty(reply.Answer);
         Assert.Equal(10, reply.Examples.Count);
+        Assert.Equal(ScoreFidelity.Exact, reply.Fidelity);
+        Assert.All(reply.Examples, e => Assert.Equal(ScoreFidelity.Exact, e.Fidelity));
+        Assert.All(reply.Tokens, t => Assert.Equal(ScoreFidelity.Exact, t.Fidelity));
         AssertConsistent(reply);
     }
 
     [Fact]
-    public async Task Query_set_id_gives_the_scoring_services_scores_for_that_query()
+    public async Task Query_set_id_without_a_rerank_gives_the_scoring_services_scores_for_that_query()
     {
         var query = fixture.Queries[1];
-        var reply = await fixture.Aggregation.InfluenceAsync(new InfluenceRequest { QuerySet = ServicesFixture.QuerySet, QueryId = query.Id, TopExamples = 6 });
+        var reply = await fixture.Aggregation.InfluenceAsync(new InfluenceRequest { QuerySet = ServicesFixture.QuerySet, QueryId = query.Id, TopExamples = 6, Rerank = RerankMode.None });
         var direct = (await fixture.Scoring.Score(new ScoreRequest { QuerySet = ServicesFixture.QuerySet, TopK = 6, QueryIds = { query.Id } })
             .ResponseStream.ReadAllAsync().ToListAsync()).Single().Result;
         Assert.Equal(ServicesFixture.QuerySet, reply.QuerySet);
@@ -135,7 +138,7 @@ public sealed class InfluenceTests(ServicesFixture fixture)
     }
 
     // Token scores sum to the example score; the response tokens' sum is what the sequences partition.
-    private static void AssertConsistent(InfluenceResponse reply)
+    internal static void AssertConsistent(InfluenceResponse reply)
     {
         foreach (var e in reply.Examples)
         {

@@ -4,12 +4,15 @@ using Infra.Contracts.Scoring.V1;
 
 namespace Infra.Aggregation.Tests.Grpc;
 
-/// <summary>TopK, Aggregate, Sequences, TokenRanking and Reweight against the ScoringService's own answers.</summary>
+/// <summary>
+/// TopK, Aggregate, Sequences, TokenRanking and Reweight against the ScoringService's own answers: stage 1 only
+/// (RERANK_MODE_NONE), so every read-out must equal what the store says. The exact rerank is tested in <see cref="ExactRerankTests"/>.
+/// </summary>
 [Collection(ServicesGroup.Name)]
 [Trait("Category", "EndToEnd")]
 public sealed class ReadoutTests(ServicesFixture fixture)
 {
-    private static QuerySelection HeldOut() => new() { QuerySet = ServicesFixture.QuerySet };
+    private static QuerySelection HeldOut() => new() { QuerySet = ServicesFixture.QuerySet, Rerank = RerankMode.None };
 
     [Fact]
     public async Task TopK_equals_the_scoring_services_own_top_k()
@@ -133,9 +136,12 @@ public sealed class ReadoutTests(ServicesFixture fixture)
     public async Task Report_writes_the_html_its_charts_and_every_table_as_csv_and_parquet()
     {
         var folder = Path.Combine(fixture.Root, "report");
-        var reply = await fixture.Aggregation.ReportAsync(new ReportRequest { Queries = HeldOut(), OutputFolder = folder, TopK = 5, HeatMapExamples = 2 });
+        // The default: heat-maps, sequences and token rankings from exact scores (every example recomputed), roll-ups approximate.
+        var exact = new QuerySelection { QuerySet = ServicesFixture.QuerySet };
+        var reply = await fixture.Aggregation.ReportAsync(new ReportRequest { Queries = exact, OutputFolder = folder, TopK = 5, HeatMapExamples = 2 });
         Assert.Equal(Path.GetFullPath(folder), reply.Folder);
         var html = await File.ReadAllTextAsync(reply.Html);
+        Assert.Contains("Example lists, heat-maps, sequences and token rankings: EXACT", html, StringComparison.Ordinal);
         Assert.Contains(ServicesFixture.QuerySet, html, StringComparison.Ordinal);
         Assert.Contains("<svg", html, StringComparison.Ordinal);
         Assert.NotEmpty(reply.Charts);

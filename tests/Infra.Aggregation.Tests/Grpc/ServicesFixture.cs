@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Infra.Aggregation.Hosting;
 using Infra.Aggregation.Reweighting;
+using Infra.Client.Pipeline;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
@@ -23,7 +24,7 @@ namespace Infra.Aggregation.Tests.Grpc;
 /// The three services on loopback, as the demo runs them: the GradientService on the trained default model
 /// (models/default/model), a ScoringService whose store holds a small balanced slice of that model's training sample
 /// (gradients forwarded by the GradientService, token factors kept, fp32), full-space EK-FAC fitted on the slice, the
-/// held-out problems the model answers correctly registered as "held-out" (EK-FAC-preconditioned), and the
+/// held-out problems the model answers correctly registered as "held-out" (EK-FAC-preconditioned, with their recipe), and the
 /// AggregationService pointed at both. The two downstream services carry a <see cref="CallRecorder"/>.
 /// </summary>
 public sealed class ServicesFixture : IAsyncLifetime
@@ -86,8 +87,8 @@ public sealed class ServicesFixture : IAsyncLifetime
         query.Queries.AddRange(Queries);
         var chunks = await Gradients.ComputeQueryGradients(query).ResponseStream.ReadAllAsync().ToListAsync();
         using var register = Scoring.RegisterQueries();
-        var header = new QuerySetHeader { Name = QuerySet };
-        header.Queries.AddRange(Queries.Select(q => new QueryInfo { Id = q.Id, Domain = q.Domain }));
+        // With the recipe, so read-outs can rerank the set exactly (the default).
+        var header = GradientStreams.Header(QuerySet, Queries, Factors);
         await register.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header });
         foreach (var c in chunks) await register.RequestStream.WriteAsync(new RegisterQueriesRequest { Chunk = c });
         await register.RequestStream.CompleteAsync();
