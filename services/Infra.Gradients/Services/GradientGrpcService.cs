@@ -256,6 +256,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         FullSpaceQueryGradients gradients;
         using (await session.AcquireAsync(token).ConfigureAwait(false))
         {
+            clock.Restart(); // query_seconds is compute time, not the wait for the model
             var factors = string.IsNullOrEmpty(options.FactorsName)
                 ? null
                 : factorStore.Load(options.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
