@@ -40,6 +40,26 @@ internal static class GradientClient
         return assembler;
     }
 
+    /// <summary>ScoreExact's replies, in order: the header, one scores message per candidate, a progress per batch.</summary>
+    public static async Task<List<ScoreExactResponse>> ScoreExactAsync(GradientService.GradientServiceClient client, ExactScoringOptions options,
+        IEnumerable<Example> candidates, CancellationToken token = default)
+    {
+        using var call = client.ScoreExact(cancellationToken: token);
+        // Send while reading: a refused call ends early, and its status arrives on the response stream.
+        var sending = Task.Run(async () =>
+        {
+            await call.RequestStream.WriteAsync(new ScoreExactRequest { Options = options }, token);
+            foreach (var c in candidates)
+                await call.RequestStream.WriteAsync(new ScoreExactRequest { Candidate = c }, token);
+            await call.RequestStream.CompleteAsync();
+        }, token);
+        var responses = new List<ScoreExactResponse>();
+        await foreach (var r in call.ResponseStream.ReadAllAsync(token))
+            responses.Add(r);
+        await sending.ContinueWith(_ => { }, TaskScheduler.Default);
+        return responses;
+    }
+
     public static async Task<List<FitFactorsResponse>> FitAsync(GradientService.GradientServiceClient client, FitFactorsOptions options, IEnumerable<Example> examples)
     {
         using var call = client.FitFactors();

@@ -40,7 +40,7 @@ public sealed class ServiceEquivalenceTests : IDisposable
         var queries = Enumerable.Range(0, 3).Select(i => Sequence($"query-{i}", rng)).ToList();
 
         var expected = DenseEkfacScores(modelPath, training, queries);
-        var (fullSpace, projected) = await ServiceScoresAsync(modelPath, training, queries);
+        var (fullSpace, projected, exact) = await ServiceScoresAsync(modelPath, training, queries);
 
         var scale = expected.Cast<double>().Max(Math.Abs);
         Assert.True(scale > 0);
@@ -52,7 +52,23 @@ public sealed class ServiceEquivalenceTests : IDisposable
                     $"full-space EK-FAC, query {q}, example {n}: service {fullSpace[q, n]}, dense {expected[q, n]}");
                 Assert.True(Math.Abs(projected[q, n] - expected[q, n]) <= 1e-4 * scale,
                     $"store-fitted EK-FAC, query {q}, example {n}: service {projected[q, n]}, dense {expected[q, n]}");
+                Assert.True(Math.Abs(exact.Examples[q, n] - expected[q, n]) <= 1e-4 * scale,
+                    $"ScoreExact, query {q}, example {n}: service {exact.Examples[q, n]}, dense {expected[q, n]}");
+                Assert.True(Math.Abs(exact.Examples[q, n] - fullSpace[q, n]) <= 1e-4 * scale,
+                    $"ScoreExact vs the identity store, query {q}, example {n}: {exact.Examples[q, n]} vs {fullSpace[q, n]}");
             }
+        }
+        // Stage 2 (ScoreExact, recomputed) and the identity-projected float32 store's token scores are the same quantity.
+        var tokenScale = exact.StoreTokens.Values.SelectMany(t => t).Max(Math.Abs);
+        Assert.True(tokenScale > 0);
+        foreach (var e in training)
+        {
+            var recomputed = exact.Tokens[e.Id];
+            var stored = exact.StoreTokens[e.Id];
+            Assert.Equal(e.Ids.Length * queries.Count, recomputed.Length);
+            Assert.Equal(stored.Length, recomputed.Length);
+            for (var i = 0; i < stored.Length; i++)
+                Assert.True(Math.Abs(recomputed[i] - stored[i]) <= 1e-4 * tokenScale, $"{e.Id} token {i / queries.Count} query {i % queries.Count}: ScoreExact {recomputed[i]}, store {stored[i]}");
         }
     }
 
@@ -65,7 +81,10 @@ public sealed class ServiceEquivalenceTests : IDisposable
         return (id, ids, mask);
     }
 
-    private async Task<(double[,] FullSpace, double[,] Projected)> ServiceScoresAsync(string modelPath,
+    // ScoreExact's example scores (query x example) and token scores, and the store's token scores, each token x query in the queries' order.
+    private sealed record ExactResults(double[,] Examples, Dictionary<string, double[]> Tokens, Dictionary<string, double[]> StoreTokens);
+
+    private async Task<(double[,] FullSpace, double[,] Projected, ExactResults Exact)> ServiceScoresAsync(string modelPath,
         List<(string Id, int[] Ids, byte[] Mask)> training, List<(string Id, int[] Ids, byte[] Mask)> queries)
     {
         var (gradientApp, gradientAddress) = await GradientServiceHost.StartLoopbackAsync(new Dictionary<string, string?>
@@ -117,7 +136,53 @@ public sealed class ServiceEquivalenceTests : IDisposable
         await RegisterAsync(gradients, scoring, queries, identity, "plain", "");
         var fullSpace = await AllScoresAsync(scoring, "preconditioned", "", training, queries);
         var projected = await AllScoresAsync(scoring, "plain", "ekfac", training, queries);
-        return (fullSpace, projected);
+        var exact = await ExactScoresAsync(gradients, training, queries);
+        var storeTokens = await StoreTokenScoresAsync(scoring, "preconditioned", queries);
+        return (fullSpace, projected, exact with { StoreTokens = storeTokens });
+    }
+
+    private static async Task<ExactResults> ExactScoresAsync(GradientService.GradientServiceClient gradients,
+        List<(string Id, int[] Ids, byte[] Mask)> training, List<(string Id, int[] Ids, byte[] Mask)> queries)
+    {
+        var options = new ExactScoringOptions { FactorsName = "ekfac", IncludeTokenScores = true, BatchSize = 5 };
+        options.Queries.AddRange(queries.Select(Wire));
+        var examples = new double[queries.Count, training.Count];
+        var tokens = new Dictionary<string, double[]>();
+        using var call = gradients.ScoreExact();
+        await call.RequestStream.WriteAsync(new ScoreExactRequest { Options = options });
+        foreach (var e in training) await call.RequestStream.WriteAsync(new ScoreExactRequest { Candidate = Wire(e) });
+        await call.RequestStream.CompleteAsync();
+        await foreach (var response in call.ResponseStream.ReadAllAsync())
+        {
+            if (response.ItemCase == ScoreExactResponse.ItemOneofCase.Header)
+                Assert.Equal(queries.Select(q => q.Id), response.Header.QueryIds);
+            if (response.ItemCase != ScoreExactResponse.ItemOneofCase.Scores) continue;
+            var scores = response.Scores;
+            Assert.Equal(ScoreFidelity.Exact, scores.Fidelity);
+            var n = training.FindIndex(e => e.Id == scores.ExampleId);
+            for (var q = 0; q < queries.Count; q++) examples[q, n] = scores.ExampleScores[q];
+            tokens[scores.ExampleId] = scores.TokenScores.ToArray();
+        }
+        Assert.Equal(training.Count, tokens.Count);
+        return new ExactResults(examples, tokens, []);
+    }
+
+    private static async Task<Dictionary<string, double[]>> StoreTokenScoresAsync(ScoringService.ScoringServiceClient scoring, string set,
+        List<(string Id, int[] Ids, byte[] Mask)> queries)
+    {
+        var result = new Dictionary<string, double[]>();
+        using var call = scoring.ScoreTokens(new ScoreTokensRequest { QuerySet = set });
+        await foreach (var t in call.ResponseStream.ReadAllAsync())
+        {
+            var columns = queries.Select(q => t.QueryIds.IndexOf(q.Id)).ToArray();
+            var rows = t.TokenIds.Count;
+            var scores = new double[rows * queries.Count];
+            for (var row = 0; row < rows; row++)
+                for (var q = 0; q < queries.Count; q++)
+                    scores[row * queries.Count + q] = t.Scores[row * t.QueryIds.Count + columns[q]];
+            result[t.ExampleId] = scores;
+        }
+        return result;
     }
 
     private static async Task RegisterAsync(GradientService.GradientServiceClient gradients, ScoringService.ScoringServiceClient scoring,

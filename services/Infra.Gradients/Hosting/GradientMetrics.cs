@@ -6,7 +6,7 @@ namespace Infra.Gradients.Hosting;
 /// <summary>
 /// The GradientService's meter, "Infra.Gradients": counters of examples (<c>infra.gradients.examples</c>) and
 /// tokens (<c>infra.gradients.tokens</c>) through the forward/backward path, tagged with the operation
-/// (<c>infra.operation</c>: compute_gradients or fit_factors). Their rates are examples/s and tokens/s.
+/// (<c>infra.operation</c>: compute_gradients, fit_factors or score_exact). Their rates are examples/s and tokens/s.
 /// </summary>
 public sealed class GradientMetrics
 {
@@ -15,6 +15,9 @@ public sealed class GradientMetrics
 
     /// <summary>The tag value of FitFactors (both EK-FAC phases).</summary>
     public const string FitFactors = "fit_factors";
+
+    /// <summary>The tag value of ScoreExact (candidates recomputed and scored exactly).</summary>
+    public const string ScoreExact = "score_exact";
 
     private readonly Counter<long> _examples;
     private readonly Counter<long> _tokens;

@@ -11,4 +11,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Information, "EK-FAC factors '{Name}' {Phase}: {Examples} examples, {Tokens} tokens")]
     public static partial void FactorsFitted(ILogger logger, string name, string phase, long examples, long tokens);
+
+    [LoggerMessage(6, LogLevel.Information, "Exact scores: {Queries} queries x {Examples} candidates, {Tokens} tokens in {Seconds:F1} s")]
+    public static partial void ExactScoringDone(ILogger logger, int queries, long examples, long tokens, double seconds);
 }

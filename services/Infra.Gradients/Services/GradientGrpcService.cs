@@ -239,6 +239,64 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         return response;
     }
 
+    public override async Task ScoreExact(IAsyncStreamReader<ScoreExactRequest> requestStream, IServerStreamWriter<ScoreExactResponse> responseStream,
+        ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var token = context.CancellationToken;
+        var options = await FirstMessage(requestStream, r => r.Options, "ExactScoringOptions", token).ConfigureAwait(false);
+        ExactScoringMessages.Validate(options, session.Fingerprint);
+        var format = WireTypes.ToChatFormat(options.ChatFormat);
+        var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
+        var queries = options.Queries.Select(q => ExampleMapper.Map(q, session.Tokenizer, format).Tokens).ToList();
+
+        var clock = Stopwatch.StartNew();
+        FullSpaceQueryGradients gradients;
+        using (await session.AcquireAsync(token).ConfigureAwait(false))
+        {
+            clock.Restart(); // query_seconds is compute time, not the wait for the model
+            var factors = string.IsNullOrEmpty(options.FactorsName)
+                ? null
+                : factorStore.Load(options.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
+            try
+            {
+                gradients = new QueryGradientEngine(session.Computer, session.ProjectorFor(Core.Compression.ProjectionSpec.Exact))
+                    .ComputeFullSpace(queries, WireTypes.ToReduction(options.Reduction), factors, options.Damping, session.Options.DefaultBatchSize, options.Truncate);
+            }
+            finally
+            {
+                foreach (var f in factors ?? []) f.Dispose();
+            }
+        }
+        using (gradients)
+        {
+            await responseStream.WriteAsync(ExactScoringMessages.Header(gradients, session.Fingerprint, clock.Elapsed.TotalSeconds), token).ConfigureAwait(false);
+            var scorer = new ExactInfluenceScorer(session.Computer, gradients.Layers);
+            var batcher = new ExampleBatcher<ScoreExactRequest, Example>(requestStream, r => r.ItemCase == ScoreExactRequest.ItemOneofCase.Candidate
+                ? r.Candidate
+                : throw new ArgumentException("after ExactScoringOptions every message must carry a candidate"), batchSize, token);
+            clock.Restart();
+            long examples = 0, tokens = 0;
+            while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
+            {
+                token.ThrowIfCancellationRequested();
+                var candidates = batch.Select(e => ExampleMapper.Map(e, session.Tokenizer, format).Tokens).ToList();
+                IReadOnlyList<ExactScores> scores;
+                using (await session.AcquireAsync(token).ConfigureAwait(false))
+                    scores = scorer.Score(candidates, options.Truncate, options.IncludeTokenScores);
+                foreach (var s in scores)
+                    await responseStream.WriteAsync(ExactScoringMessages.Scores(s), token).ConfigureAwait(false);
+                examples += scores.Count;
+                tokens += scores.Sum(s => s.Tokens);
+                metrics.Processed(GradientMetrics.ScoreExact, scores.Count, scores.Sum(s => s.Tokens));
+                await responseStream.WriteAsync(new ScoreExactResponse { Progress = Progress(examples, tokens, clock) }, token).ConfigureAwait(false);
+            }
+            Log.ExactScoringDone(logger, queries.Count, examples, tokens, clock.Elapsed.TotalSeconds);
+        }
+    }
+
     // What the ScoringService needs to create (or check) its store for forwarded examples.
     private IngestHeader IngestHeaderFor(Core.Compression.ProjectionSpec spec, GradientOptions options)
     {

@@ -100,11 +100,14 @@ public sealed partial class EkfacFactorStore
         ArgumentNullException.ThrowIfNull(layers);
         if (manifest.ModelFingerprint != modelFingerprint)
             throw new InvalidOperationException(
-                $"EK-FAC factors '{manifest.Name}' were fitted on model {manifest.ModelFingerprint[..12]}…, this model is {modelFingerprint[..12]}…");
+                $"EK-FAC factors '{manifest.Name}' were fitted on model {Short(manifest.ModelFingerprint)}, this model is {Short(modelFingerprint)}");
         if (!manifest.Layers.SequenceEqual(layers))
             throw new InvalidOperationException(
                 $"EK-FAC factors '{manifest.Name}' cover layers [{string.Join(", ", manifest.Layers)}], the tracked layers are [{string.Join(", ", layers)}]");
     }
+
+    // The first 12 hex digits name a model well enough in a message; a shorter (hand-edited) fingerprint is shown whole.
+    private static string Short(string fingerprint) => fingerprint.Length > 12 ? fingerprint[..12] + "…" : fingerprint;
 
     private static SafetensorsTensor ToSafetensors(string name, Tensor t)
     {

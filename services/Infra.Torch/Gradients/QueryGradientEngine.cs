@@ -45,12 +45,7 @@ public sealed class QueryGradientEngine
         {
             foreach (var chunk in queries.Chunk(Math.Max(1, batchSize)))
             {
-                var prepared = chunk.Select(q => _computer.Prepare(q, truncate, out _)).Select(q =>
-                {
-                    var n = q.LossMask.Skip(1).Count(m => m != 0);
-                    var scale = reduction == MeasurementReduction.Mean ? 1f / n : 1f;
-                    return q with { LossScale = scale * (aggregate ? 1f / queries.Count : 1f) };
-                }).ToList();
+                var prepared = chunk.Select(q => Scaled(_computer.Prepare(q, truncate, out _), reduction, aggregate ? queries.Count : 1)).ToList();
                 using var batch = _computer.Run(prepared);
                 using var scope = NewDisposeScope();
                 var f = Measurements(batch, reduction);
@@ -85,6 +80,64 @@ public sealed class QueryGradientEngine
         {
             foreach (var t in sums) t?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Per-query gradients of <c>−f</c> in the full space, float64, kept on the model's device and never projected
+    /// (the projector is not used): <c>Q = ∇_W(−f_q)</c>, preconditioned as <c>Q̃</c> when <paramref name="factors"/> are
+    /// given. The queries of exact influence; the caller disposes the result.
+    /// </summary>
+    /// <param name="queries">Tokenised queries; the loss mask covers the answer.</param>
+    /// <param name="reduction">Mean (default) or summed log-likelihood.</param>
+    /// <param name="factors">Full-space EK-FAC factors per tracked layer, or null (no preconditioning).</param>
+    /// <param name="damping">&lt;= 0: 0.1 x mean(Λ) per layer.</param>
+    /// <param name="batchSize">Queries per forward/backward batch.</param>
+    /// <param name="truncate">Cut over-long queries instead of refusing them.</param>
+    public FullSpaceQueryGradients ComputeFullSpace(IReadOnlyList<TokenizedExample> queries, MeasurementReduction reduction,
+        IReadOnlyList<EkfacLayerFactors>? factors = null, double damping = 0, int batchSize = 8, bool truncate = false)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        if (queries.Count == 0) throw new ArgumentException("no queries", nameof(queries));
+        if (factors is not null && factors.Count != _computer.Layers.Count)
+            throw new ArgumentException($"factors cover {factors.Count} layers, {_computer.Layers.Count} are tracked");
+        var layers = _computer.Layers.Count;
+        var parts = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToArray();
+        var measurements = new List<double>();
+        try
+        {
+            foreach (var chunk in queries.Chunk(Math.Max(1, batchSize)))
+            {
+                var prepared = chunk.Select(q => Scaled(_computer.Prepare(q, truncate, out _), reduction, 1)).ToList();
+                using var batch = _computer.Run(prepared);
+                using var scope = NewDisposeScope();
+                measurements.AddRange(Measurements(batch, reduction));
+                for (var l = 0; l < layers; l++)
+                {
+                    // Σ_t g_t a_tᵀ in float64: the fp32 factors are exact inputs, their product loses nothing more.
+                    var full = batch.OutputGradients[l].to_type(ScalarType.Float64).transpose(1, 2).bmm(batch.Inputs[l].to_type(ScalarType.Float64));
+                    if (factors?[l] is { } f)
+                        full = stack(Enumerable.Range(0, (int)full.shape[0]).Select(i => f.Precondition(full[i], damping)).ToList());
+                    parts[l].Add(full.DetachFromDisposeScope());
+                }
+            }
+            var result = parts.Select(p => p.Count == 1 ? p[0] : cat(p, 0).DetachFromDisposeScope()).ToList();
+            foreach (var p in parts.Where(p => p.Count > 1)) foreach (var t in p) t.Dispose();
+            return new FullSpaceQueryGradients(queries.Select(q => q.Id).ToList(), measurements,
+                factors?.Select(f => f.EffectiveDamping(damping)).ToList(), result);
+        }
+        catch
+        {
+            foreach (var t in parts.SelectMany(p => p)) t.Dispose();
+            throw;
+        }
+    }
+
+    // The loss scale that makes the example's loss −f (1/n for the mean over n answer tokens), divided by the set size for an aggregate.
+    private static TokenizedExample Scaled(TokenizedExample q, MeasurementReduction reduction, int setSize)
+    {
+        var n = q.LossMask.Skip(1).Count(m => m != 0);
+        var scale = reduction == MeasurementReduction.Mean ? 1f / n : 1f;
+        return q with { LossScale = scale * (1f / setSize) };
     }
 
     // [B, k_out, k_in] projected gradients of the scaled query losses.
