@@ -120,6 +120,7 @@ public sealed partial class CliEndToEndTests(ITestOutputHelper log) : IDisposabl
         var query = (await RunOkAsync(["query", "--queries", queries, "--factors", factors, "--set", "held-out", "--top-k", "5", "--out", output, "--json"], env)).Json();
         var results = query.GetProperty("queries").EnumerateArray().ToList();
         Assert.Equal(4, results.Count);
+        Assert.Equal("EXACT", query.GetProperty("fidelity").GetString()); // the top lists are reranked on the GradientService
         foreach (var r in results)
         {
             var top = r.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("score").GetDouble()).ToList();

@@ -25,7 +25,7 @@ public sealed class CliSettingsTests : IDisposable
         Assert.Equal(new Uri("http://127.0.0.1:5003"), settings.AggregationAddress);
         Assert.Null(settings.ApiKey);
         Assert.Equal(Path.Combine(_root, "artifacts", "infra"), settings.Output);
-        Assert.Equal(32, settings.ProjectionDim);
+        Assert.Equal(64, settings.ProjectionDim); // 8 KiB per tracked layer per example in bf16
         Assert.Equal(8, settings.BatchSize);
         Assert.Null(settings.ConfigFile);
     }

@@ -12,7 +12,7 @@ public sealed class DemoPipelineTests : IDisposable
 
     [Fact]
     [Trait("Category", "EndToEnd")]
-    public async Task Demo_indexes_fits_ekfac_queries_and_scores_every_example_against_every_query()
+    public async Task Demo_indexes_fits_ekfac_queries_and_shows_exact_scores_reranked_from_every_examples_stage_1_score()
     {
         var options = new DemoOptions
         {
@@ -38,12 +38,20 @@ public sealed class DemoPipelineTests : IDisposable
         Assert.Equal(4, queries.Count);
         foreach (var q in queries)
         {
-            var scores = q.GetProperty("Scores").EnumerateArray().Select(s => s.GetProperty("Score").GetDouble()).ToList();
-            Assert.Equal(12, scores.Count);
+            Assert.Equal("EXACT", q.GetProperty("Fidelity").GetString());
+            Assert.Equal(10, q.GetProperty("Candidates").GetInt32()); // 20 % of 12, at least k = 10
+            var top = q.GetProperty("Top").EnumerateArray().ToList();
+            var scores = top.Select(s => s.GetProperty("Score").GetDouble()).ToList();
+            Assert.Equal(10, scores.Count);
             Assert.All(scores, s => Assert.True(double.IsFinite(s)));
             Assert.Equal(scores.OrderByDescending(s => s), scores);
+            Assert.All(top, e => Assert.Equal("EXACT", e.GetProperty("Fidelity").GetString()));
+            Assert.All(top, e => Assert.True(double.IsFinite(e.GetProperty("ApproximateScore").GetDouble())));
             Assert.True(q.GetProperty("Measurement").GetDouble() < 0);
         }
+        Assert.Contains("[tokens] ", log, StringComparison.Ordinal);
+        Assert.Contains(", EXACT: ", log, StringComparison.Ordinal);
+        Assert.Contains("[ekfac] store (projected) EK-FAC 'ekfac' on 12 examples", log, StringComparison.Ordinal);
 
         // The read-out through the AggregationService: report, roll-up, reweighted corpus, one Influence call.
         var html = await File.ReadAllTextAsync(Path.Combine(options.OutputPath, "report", "report.html"));

@@ -7,7 +7,8 @@ namespace Infra.Cli.Commands;
 /// <summary>
 /// The AggregationService's <see cref="QuerySelection"/> as flags, shared by aggregate, report and reweight:
 /// --set (default "query", the name <c>infra query</c> registers by default), --preconditioner (default none),
-/// --normalized (default false) and --query-ids (default: every query of the set).
+/// --normalized (default false), --query-ids (default: every query of the set), --approximate (default false: the lists,
+/// sequences, heat-maps and tokens are reranked exactly) and --candidates (default: 20 % of the store, at most 256).
 /// </summary>
 internal sealed class QuerySelectionOptions
 {
@@ -23,7 +24,13 @@ internal sealed class QuerySelectionOptions
     /// <summary>A subset of the set's queries; default all.</summary>
     public Option<string[]> QueryIds { get; } = new("--query-ids") { Description = "only these queries of the set (repeatable or space-separated); default: all", AllowMultipleArgumentsPerToken = true };
 
-    /// <summary>Adds the four options to <paramref name="command"/>.</summary>
+    /// <summary>Stage 1 only: no exact rerank, every score from the compact store. Defaults to false.</summary>
+    public Option<bool> Approximate { get; } = new("--approximate") { Description = "stage 1 only: no exact rerank (every score from the compact store, labelled approximate)" };
+
+    /// <summary>Stage 1 candidates per query and direction reranked exactly; default 20 % of the store, at most 256.</summary>
+    public Option<int?> Candidates { get; } = new("--candidates") { Description = "stage 1 candidates per query and direction reranked exactly (default: 20 % of the store, at most 256)" };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -31,6 +38,8 @@ internal sealed class QuerySelectionOptions
         command.Options.Add(Preconditioner);
         command.Options.Add(Normalized);
         command.Options.Add(QueryIds);
+        command.Options.Add(Approximate);
+        command.Options.Add(Candidates);
     }
 
     /// <summary>The selection the flags describe; usage errors (exit 2) for a malformed set name or --normalized alone.</summary>
@@ -43,7 +52,15 @@ internal sealed class QuerySelectionOptions
         var normalized = parse.GetValue(Normalized);
         if (normalized && preconditioner.Length == 0)
             throw new CliException(ExitCodes.Usage, "--normalized needs --preconditioner: normalised scores are cosines in the preconditioner's metric");
-        var selection = new QuerySelection { QuerySet = set, Preconditioner = preconditioner, Normalized = normalized };
+        var approximate = parse.GetValue(Approximate);
+        var candidates = parse.GetValue(Candidates);
+        if (candidates is { } n && n < 1) throw new CliException(ExitCodes.Usage, "--candidates must be at least 1");
+        if (approximate && candidates is not null) throw new CliException(ExitCodes.Usage, "--candidates goes with the exact rerank, not with --approximate");
+        var selection = new QuerySelection
+        {
+            QuerySet = set, Preconditioner = preconditioner, Normalized = normalized, Rerank = approximate ? RerankMode.None : RerankMode.Unspecified,
+        };
+        if (candidates is { } c) selection.Candidates = (uint)c;
         selection.QueryIds.AddRange(parse.GetValue(QueryIds) ?? []);
         return selection;
     }

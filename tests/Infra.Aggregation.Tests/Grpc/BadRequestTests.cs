@@ -40,13 +40,20 @@ public sealed class BadRequestTests(ServicesFixture fixture)
             (() => fixture.Aggregation.ReweightAsync(new ReweightRequest { Queries = held, QueryDomain = "physics" }).ResponseAsync, "'physics' is neither"),
             (() => fixture.Aggregation.ReweightAsync(new ReweightRequest { Queries = held, Fraction = 2 }).ResponseAsync, "fraction must be in (0, 1]"),
             (() => fixture.Aggregation.SequencesAsync(new SequencesRequest { Queries = held }).ResponseAsync, "example_ids is empty"),
-            (() => fixture.Aggregation.SequencesAsync(new SequencesRequest { Queries = held, ExampleIds = { "no-such-example" } }).ResponseAsync, "no-such-example"),
         };
         foreach (var (call, message) in cases)
         {
             var error = await Refused(call);
             Assert.True(error.StatusCode == StatusCode.InvalidArgument, $"{message}: {error.StatusCode} {error.Status.Detail}");
             Assert.Contains(message, error.Status.Detail, StringComparison.Ordinal);
+        }
+        // An example the store does not hold is a missing resource, named, whether its tokens are recomputed (the default) or stored.
+        foreach (var rerank in new[] { RerankMode.Unspecified, RerankMode.None })
+        {
+            var selection = new QuerySelection { QuerySet = ServicesFixture.QuerySet, Rerank = rerank };
+            var missing = await Refused(() => fixture.Aggregation.SequencesAsync(new SequencesRequest { Queries = selection, ExampleIds = { "no-such-example" } }).ResponseAsync);
+            Assert.Contains("no-such-example", missing.Status.Detail, StringComparison.Ordinal);
+            Assert.True(missing.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument, $"{rerank}: {missing.StatusCode}");
         }
     }
 

@@ -134,8 +134,8 @@ public sealed class ExactRerankTests(ServicesFixture fixture)
         {
             if (_reference is not null) return _reference;
             var address = await fixture.StartScoringAsync(Path.Combine(fixture.Root, "exact-store"));
-            var client = new ScoringService.ScoringServiceClient(Grpc.Net.Client.GrpcChannel.ForAddress(address,
-                new Grpc.Net.Client.GrpcChannelOptions { MaxReceiveMessageSize = 256 << 20, MaxSendMessageSize = 256 << 20 }));
+            var client = new ScoringService.ScoringServiceClient(global::Grpc.Net.Client.GrpcChannel.ForAddress(address,
+                new global::Grpc.Net.Client.GrpcChannelOptions { MaxReceiveMessageSize = 256 << 20, MaxSendMessageSize = 256 << 20 }));
             var identity = new Contracts.Gradients.V1.ProjectionSpec { Identity = true };
             using (var call = fixture.Gradients.ComputeGradients())
             {
