@@ -159,7 +159,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
             response.Examples++;
             if (t.Fidelity != ScoreFidelity.Exact) response.Fidelity = ScoreFidelity.Approximate;
             return Task.CompletedTask;
-        }, token).ConfigureAwait(false);
+        }, token, meanByDomain: true).ConfigureAwait(false);
         foreach (var (domain, ranking) in accumulator.Results().OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var entry = new QueryDomainTokens { QueryDomain = domain };

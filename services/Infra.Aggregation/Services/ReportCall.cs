@@ -32,7 +32,8 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
         var top = rollup.TopExamples(InfluenceRollup.AllQueries).Take(heatMaps).ToList();
         var bottom = rollup.BottomExamples(InfluenceRollup.AllQueries).Take(heatMaps).ToList();
         var shown = top.Concat(bottom).Select(e => e.ExampleId).ToHashSet(StringComparer.Ordinal);
-        var extremes = new ExtremeExamples<ScoredExampleTokens>(heatMaps);
+        var extremes = new ExtremeExamples<(ScoredExampleTokens Tokens, double[] Weights)>(heatMaps);
+        var weightsOf = new Dictionary<string, double[]>(StringComparer.Ordinal);
 
         var ranking = new TokenRankingAccumulator(new TokenRankingOptions { RankCount = 25, MinCount = 3 });
         var sequences = new SequenceRollupAccumulator(rollupOptions);
@@ -42,6 +43,7 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
         {
             var example = attributes[t.ExampleId];
             var scored = ScoredExampleTokens.Build(t, example.Domain, tagger);
+            var weights = ColumnWeights(t, rollup);
             tokens += t.Tokens.Count;
             var groups = t.QueryDomains.Select((d, q) => (Domain: string.IsNullOrEmpty(d) ? RollupPuller.UnnamedDomain : d, q))
                 .GroupBy(x => x.Domain, x => x.q, StringComparer.Ordinal).ToList();
@@ -59,16 +61,20 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
                     sequences.Add(new SequenceScoreRecord(t.ExampleId, s, example.Domain, example.Difficulty, g.Key, scored.Tags[s], count,
                         g.Average(q => scored.Map.Score(s, q))));
             }
-            if (exact) extremes.Offer(t.ExampleId, t.ExampleScores.Average(), scored);
+            if (exact) extremes.Offer(t.ExampleId, Weighted(weights, q => t.ExampleScores[q]), (scored, weights));
             else if (shown.Contains(t.ExampleId)) kept[t.ExampleId] = scored;
             return Task.CompletedTask;
-        }, token).ConfigureAwait(false);
+        }, token, meanByDomain: true).ConfigureAwait(false);
         if (exact)
         {
             // The heat-maps show the examples with the highest and lowest exact mean influence over the selected queries.
-            top = extremes.Highest.Select(x => new RankedExample(x.Id, attributes[x.Id].Domain, attributes[x.Id].Difficulty, x.Value, x.Item.QueryCount)).ToList();
-            bottom = extremes.Lowest.Select(x => new RankedExample(x.Id, attributes[x.Id].Domain, attributes[x.Id].Difficulty, x.Value, x.Item.QueryCount)).ToList();
-            foreach (var x in extremes.Highest.Concat(extremes.Lowest)) kept[x.Id] = x.Item;
+            top = extremes.Highest.Select(x => new RankedExample(x.Id, attributes[x.Id].Domain, attributes[x.Id].Difficulty, x.Value, (int)x.Item.Weights.Sum())).ToList();
+            bottom = extremes.Lowest.Select(x => new RankedExample(x.Id, attributes[x.Id].Domain, attributes[x.Id].Difficulty, x.Value, (int)x.Item.Weights.Sum())).ToList();
+            foreach (var x in extremes.Highest.Concat(extremes.Lowest))
+            {
+                kept[x.Id] = x.Item.Tokens;
+                weightsOf[x.Id] = x.Item.Weights;
+            }
         }
         var sequenceRollup = sequences.Finish();
 
@@ -102,8 +108,8 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
             TokenRankings = ranking.Results().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new ReportTokenRanking(kv.Key,
                 kv.Value.Top.Select(s => new TokenRankingRow(s.Token, Wire.UpperSnake(s.Category), s.Count, s.Mean, s.Sum)).ToList(),
                 kv.Value.Categories.Select(c => new TokenCategoryTotal(Wire.UpperSnake(c.Category), c.Count, c.Mean, c.Sum)).ToList())).ToList(),
-            TopExamples = top.Where(e => kept.ContainsKey(e.ExampleId)).Select(e => Example(e, kept[e.ExampleId])).ToList(),
-            BottomExamples = bottom.Where(e => kept.ContainsKey(e.ExampleId)).Select(e => Example(e, kept[e.ExampleId])).ToList(),
+            TopExamples = top.Where(e => kept.ContainsKey(e.ExampleId)).Select(e => Example(e, kept[e.ExampleId], weightsOf[e.ExampleId])).ToList(),
+            BottomExamples = bottom.Where(e => kept.ContainsKey(e.ExampleId)).Select(e => Example(e, kept[e.ExampleId], weightsOf[e.ExampleId])).ToList(),
             TopSequences = rollup.QueryDomains.SelectMany(sequenceRollup.TopSequences).OrderByDescending(s => s.Score).Take(topK)
                 .Select(s => new ReportSequence(SequenceText(s, kept), s.Score, s.Tags.Order(StringComparer.Ordinal).ToList())
                 {
@@ -136,17 +142,36 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
         return response;
     }
 
-    // The example's tokens with their mean score over every selected query (the "all" view the lists rank by).
-    private static ReportExample Example(RankedExample e, ScoredExampleTokens t)
+    // The example's tokens with their mean score over every selected query (the "all" view the lists rank by); columns
+    // weighted by the queries each stands for (one per query, or a domain's count when the columns are domain means).
+    private static ReportExample Example(RankedExample e, ScoredExampleTokens t, double[] weights)
     {
         var m = t.QueryCount;
         var tokens = Enumerable.Range(0, t.Scores.Tokens.Count)
-            .Select(i => new ReportToken(t.Scores.Tokens[i], Enumerable.Range(0, m).Average(q => (double)t.Scores.Scores[i * m + q]), t.IsResponse(i))).ToList();
+            .Select(i => new ReportToken(t.Scores.Tokens[i], Weighted(weights, q => t.Scores.Scores[i * m + q]), t.IsResponse(i))).ToList();
         return new ReportExample(e.ExampleId, e.Domain, e.Difficulty, e.Influence, tokens)
         {
             Sequences = t.Map.Sequences.Select((s, i) => new SequenceBoundary(s.Start, s.Length, Wire.UpperSnake(s.Kind),
-                Enumerable.Range(0, m).Average(q => t.Map.Score(i, q)))).ToList(),
+                Weighted(weights, q => t.Map.Score(i, q)))).ToList(),
         };
+    }
+
+    // How many of the example's scored queries each column stands for: 1 per query column; for a domain-mean column
+    // (an exact pass), the queries of that domain.
+    private static double[] ColumnWeights(TokenScores t, InfluenceRollup rollup) =>
+        t.QueryIds.Select((id, q) => t.Fidelity == Contracts.Gradients.V1.ScoreFidelity.Exact && id == t.QueryDomains[q]
+            ? Math.Max(1, rollup.ExampleQueryCount(t.ExampleId, string.IsNullOrEmpty(id) ? RollupPuller.UnnamedDomain : id))
+            : 1.0).ToArray();
+
+    private static double Weighted(double[] weights, Func<int, double> value)
+    {
+        double sum = 0, total = 0;
+        for (var q = 0; q < weights.Length; q++)
+        {
+            sum += weights[q] * value(q);
+            total += weights[q];
+        }
+        return sum / total;
     }
 
     private static string SequenceText(SequenceScoreRecord s, Dictionary<string, ScoredExampleTokens> kept) =>

@@ -15,11 +15,16 @@ internal sealed class TokenSource(ScoringPuller scoring, GradientCaller gradient
     /// <summary>Two-stage scoring over this service's ScoringService and GradientService.</summary>
     public TwoStageScorer TwoStage => new(scoring.Client, gradients.Rescorer, scoring.Address);
 
-    /// <summary>Token scores of <paramref name="exampleIds"/> (empty = every stored example), one example at a time.</summary>
-    public Task ForEachAsync(QuerySelection selection, IReadOnlyList<string> exampleIds, Func<TokenScores, Task> onExample, CancellationToken token)
+    /// <summary>
+    /// Token scores of <paramref name="exampleIds"/> (empty = every stored example), one example at a time. With
+    /// <paramref name="meanByDomain"/> an exact pass returns one column per query domain (the mean over its queries), which
+    /// is all a per-domain roll-up needs; the store's pass always returns one column per query.
+    /// </summary>
+    public Task ForEachAsync(QuerySelection selection, IReadOnlyList<string> exampleIds, Func<TokenScores, Task> onExample, CancellationToken token,
+        bool meanByDomain = false)
     {
         if (Selections.Exact(selection))
-            return TwoStage.ExactTokensAsync(selection.QuerySet, selection.QueryIds, exampleIds, onExample, token: token);
+            return TwoStage.ExactTokensAsync(selection.QuerySet, selection.QueryIds, exampleIds, onExample, meanByDomain: meanByDomain, token: token);
         var request = new ScoreTokensRequest { QuerySet = selection.QuerySet, Preconditioner = selection.Preconditioner };
         request.ExampleIds.AddRange(exampleIds);
         request.QueryIds.AddRange(selection.QueryIds);

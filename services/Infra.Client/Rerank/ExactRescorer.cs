@@ -23,9 +23,11 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
     /// <param name="includeTokenScores">Also token scores (for heat maps, sequences and token rankings).</param>
     /// <param name="batchSize">Candidates per batch; 0 = the service's default.</param>
     /// <param name="onProgress">Called after each batch with the candidates done.</param>
+    /// <param name="meanByDomain">Columns are the queries' domains, each the mean over its queries (cheaper token scores).</param>
     /// <exception cref="ArgumentException">A query id the recipe does not have.</exception>
     public async Task<ExactScoreSet> ScoreAsync(QueryRecipe recipe, IReadOnlyList<string> queryIds, IReadOnlyList<StoredExample> examples,
-        string modelFingerprint, bool includeTokenScores, int batchSize = 0, Action<Progress>? onProgress = null, CancellationToken token = default)
+        string modelFingerprint, bool includeTokenScores, int batchSize = 0, Action<Progress>? onProgress = null, bool meanByDomain = false,
+        CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(queryIds);
@@ -35,7 +37,7 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
         {
             FactorsName = recipe.FactorsName, Damping = recipe.Damping, Reduction = recipe.Reduction, ChatFormat = recipe.ChatFormat,
             Truncate = recipe.Truncate, IncludeTokenScores = includeTokenScores, BatchSize = (uint)Math.Max(0, batchSize),
-            ModelFingerprint = modelFingerprint ?? "",
+            ModelFingerprint = modelFingerprint ?? "", MeanByDomain = meanByDomain,
         };
         foreach (var id in queryIds.Count == 0 ? recipe.Queries.Select(q => q.Id) : queryIds)
             options.Queries.Add(byId.TryGetValue(id, out var q) ? q : throw new ArgumentException($"query '{id}' is not in the query set's recipe"));

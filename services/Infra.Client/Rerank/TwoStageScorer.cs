@@ -55,33 +55,42 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
             return new TwoStageResult(approximate, fidelity, 0, 0, new Dictionary<string, TokenScores>(), stage1Time, TimeSpan.Zero);
         }
 
-        // Stage 2: every query's candidates, recomputed once for all queries (one forward/backward per example).
+        // Stage 2: every query's candidates, recomputed once for all queries (one forward/backward per example); example
+        // scores only (the cheap route), then token scores for the examples the lists show.
         var ids = results.SelectMany(r => r.Top.Concat(r.Bottom)).Select(e => e.Id).Distinct(StringComparer.Ordinal).ToList();
         var stored = await ExamplesAsync(ids, token).ConfigureAwait(false);
         var queryIds = results.Select(r => r.QueryId).ToList();
-        var set = await rescorer!.ScoreAsync(recipe!, queryIds, stored, store.Schema.ModelFingerprint, request.IncludeTokenScores, request.BatchSize,
+        var set = await rescorer!.ScoreAsync(recipe!, queryIds, stored, store.Schema.ModelFingerprint, includeTokenScores: false, request.BatchSize,
             token: token).ConfigureAwait(false);
         var columns = Columns(set.Header, queryIds);
         var ranked = results.Select((r, q) => Rerank(r, set, columns[q], request.K)).ToList();
         var tokens = new Dictionary<string, TokenScores>(StringComparer.Ordinal);
+        var elapsed = set.Elapsed;
         if (request.IncludeTokenScores)
         {
             var domains = results.Select(r => r.Domain).ToList();
             var listed = ranked.SelectMany(r => r.Top.Concat(r.Bottom)).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var example in stored.Where(e => listed.Contains(e.Id)))
-                tokens[example.Id] = ExactTokenScores.Build(example, Reorder(set.Examples[example.Id], columns), queryIds, domains);
+            var shown = stored.Where(e => listed.Contains(e.Id)).ToList();
+            var withTokens = await rescorer.ScoreAsync(recipe!, queryIds, shown, store.Schema.ModelFingerprint, includeTokenScores: true, request.BatchSize,
+                token: token).ConfigureAwait(false);
+            var tokenColumns = Columns(withTokens.Header, queryIds);
+            foreach (var example in shown)
+                tokens[example.Id] = ExactTokenScores.Build(example, Reorder(withTokens.Examples[example.Id], tokenColumns), queryIds, domains);
+            elapsed += withTokens.Elapsed;
         }
-        return new TwoStageResult(ranked, ScoreFidelity.Exact, candidates, ids.Count, tokens, stage1Time, set.Elapsed);
+        return new TwoStageResult(ranked, ScoreFidelity.Exact, candidates, ids.Count, tokens, stage1Time, elapsed);
     }
 
     /// <summary>
     /// Exact token scores (and example scores) of given stored examples for a query set's queries, by recomputation:
     /// one <see cref="TokenScores"/> per example into <paramref name="onExample"/>, in batches of <paramref name="chunk"/>
-    /// examples so memory stays flat. <paramref name="exampleIds"/> empty = every stored example.
+    /// examples so memory stays flat. <paramref name="exampleIds"/> empty = every stored example. With
+    /// <paramref name="meanByDomain"/> the columns are the selected queries' domains (query id = domain), each the mean
+    /// over the domain's queries: what token rankings and roll-ups need, at a cost that grows with the domains, not the queries.
     /// </summary>
     /// <exception cref="InvalidOperationException">No recipe with the set, or no GradientService.</exception>
     public async Task ExactTokensAsync(string querySet, IReadOnlyList<string> queryIds, IReadOnlyList<string> exampleIds,
-        Func<TokenScores, Task> onExample, int chunk = 64, CancellationToken token = default)
+        Func<TokenScores, Task> onExample, int chunk = 64, bool meanByDomain = false, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(querySet);
         ArgumentNullException.ThrowIfNull(queryIds);
@@ -96,16 +105,30 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         var unknown = selected.FirstOrDefault(id => !known.ContainsKey(id));
         if (unknown is not null) throw new KeyNotFoundException($"query '{unknown}' is not in query set '{querySet}'");
         var domains = selected.Select(id => known[id]).ToList();
+        var columns = meanByDomain ? ColumnsByDomain(recipe, selected, known) : selected;
+        var columnDomains = meanByDomain ? columns : domains;
         var ids = exampleIds.Count > 0 ? exampleIds : await AllIdsAsync(querySet, token).ConfigureAwait(false);
         foreach (var batch in ids.Chunk(Math.Max(1, chunk)))
         {
             var stored = await ExamplesAsync(batch, token).ConfigureAwait(false);
-            var scores = await rescorer!.ScoreAsync(recipe, selected, stored, store.Schema.ModelFingerprint, includeTokenScores: true, token: token)
-                .ConfigureAwait(false);
-            var columns = Columns(scores.Header, selected);
+            var scores = await rescorer!.ScoreAsync(meanByDomain ? WithDomains(recipe, known) : recipe, selected, stored, store.Schema.ModelFingerprint,
+                includeTokenScores: true, meanByDomain: meanByDomain, token: token).ConfigureAwait(false);
+            var order = Columns(scores.Header, columns);
             foreach (var example in stored)
-                await onExample(ExactTokenScores.Build(example, Reorder(scores.Examples[example.Id], columns), selected, domains)).ConfigureAwait(false);
+                await onExample(ExactTokenScores.Build(example, Reorder(scores.Examples[example.Id], order), columns, columnDomains)).ConfigureAwait(false);
         }
+    }
+
+    // The selected queries' domains in first-appearance order: the columns ScoreExact returns with mean_by_domain.
+    private static List<string> ColumnsByDomain(QueryRecipe recipe, IReadOnlyList<string> selected, Dictionary<string, string> known) =>
+        selected.Select(id => known[id]).Distinct(StringComparer.Ordinal).ToList();
+
+    // The recipe with each query's domain as registered with the set (the grouping key of mean_by_domain).
+    private static QueryRecipe WithDomains(QueryRecipe recipe, Dictionary<string, string> known)
+    {
+        var copy = recipe.Clone();
+        foreach (var q in copy.Queries) q.Domain = known.TryGetValue(q.Id, out var d) ? d : q.Domain;
+        return copy;
     }
 
     /// <summary>The query set's recipe for exact recomputation.</summary>

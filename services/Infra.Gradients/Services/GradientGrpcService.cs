@@ -264,6 +264,11 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             {
                 gradients = new QueryGradientEngine(session.Computer, session.ProjectorFor(Core.Compression.ProjectionSpec.Exact))
                     .ComputeFullSpace(queries, WireTypes.ToReduction(options.Reduction), factors, options.Damping, session.Options.DefaultBatchSize, options.Truncate);
+                if (options.MeanByDomain)
+                {
+                    using var perQuery = gradients;
+                    gradients = perQuery.MeanBy(options.Queries.Select(q => q.Domain).ToList());
+                }
             }
             finally
             {

@@ -13,8 +13,10 @@ namespace Infra.Torch.Gradients;
 /// <remarks>
 /// Batched per layer as <c>(G_l Q̃_{l,q}) ⊙ A_l</c> summed over <c>d_in</c>: <c>[B, T, d_out] @ [d_out, d_in]</c> per query, so no
 /// <c>d_out x d_in</c> gradient is formed per candidate. Padding rows of <c>G</c> are exactly zero, so a candidate scores the
-/// same alone or in a batch. The scorer does not own the query tensors; give them as float64 on the model's device
-/// (another dtype is cast per batch).
+/// same alone or in a batch. Without token scores the example scores take the cheaper route
+/// <c>&lt;Q̃_{l,q}, G_lᵀ A_l&gt;</c>: one <c>d_out x d_in</c> gradient per candidate and layer, then one dot product per query
+/// (<c>T·d_out·d_in + Q·d_out·d_in</c> instead of <c>Q·T·d_out·d_in</c> multiply-adds). The scorer does not own the query
+/// tensors; give them as float64 on the model's device (another dtype is cast per batch).
 /// </remarks>
 public sealed class ExactInfluenceScorer
 {
@@ -59,6 +61,7 @@ public sealed class ExactInfluenceScorer
         var truncated = new bool[batch.Count];
         var prepared = batch.Select((e, i) => _computer.Prepare(e with { LossScale = 1f }, truncate, out truncated[i])).ToList();
         using var factors = _computer.Run(prepared, truncated);
+        if (!includeTokens) return ExampleScores(prepared, factors, truncated);
         double[] tokenScores;
         long maxLength;
         using (var scope = NewDisposeScope())
@@ -89,5 +92,26 @@ public sealed class ExactInfluenceScorer
             results[b] = new ExactScores(prepared[b].Id, example, includeTokens ? rows.ToArray() : null, length, truncated[b]);
         }
         return results;
+    }
+
+    // Example scores only: per layer G_lᵀ A_l ([B, d_out, d_in], padding rows of G are zero) against every query at once.
+    private List<ExactScores> ExampleScores(List<TokenizedExample> prepared, BatchFactors factors, bool[] truncated)
+    {
+        double[] scores;
+        using (var scope = NewDisposeScope())
+        {
+            Tensor? total = null; // [B, Q]
+            for (var l = 0; l < _queries.Count; l++)
+            {
+                var g = factors.OutputGradients[l].to_type(ScalarType.Float64);
+                var a = factors.Inputs[l].to_type(ScalarType.Float64);
+                var q = _queries[l].to_type(ScalarType.Float64);
+                var gradient = g.transpose(1, 2).bmm(a).reshape(prepared.Count, -1);
+                var perQuery = gradient.matmul(q.reshape(QueryCount, -1).t());
+                total = total is null ? perQuery : total.add_(perQuery);
+            }
+            scores = MemoryMarshal.Cast<byte, double>(total!.cpu().contiguous().bytes).ToArray();
+        }
+        return prepared.Select((e, b) => new ExactScores(e.Id, scores.AsSpan(b * QueryCount, QueryCount).ToArray(), null, factors.Lengths[b], truncated[b])).ToList();
     }
 }

@@ -20,6 +20,25 @@ public sealed record FullSpaceQueryGradients(
     /// <summary>True when full-space EK-FAC factors were applied.</summary>
     public bool Preconditioned => Damping is not null;
 
+    /// <summary>
+    /// One column per group instead of per query: each group's mean <c>Q̃</c> and mean f, groups in first-appearance order.
+    /// Scores against a mean are the means of the per-query scores (influence is linear in <c>Q̃</c>). The result owns new tensors.
+    /// </summary>
+    /// <param name="groupOf">Each query's group (e.g. its domain), in <see cref="QueryIds"/> order.</param>
+    public FullSpaceQueryGradients MeanBy(IReadOnlyList<string> groupOf)
+    {
+        ArgumentNullException.ThrowIfNull(groupOf);
+        if (groupOf.Count != QueryIds.Count) throw new ArgumentException($"{groupOf.Count} groups for {QueryIds.Count} queries", nameof(groupOf));
+        var groups = groupOf.Select((g, i) => (g, i)).GroupBy(x => x.g, x => x.i, StringComparer.Ordinal).ToList();
+        var layers = Layers.Select(layer =>
+        {
+            using var scope = NewDisposeScope();
+            return stack(groups.Select(g => layer.index_select(0, tensor(g.Select(i => (long)i).ToArray()).to(layer.device)).mean([0L])).ToList(), 0)
+                .DetachFromDisposeScope();
+        }).ToList();
+        return new FullSpaceQueryGradients(groups.Select(g => g.Key).ToList(), groups.Select(g => g.Average(i => Measurements[i])).ToList(), Damping, layers);
+    }
+
     public void Dispose()
     {
         foreach (var t in Layers) t.Dispose();

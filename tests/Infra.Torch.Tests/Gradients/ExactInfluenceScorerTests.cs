@@ -70,6 +70,11 @@ public sealed class ExactInfluenceScorerTests(ITestOutputHelper output)
                 var tokenSum = Enumerable.Range(0, s.Tokens).Sum(t => s.TokenScores[t * Queries.Length + j]);
                 Assert.True(Math.Abs(tokenSum - s.ExampleScores[j]) <= 1e-9 * largest, $"{s.ExampleId} x {Queries[j].Id}: tokens sum to {tokenSum}");
             }
+            // The example-only route (G_lᵀ A_l against each query) gives the same example scores.
+            var direct = Assert.Single(new ExactInfluenceScorer(computer, queries.Layers).Score([Candidates[c]], truncate: false, includeTokens: false));
+            Assert.Null(direct.TokenScores);
+            for (var j = 0; j < Queries.Length; j++)
+                Assert.True(Math.Abs(direct.ExampleScores[j] - expected[c][j]) < 1e-6 * largest, $"{s.ExampleId} x {Queries[j].Id}: example-only route {direct.ExampleScores[j]}");
             // The output at the last loss token's position (and after) predicts nothing that carries loss: its g_t is zero.
             var lastLoss = Array.LastIndexOf(Candidates[c].LossMask, (byte)1);
             for (var t = lastLoss; t < s.Tokens; t++)
