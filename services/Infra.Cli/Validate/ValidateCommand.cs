@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Infra.Validation.Exact;
+using Infra.Validation.Fidelity;
 using Infra.Validation.Lds;
 
 namespace Infra.Cli.Validate;
@@ -9,12 +10,13 @@ internal static class ValidateCommand
 {
     private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    /// <summary>The <c>validate</c> command group with <c>lds</c>.</summary>
+    /// <summary>The <c>validate</c> command group with <c>lds</c>, <c>exact</c> and <c>fidelity</c>.</summary>
     public static Command Create()
     {
         var validate = new Command("validate", "Check the influence scores against retraining");
         validate.Subcommands.Add(Lds());
         validate.Subcommands.Add(Exact());
+        validate.Subcommands.Add(Fidelity());
         return validate;
     }
 
@@ -44,6 +46,52 @@ internal static class ValidateCommand
             return 0;
         });
         return exact;
+    }
+
+    private static Command Fidelity()
+    {
+        var defaults = new FidelityOptions();
+        var outOption = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => Path.Combine("artifacts", "validate", "fidelity") };
+        var quickOption = new Option<bool>("--quick") { Description = "48 examples, 2 queries, 1 seed, k = 8 and 16: seconds, for tests (the options below are ignored)" };
+        var seedsOption = new Option<int>("--seeds") { Description = "Projection seeds per k", DefaultValueFactory = _ => defaults.Seeds };
+        var examplesOption = new Option<int>("--examples") { Description = "Training examples from the default model's training split", DefaultValueFactory = _ => defaults.Examples };
+        var queriesOption = new Option<int>("--queries") { Description = "Correctly answered held-out queries", DefaultValueFactory = _ => defaults.Queries };
+        var dimsOption = new Option<int[]>("--dims") { Description = "Projection sizes k", DefaultValueFactory = _ => [.. defaults.Dims], AllowMultipleArgumentsPerToken = true };
+        var threadsOption = new Option<int>("--threads") { Description = "libtorch threads; 0 keeps libtorch's default", DefaultValueFactory = _ => 0 };
+        var fidelity = new Command("fidelity", "Stage-1 scoring paths against exact full-space EK-FAC influence on the default model: Spearman, top-k overlap, recall of the exact top/bottom within the top/bottom N, bytes per example");
+        foreach (var option in new Option[] { outOption, quickOption, seedsOption, examplesOption, queriesOption, dimsOption, threadsOption })
+            fidelity.Options.Add(option);
+        fidelity.SetAction(parse =>
+        {
+            var modelFolder = DefaultTokenizer();
+            var queriesFolder = Path.GetDirectoryName(modelFolder)!;
+            var options = parse.GetValue(quickOption)
+                ? FidelityOptions.Quick(modelFolder, queriesFolder)
+                : defaults with
+                {
+                    ModelFolder = modelFolder,
+                    QueriesFolder = queriesFolder,
+                    Seeds = parse.GetValue(seedsOption),
+                    Examples = parse.GetValue(examplesOption),
+                    Queries = parse.GetValue(queriesOption),
+                    Dims = parse.GetValue(dimsOption)!,
+                };
+            if (parse.GetValue(threadsOption) is > 0 and var threads) TorchSharp.torch.set_num_threads(threads);
+            try
+            {
+                var folder = parse.GetValue(outOption)!;
+                var results = new FidelityRun(options, folder, Console.Out).Run();
+                Console.Write(FidelityMarkdown.Render(results));
+                Console.WriteLine($"[fidelity] {results.WallSeconds:F0} s; results in {folder}");
+                return 0;
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FileNotFoundException)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return 2;
+            }
+        });
+        return fidelity;
     }
 
     private static Command Lds()
