@@ -39,7 +39,7 @@ public sealed class DemoPipelineTests : IDisposable
         foreach (var q in queries)
         {
             Assert.Equal("EXACT", q.GetProperty("Fidelity").GetString());
-            Assert.Equal(10, q.GetProperty("Candidates").GetInt32()); // 20 % of 12, at least k = 10
+            Assert.Equal(10, q.GetProperty("Candidates").GetInt32()); // 30 % of 12, at least k = 10
             var top = q.GetProperty("Top").EnumerateArray().ToList();
             var scores = top.Select(s => s.GetProperty("Score").GetDouble()).ToList();
             Assert.Equal(10, scores.Count);

@@ -5,12 +5,12 @@ namespace Infra.Client.Tests;
 public sealed class CandidateCountTests
 {
     [Theory]
-    [InlineData(128, 10, 26)]    // ceil(0.2 x 128) = 26
+    [InlineData(128, 10, 39)]    // ceil(0.3 x 128) = 39
     [InlineData(12, 10, 10)]     // at least k
     [InlineData(8, 10, 8)]       // never more than the store holds
     [InlineData(100_000, 10, 256)] // the ceiling
     [InlineData(100_000, 300, 300)] // a k above the ceiling wins
-    public void The_default_is_a_fifth_of_the_store_at_least_k_at_most_256_and_never_more_than_the_store(long store, int k, int expected) =>
+    public void The_default_is_30_percent_of_the_store_at_least_k_at_most_256_and_never_more_than_the_store(long store, int k, int expected) =>
         Assert.Equal(expected, CandidateCount.Resolve(null, store, k));
 
     [Fact]

@@ -16,7 +16,7 @@ internal static class Selections
             throw new ArgumentException("queries.normalized needs queries.preconditioner (normalised scores are cosines in its metric)");
         Exact(selection.Rerank, selection.Normalized);
         if (selection.HasCandidates && selection.Candidates == 0)
-            throw new ArgumentException("queries.candidates must be at least 1 (unset = 20 % of the store)");
+            throw new ArgumentException("queries.candidates must be at least 1 (unset = 30 % of the store)");
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ internal static partial class QueryCommand
         var preconditioner = new Option<string?>("--preconditioner") { Description = "stage 1's projected preconditioner (from 'infra fit --kind'), the better stage 1 ranking" };
         var topK = new Option<int>("--top-k") { Description = "most helpful and most harmful examples per query", DefaultValueFactory = _ => 10 };
         var approximate = new Option<bool>("--approximate") { Description = "stage 1 only: no exact rerank (every score from the compact store, labelled approximate)" };
-        var candidates = new Option<int?>("--candidates") { Description = "stage 1 candidates per query and direction reranked exactly (default: 20 % of the store, at most 256)" };
+        var candidates = new Option<int?>("--candidates") { Description = "stage 1 candidates per query and direction reranked exactly (default: 30 % of the store, at most 256)" };
         var command = new Command("query", "Attribute a prompt + answer (or a query-set file) to the indexed corpus: exact top-k tables and score files")
         {
             prompt, answer, id, domain, queries, set, factors, preconditioner, topK, approximate, candidates,

@@ -8,7 +8,7 @@ namespace Infra.Cli.Commands;
 /// The AggregationService's <see cref="QuerySelection"/> as flags, shared by aggregate, report and reweight:
 /// --set (default "query", the name <c>infra query</c> registers by default), --preconditioner (default none),
 /// --normalized (default false), --query-ids (default: every query of the set), --approximate (default false: the lists,
-/// sequences, heat-maps and tokens are reranked exactly) and --candidates (default: 20 % of the store, at most 256).
+/// sequences, heat-maps and tokens are reranked exactly) and --candidates (default: 30 % of the store, at most 256).
 /// </summary>
 internal sealed class QuerySelectionOptions
 {
@@ -27,8 +27,8 @@ internal sealed class QuerySelectionOptions
     /// <summary>Stage 1 only: no exact rerank, every score from the compact store. Defaults to false.</summary>
     public Option<bool> Approximate { get; } = new("--approximate") { Description = "stage 1 only: no exact rerank (every score from the compact store, labelled approximate)" };
 
-    /// <summary>Stage 1 candidates per query and direction reranked exactly; default 20 % of the store, at most 256.</summary>
-    public Option<int?> Candidates { get; } = new("--candidates") { Description = "stage 1 candidates per query and direction reranked exactly (default: 20 % of the store, at most 256)" };
+    /// <summary>Stage 1 candidates per query and direction reranked exactly; default 30 % of the store, at most 256.</summary>
+    public Option<int?> Candidates { get; } = new("--candidates") { Description = "stage 1 candidates per query and direction reranked exactly (default: 30 % of the store, at most 256)" };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
