@@ -56,18 +56,9 @@ public sealed record FidelityCorpus(IReadOnlyList<TokenizedExample> Training, IR
     // Round-robin over cells ordered by difficulty, then domain name, as the demo's sample (train-sample.jsonl) is drawn.
     private static List<TokenizedExample> RoundRobin(IEnumerable<(ReasoningDomain Domain, int Difficulty, TokenizedExample Encoded)> items, int count)
     {
-        var queues = items.GroupBy(x => (Domain: x.Domain == ReasoningDomain.Math ? "math" : "code", x.Difficulty))
+        var groups = items.GroupBy(x => (Domain: x.Domain == ReasoningDomain.Math ? "math" : "code", x.Difficulty))
             .OrderBy(g => g.Key.Difficulty).ThenBy(g => g.Key.Domain, StringComparer.Ordinal)
-            .Select(g => new Queue<TokenizedExample>(g.Select(x => x.Encoded))).ToList();
-        var taken = new List<TokenizedExample>(count);
-        while (taken.Count < count && queues.Any(q => q.Count > 0))
-        {
-            foreach (var queue in queues.Where(q => q.Count > 0))
-            {
-                if (taken.Count == count) break;
-                taken.Add(queue.Dequeue());
-            }
-        }
-        return taken;
+            .Select(g => g.Select(x => x.Encoded));
+        return Statistics.RoundRobin.Take(groups, count);
     }
 }

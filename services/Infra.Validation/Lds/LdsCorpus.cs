@@ -48,17 +48,8 @@ public sealed record LdsCorpus(IReadOnlyList<TokenizedExample> Training, IReadOn
     // Round-robin over domain x difficulty cells, so the sample is as balanced as the cap allows.
     private static List<TokenizedExample> Balanced(IEnumerable<(LabExample Example, TokenizedExample Encoded)> items, int count)
     {
-        var queues = items.GroupBy(x => (x.Example.Difficulty, x.Example.Domain)).OrderBy(g => g.Key.Difficulty).ThenBy(g => g.Key.Domain)
-            .Select(g => new Queue<TokenizedExample>(g.Select(x => x.Encoded))).ToList();
-        var taken = new List<TokenizedExample>(count);
-        while (taken.Count < count && queues.Any(q => q.Count > 0))
-        {
-            foreach (var queue in queues.Where(q => q.Count > 0))
-            {
-                if (taken.Count == count) break;
-                taken.Add(queue.Dequeue());
-            }
-        }
-        return taken;
+        var groups = items.GroupBy(x => (x.Example.Difficulty, x.Example.Domain)).OrderBy(g => g.Key.Difficulty).ThenBy(g => g.Key.Domain)
+            .Select(g => g.Select(x => x.Encoded));
+        return Statistics.RoundRobin.Take(groups, count);
     }
 }
