@@ -102,11 +102,11 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         await FitStoreAsync(scoring, cancellationToken).ConfigureAwait(false);
         await RegisterQueriesAsync(gradients, scoring, queries, projection, factorsName, cancellationToken).ConfigureAwait(false);
 
-        var ranked = await new TwoStageScorer(scoring, new ExactRescorer(gradients, gradientAddress), scoringAddress)
-            .RankAsync(new TwoStageRequest { QuerySet = QuerySet, Preconditioner = StorePreconditioner, K = 10, IncludeTokenScores = true }, cancellationToken)
+        var twoStage = new TwoStageScorer(scoring, new ExactRescorer(gradients, gradientAddress), scoringAddress);
+        var ranked = await twoStage.RankAsync(new TwoStageRequest { QuerySet = QuerySet, Preconditioner = StorePreconditioner, K = 10 }, cancellationToken)
             .ConfigureAwait(false);
         Report(ranked, corpus.Count);
-        ReportTokens(ranked);
+        await ReportTokensAsync(twoStage, ranked, cancellationToken).ConfigureAwait(false);
         var path = Path.Combine(options.OutputPath, "influence.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(ranked.Queries.Select(q => new QueryInfluence(q, ranked)).ToList(), Indented), cancellationToken)
             .ConfigureAwait(false);
@@ -191,7 +191,7 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
     {
         output.WriteLine($"[influence] stage 1: {examples} examples x {ranked.Queries.Count} queries from the store ({ranked.Stage1.TotalSeconds:F1} s, APPROXIMATE); "
             + $"stage 2: top and bottom {ranked.Candidates} candidates per query, {ranked.RescoredExamples} examples recomputed in the full space "
-            + $"({ranked.Stage2.TotalSeconds:F1} s, EXACT)");
+            + $"({ranked.Stage2.TotalSeconds:F1} s, {1e3 * ranked.Stage2.TotalSeconds / Math.Max(1, ranked.RescoredExamples):F0} ms per example, EXACT)");
         foreach (var q in ranked.Queries)
         {
             var top = string.Join(", ", q.Top.Take(3).Select(e => $"{e.Id} ({Format(e.Score)}; stage 1 {Format(e.ApproximateScore)})"));
@@ -199,11 +199,18 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         }
     }
 
-    // The tokens of the most helpful example for the first query, by their own exact influence.
-    private void ReportTokens(TwoStageResult ranked)
+    // The tokens of the most helpful example for the first query, by their own exact influence (recomputed on demand).
+    private async Task ReportTokensAsync(TwoStageScorer twoStage, TwoStageResult ranked, CancellationToken token)
     {
         var query = ranked.Queries[0];
-        if (query.Top.Count == 0 || !ranked.Tokens.TryGetValue(query.Top[0].Id, out var t)) return;
+        if (query.Top.Count == 0) return;
+        TokenScores? t = null;
+        await twoStage.ExactTokensAsync(QuerySet, [query.QueryId], [query.Top[0].Id], s =>
+        {
+            t = s;
+            return Task.CompletedTask;
+        }, token: token).ConfigureAwait(false);
+        if (t is null) return;
         var column = t.QueryIds.IndexOf(query.QueryId);
         var m = t.QueryIds.Count;
         var top = Enumerable.Range(0, t.Tokens.Count).Where(i => t.LossMask[i] == 1).OrderByDescending(i => t.Scores[i * m + column]).Take(5)
