@@ -106,6 +106,9 @@ public sealed class FidelityTests : IDisposable
             Assert.True(r.QuerySeconds.Mean > 0);
         });
         Assert.True(results.ExactSeconds > 0);
+        // Stage 2, computed by the GradientService's exact scorer, equals the independently computed reference.
+        Assert.InRange(results.StageTwo.MaxRelativeError, 0, 1e-4);
+        Assert.InRange(results.StageTwo.TokenSumRelativeError, 0, 1e-9);
         Assert.Contains("| ekfac-store | 16 |", File.ReadAllText(Path.Combine(folder, "results.md")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(folder, "results.json")));
         Assert.False(Directory.Exists(Path.Combine(folder, "stores")));

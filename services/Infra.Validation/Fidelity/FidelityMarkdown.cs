@@ -17,6 +17,11 @@ public static class FidelityMarkdown
         var text = new StringBuilder();
         text.AppendLine(Invariant($"{results.Examples.Count} training examples, {results.Queries.Count} queries, {results.TrackedLayers.Count} tracked layers, {o.Seeds} projection seed(s); {results.Cpu}; {results.WallSeconds:F0} s in all."));
         text.AppendLine(Invariant($"Full-space EK-FAC fit {results.FitSeconds:F1} s; exact reference {results.ExactSeconds:F1} s. Figures: mean over queries, then mean [min, max] over seeds."));
+        var two = results.StageTwo;
+        text.AppendLine();
+        text.AppendLine(Invariant($"Stage 2 (the exact scorer ScoreExact runs) on every example vs the reference: max |difference| {two.MaxRelativeError:E1} of the largest score; ")
+            + Invariant($"token scores sum to the example score to {two.TokenSumRelativeError:E1}. Cost for the {results.Queries.Count} queries: query gradients {two.QuerySeconds:F1} s, ")
+            + Invariant($"then {1e3 * two.SecondsPerExample:F0} ms per example (example scores), {1e3 * two.TokenSecondsPerExample:F0} ms per example with token scores."));
         text.AppendLine();
         var at10 = Index(o.CandidateShares, 0.10);
         var at20 = Index(o.CandidateShares, 0.20);

@@ -24,6 +24,9 @@ public sealed record FidelityResults
     /// <summary>Seconds for the exact reference given the fitted factors.</summary>
     [JsonPropertyName("exact_seconds")] public required double ExactSeconds { get; init; }
 
+    /// <summary>Stage 2 (exact recomputation) against the reference, and its cost.</summary>
+    [JsonPropertyName("stage_two")] public required StageTwoResult StageTwo { get; init; }
+
     [JsonPropertyName("rows")] public required IReadOnlyList<FidelityRow> Rows { get; init; }
 
     [JsonPropertyName("cpu")] public required string Cpu { get; init; }

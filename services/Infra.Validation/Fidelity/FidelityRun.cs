@@ -46,6 +46,9 @@ public sealed class FidelityRun(FidelityOptions options, string outFolder, TextW
             var eigenDims = options.Paths.Contains(StageOnePath.EigenTruncated) ? options.Dims : [];
             var reference = new ExactReference(model, layers, options.BatchSize).Score(corpus.Training, corpus.Queries, fullSpace, eigenDims);
             log.WriteLine($"[fidelity] full-space EK-FAC fitted in {fitSeconds:F1} s, exact reference in {reference.ExactSeconds:F1} s");
+            var stageTwo = StageTwoCheck.Run(model, layers, corpus.Training, corpus.Queries, fullSpace, reference.Exact, options.BatchSize);
+            log.WriteLine($"[fidelity] stage 2 (exact recomputation) vs the reference: max error {stageTwo.MaxRelativeError:E1} of the largest score; "
+                + $"{1e3 * stageTwo.SecondsPerExample:F0} ms per example for {corpus.Queries.Count} queries");
             var measured = new Dictionary<(StageOnePath, int), List<SeedMeasurement>>();
             foreach (var k in options.Dims)
             {
@@ -73,6 +76,7 @@ public sealed class FidelityRun(FidelityOptions options, string outFolder, TextW
                 CandidateCounts = options.CandidateShares.Select(s => CandidateRecall.Candidates(s, corpus.Training.Count)).ToList(),
                 FitSeconds = fitSeconds,
                 ExactSeconds = reference.ExactSeconds,
+                StageTwo = stageTwo,
                 Rows = rows,
                 Cpu = CpuDescription(),
                 WallSeconds = wall.Elapsed.TotalSeconds,
