@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Infra.Torch.Ekfac;
@@ -29,7 +30,8 @@ public sealed record EkfacLayerFactors(
         var q64 = q.to(ScalarType.Float64).cpu();
         var rotated = GradientEigenvectors.t().matmul(q64).matmul(ActivationEigenvectors);
         var lambdaDamping = EffectiveDamping(damping);
-        var scaled = rotated / (lambda + lambdaDamping);
+        using var dampingScalar = lambdaDamping.ToScalar(); // explicit, alive through the call (see RmsNorm)
+        var scaled = rotated / lambda.add(dampingScalar);
         var result = GradientEigenvectors.matmul(scaled).matmul(ActivationEigenvectors.t());
         return result.to(q.dtype).to(q.device).MoveToOuterDisposeScope();
     }

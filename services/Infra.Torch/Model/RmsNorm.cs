@@ -20,9 +20,14 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        // Explicit Scalars, alive until the end of the method: the ones TorchSharp 0.107 creates implicitly from a double are
+        // left to the garbage collector, whose finalizer can free one while libtorch still reads it ("Unknown scalar type",
+        // seen in long runs under allocation pressure).
+        using var two = 2.ToScalar();
+        using var eps = _eps.ToScalar();
         var x = input.to_type(ScalarType.Float32);
-        var variance = x.pow(2).mean([-1L], keepdim: true);
-        var normed = (x * rsqrt(variance + _eps)).to_type(input.dtype);
+        var variance = x.pow(two).mean([-1L], keepdim: true);
+        var normed = (x * rsqrt(variance.add(eps))).to_type(input.dtype);
         return (_weight * normed).MoveToOuterDisposeScope();
     }
 }
