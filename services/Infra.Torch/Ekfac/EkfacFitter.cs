@@ -1,3 +1,4 @@
+using TorchSharp;
 using Infra.Torch.Gradients;
 using static TorchSharp.torch;
 
@@ -60,8 +61,9 @@ public sealed class EkfacFitter : IDisposable
         for (var l = 0; l < _layers.Count; l++)
         {
             using var scope = NewDisposeScope();
-            var (alpha, uA) = linalg.eigh(_activationSums[l]! / CovarianceTokens);
-            var (sigma, uS) = linalg.eigh(_gradientSums[l]! / CovarianceTokens);
+            using var tokens = ((double)CovarianceTokens).ToScalar(); // explicit, alive through the calls (see RmsNorm)
+            var (alpha, uA) = linalg.eigh(_activationSums[l]!.div(tokens));
+            var (sigma, uS) = linalg.eigh(_gradientSums[l]!.div(tokens));
             result[l] = new EkfacLayerFactors(_layers[l].Name,
                 uA.cpu().DetachFromDisposeScope(), alpha.cpu().DetachFromDisposeScope(),
                 uS.cpu().DetachFromDisposeScope(), sigma.cpu().DetachFromDisposeScope(), null);
@@ -95,9 +97,10 @@ public sealed class EkfacFitter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(bases);
         if (LambdaExamples == 0) throw new InvalidOperationException("no examples were accumulated for the eigenvalue correction");
+        using var examples = ((double)LambdaExamples).ToScalar(); // explicit, alive through the calls (see RmsNorm)
         return bases.Select((b, l) => b with
         {
-            Lambda = (_lambdaSums[l]! / LambdaExamples).cpu().DetachFromDisposeScope(),
+            Lambda = _lambdaSums[l]!.div(examples).cpu().DetachFromDisposeScope(),
         }).ToList();
     }
 

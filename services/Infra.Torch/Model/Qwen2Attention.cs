@@ -77,8 +77,16 @@ public sealed class Qwen2Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     }
 
     // True where query i (at absolute position position+i) may attend to key j: j <= position + i.
-    private static Tensor OffsetCausalMask(long t, long position, Device device) =>
-        arange(position + t, device: device).unsqueeze(0) <= (arange(t, device: device) + position).unsqueeze(1);
+    // Built on the host: no implicit TorchSharp Scalar (see RotaryEmbedding.Tables).
+    private static Tensor OffsetCausalMask(long t, long position, Device device)
+    {
+        var keys = position + t;
+        var allowed = new bool[t * keys];
+        for (long i = 0; i < t; i++)
+            for (long j = 0; j <= position + i; j++)
+                allowed[i * keys + j] = true;
+        return tensor(allowed, [t, keys]).to(device);
+    }
 
     private Tensor Heads(Tensor projected, int heads, long b, long t) =>
         projected.view(b, t, heads, _headDim).transpose(1, 2);
