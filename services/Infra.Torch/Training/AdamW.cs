@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -46,16 +47,24 @@ public sealed class AdamW : IDisposable
         var biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(_beta2, StepCount));
         var stepSize = learningRate / biasCorrection1;
         using var noGrad = no_grad();
+        // Explicit Scalars, alive for the whole step: TorchSharp 0.107 leaves implicitly converted ones to a finalizer that
+        // can free one while libtorch reads it (see RmsNorm).
+        using var decay = (1 - learningRate * _weightDecay).ToScalar();
+        using var beta2 = _beta2.ToScalar();
+        using var oneMinusBeta2 = (1 - _beta2).ToScalar();
+        using var correction2 = biasCorrection2Sqrt.ToScalar();
+        using var epsilon = _epsilon.ToScalar();
+        using var step = (-stepSize).ToScalar();
         foreach (var slot in _slots)
         {
             using var scope = NewDisposeScope();
             var grad = slot.Parameter.grad;
             if (grad is null) continue;
-            if (slot.Decays && _weightDecay != 0) slot.Parameter.mul_(1 - learningRate * _weightDecay);
-            slot.ExpAvg.lerp_(grad, 1 - _beta1);
-            slot.ExpAvgSq.mul_(_beta2).addcmul_(grad, grad, 1 - _beta2);
-            var denominator = (slot.ExpAvgSq.sqrt() / biasCorrection2Sqrt).add_(_epsilon);
-            slot.Parameter.addcdiv_(slot.ExpAvg, denominator, -stepSize);
+            if (slot.Decays && _weightDecay != 0) slot.Parameter.mul_(decay);
+            slot.ExpAvg.lerp_(grad, 1 - _beta1); // lerp_ takes a Tensor weight (made in this scope, disposed with it)
+            slot.ExpAvgSq.mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);
+            var denominator = slot.ExpAvgSq.sqrt().div_(correction2).add_(epsilon);
+            slot.Parameter.addcdiv_(slot.ExpAvg, denominator, step);
         }
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class GradientClipping
         var norm = stack(grads.Select(g => g.to_type(ScalarType.Float32).norm()).ToArray()).norm().item<float>();
         if (maxNorm is > 0 && norm + 1e-6 > maxNorm.Value)
         {
-            var scale = maxNorm.Value / (norm + 1e-6);
+            using var scale = (maxNorm.Value / (norm + 1e-6)).ToScalar(); // explicit, alive through the loop (see RmsNorm)
             foreach (var g in grads) g.mul_(scale);
         }
         return norm;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Infra.Torch.Model;
 using static TorchSharp.torch;
 
@@ -34,7 +35,8 @@ public static class SftLoss
         var predicted = logits.narrow(1, 0, t - 1).to_type(ScalarType.Float32).reshape(-1, vocab);
         var targets = idTensor.narrow(1, 1, t - 1).reshape(-1);
         var ce = nn.functional.cross_entropy(predicted, targets, reduction: nn.Reduction.None);
-        var loss = (ce * tensor(weights).to(device)).sum() / normaliser;
+        using var divisor = normaliser.ToScalar(); // explicit, alive through the call (see RmsNorm)
+        var loss = (ce * tensor(weights).to(device)).sum().div(divisor);
         return (loss, tokens);
     }
 }
