@@ -105,7 +105,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         var unknown = selected.FirstOrDefault(id => !known.ContainsKey(id));
         if (unknown is not null) throw new KeyNotFoundException($"query '{unknown}' is not in query set '{querySet}'");
         var domains = selected.Select(id => known[id]).ToList();
-        var columns = meanByDomain ? ColumnsByDomain(recipe, selected, known) : selected;
+        var columns = meanByDomain ? ColumnsByDomain(selected, known) : selected;
         var columnDomains = meanByDomain ? columns : domains;
         var ids = exampleIds.Count > 0 ? exampleIds : await AllIdsAsync(querySet, token).ConfigureAwait(false);
         foreach (var batch in ids.Chunk(Math.Max(1, chunk)))
@@ -120,7 +120,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     }
 
     // The selected queries' domains in first-appearance order: the columns ScoreExact returns with mean_by_domain.
-    private static List<string> ColumnsByDomain(QueryRecipe recipe, IReadOnlyList<string> selected, Dictionary<string, string> known) =>
+    private static List<string> ColumnsByDomain(IReadOnlyList<string> selected, Dictionary<string, string> known) =>
         selected.Select(id => known[id]).Distinct(StringComparer.Ordinal).ToList();
 
     // The recipe with each query's domain as registered with the set (the grouping key of mean_by_domain).
