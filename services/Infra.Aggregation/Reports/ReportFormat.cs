@@ -5,11 +5,21 @@ namespace Infra.Aggregation.Reports;
 /// <summary>Number formats of the report: invariant culture, so the same model gives the same bytes everywhere.</summary>
 public static class ReportFormat
 {
-    /// <summary>A score in scientific notation with a sign, e.g. "+1.235e-03"; "n/a" when not finite.</summary>
-    public static string Score(double value) =>
-        !double.IsFinite(value) ? "n/a"
-        : value == 0 ? "0"
-        : value.ToString("+0.000e+00;-0.000e+00", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A score as people read it: four significant digits in plain notation ("23.5", "-0.01235", "1,235"), scientific only
+    /// where the magnitude needs it (below 0.001 or from a million up: "1.235e-04", "-2.5e+07"); "0" for zero, "n/a"
+    /// when not finite.
+    /// </summary>
+    public static string Score(double value)
+    {
+        if (!double.IsFinite(value)) return "n/a";
+        if (value == 0) return "0";
+        var magnitude = Math.Abs(value);
+        if (magnitude < 1e-3 || magnitude >= 1e6) return value.ToString("0.###e+00", CultureInfo.InvariantCulture);
+        var decimals = Math.Clamp(3 - (int)Math.Floor(Math.Log10(magnitude)), 0, 6);
+        var rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
+        return rounded.ToString("#,0." + new string('#', decimals), CultureInfo.InvariantCulture);
+    }
 
     /// <summary>A share in [0, 1] as a percentage with one decimal, e.g. "42.5%".</summary>
     public static string Percent(double share) =>

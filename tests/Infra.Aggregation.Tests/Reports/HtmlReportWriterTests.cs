@@ -70,8 +70,8 @@ public sealed partial class HtmlReportWriterTests
         var html = HtmlReportWriter.Render(Hostile);
         var spans = TokenSpan().Matches(html).Select(m => m.Value).ToList();
         Assert.Equal(5, spans.Count);
-        Assert.Contains("data-score=\"+2.000e+00\"", spans[0], StringComparison.Ordinal);
-        Assert.Contains("title=\"+2.000e+00 (response)", spans[0], StringComparison.Ordinal);
+        Assert.Contains("data-score=\"2\"", spans[0], StringComparison.Ordinal);
+        Assert.Contains("title=\"2 (response)", spans[0], StringComparison.Ordinal);
         Assert.Contains("background:#b2182b;color:#fff", spans[0], StringComparison.Ordinal);
         Assert.Contains("background:#f4a582\"", spans[3], StringComparison.Ordinal); // 1 of max 2: half scale
         Assert.Contains("background:#92c5de\"", spans[1], StringComparison.Ordinal); // -1 of max 2
@@ -95,7 +95,7 @@ public sealed partial class HtmlReportWriterTests
         Assert.True(close0 > tokens.IndexOf("data-i=\"0\"", StringComparison.Ordinal) && close0 < tokens.IndexOf("data-i=\"1\"", StringComparison.Ordinal));
         Assert.True(open1 > tokens.IndexOf("data-i=\"1\"", StringComparison.Ordinal) && open1 < tokens.IndexOf("data-i=\"2\"", StringComparison.Ordinal));
         Assert.True(close1 > tokens.IndexOf("data-i=\"3\"", StringComparison.Ordinal) && close1 < tokens.IndexOf("data-i=\"4\"", StringComparison.Ordinal));
-        Assert.Contains("title=\"verification sequence: score +1.000e+00 (sum of its tokens)\"", tokens, StringComparison.Ordinal);
+        Assert.Contains("title=\"verification sequence: score 1 (sum of its tokens)\"", tokens, StringComparison.Ordinal);
     }
 
     [Fact]
