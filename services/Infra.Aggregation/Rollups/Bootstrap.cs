@@ -4,7 +4,8 @@ namespace Infra.Aggregation.Rollups;
 /// Percentile bootstrap intervals. For a sample x of size n: draw B resamples of size n with
 /// replacement (SplitMix64 seeded by <see cref="BootstrapOptions.Seed"/> and the stream name),
 /// take each resample's mean, and report the (1-c)/2 and (1+c)/2 quantiles (type 7) of the B means.
-/// Deterministic for a seed and name; an empty sample gives (NaN, NaN), a single value (x, x).
+/// Deterministic for a seed and name; an empty sample gives (NaN, NaN), a single value (x, x). Stops with
+/// <see cref="OperationCanceledException"/> within 64 resamples of <see cref="BootstrapOptions.Cancellation"/> firing.
 /// </summary>
 public static class Bootstrap
 {
@@ -21,6 +22,7 @@ public static class Bootstrap
         var means = new double[options.Resamples];
         for (var b = 0; b < means.Length; b++)
         {
+            if ((b & 63) == 0) options.Cancellation.ThrowIfCancellationRequested();
             means[b] = ResampleMean(values, random);
         }
         return Interval(means, options.Confidence);
@@ -39,6 +41,7 @@ public static class Bootstrap
         var differences = new double[options.Resamples];
         for (var b = 0; b < differences.Length; b++)
         {
+            if ((b & 63) == 0) options.Cancellation.ThrowIfCancellationRequested();
             differences[b] = ResampleMean(first, random) - ResampleMean(second, random);
         }
         return Interval(differences, options.Confidence);

@@ -22,7 +22,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
-        var rollupOptions = RollupOptionsFor(request.TopK, request.BootstrapSamples, request.Confidence, request.Seed);
+        var rollupOptions = RollupOptionsFor(request.TopK, request.BootstrapSamples, request.Confidence, request.Seed, token);
         var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, rollupOptions,
             p => responseStream.WriteAsync(new AggregateResponse { Progress = p }, token), token).ConfigureAwait(false);
         var result = new AggregateResult
@@ -60,7 +60,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         if (request.MinDifficulty < 0 || request.MaxDifficulty < 0 || (request.MaxDifficulty > 0 && request.MinDifficulty > request.MaxDifficulty))
             throw new ArgumentException($"difficulty bounds [{request.MinDifficulty}, {request.MaxDifficulty}] are not a range (0 = no bound)");
         var exact = Selections.Exact(request.Queries);
-        var ranking = TokenSource.Ranking(request.Queries, request.K == 0 ? 10 : (int)request.K, tokens: exact && request.Sequences > 0) with
+        var ranking = TokenSource.Ranking(request.Queries, Counts.Of(request.K, 10), tokens: exact && request.Sequences > 0) with
         {
             Domains = request.Domains.ToList(), MinDifficulty = request.MinDifficulty, MaxDifficulty = request.MaxDifficulty,
         };
@@ -98,7 +98,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
                 .SelectMany(t => Enumerable.Range(0, t.Map.Sequences.Count)
                     .Select(i => Wire.Sequence(t.Scores.ExampleId, t.Map, i, t.Tags[i], [column], Wire.Fidelity(t.Scores.Fidelity))))
                 .OrderByDescending(s => s.Scores[0]).ThenBy(s => s.ExampleId, StringComparer.Ordinal).ThenBy(s => s.Index)
-                .Take((int)request.Sequences));
+                .Take(Counts.Of(request.Sequences, 0)));
             response.Queries.Add(entry);
         }
         return response;
@@ -137,8 +137,8 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         Selections.Validate(request.Queries);
         var accumulator = new TokenRankingAccumulator(new TokenRankingOptions
         {
-            RankCount = request.Top == 0 ? 25 : (int)request.Top,
-            MinCount = request.MinCount == 0 ? 1 : (int)request.MinCount,
+            RankCount = Counts.Of(request.Top, 25),
+            MinCount = Counts.Of(request.MinCount, 1),
         });
         await scoring.RequireStoreAsync(token).ConfigureAwait(false);
         var response = new TokenRankingResponse { Fidelity = Selections.Exact(request.Queries) ? ScoreFidelity.Exact : ScoreFidelity.Approximate };
@@ -201,15 +201,21 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         Token = s.Token, Category = Wire.UpperSnake(s.Category), Count = (ulong)s.Count, Total = s.Sum, Mean = s.Mean,
     };
 
-    /// <exception cref="ArgumentException">A confidence outside (0, 1).</exception>
-    internal static RollupOptions RollupOptionsFor(uint topK, uint samples, double confidence, ulong seed)
+    /// <summary>The roll-up's options from a request's fields; the bootstrap stops when <paramref name="token"/> fires.</summary>
+    /// <exception cref="ArgumentException">A confidence outside (0, 1), or more bootstrap samples than <see cref="BootstrapOptions.MaxResamples"/>.</exception>
+    internal static RollupOptions RollupOptionsFor(uint topK, uint samples, double confidence, ulong seed, CancellationToken token = default)
     {
         if (confidence != 0 && !(confidence > 0 && confidence < 1))
             throw new ArgumentException($"confidence must be in (0, 1) (0 = 0.95); it is {confidence}");
+        if (samples > BootstrapOptions.MaxResamples)
+            throw new ArgumentException($"bootstrap_samples must be at most {BootstrapOptions.MaxResamples} (0 = 1000); it is {samples}");
         return new RollupOptions
         {
-            TopK = topK == 0 ? 10 : (int)topK,
-            Bootstrap = new BootstrapOptions { Resamples = samples == 0 ? 1000 : (int)samples, Confidence = confidence == 0 ? 0.95 : confidence, Seed = seed },
+            TopK = Counts.Of(topK, 10),
+            Bootstrap = new BootstrapOptions
+            {
+                Resamples = samples == 0 ? 1000 : (int)samples, Confidence = confidence == 0 ? 0.95 : confidence, Seed = seed, Cancellation = token,
+            },
         };
     }
 }

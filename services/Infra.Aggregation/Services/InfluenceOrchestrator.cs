@@ -40,12 +40,12 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         }
         response.QuerySet = querySet;
 
-        var topK = request.TopExamples == 0 ? 10 : (int)request.TopExamples;
+        var topK = Counts.Of(request.TopExamples, 10);
         var exact = Selections.Exact(request.Rerank, normalized: false);
         var ranking = new TwoStageRequest
         {
             QuerySet = querySet, QueryIds = queryIds, Preconditioner = request.Preconditioner, K = topK,
-            Candidates = request.HasCandidates ? checked((int)request.Candidates) : null, Exact = exact, IncludeTokenScores = exact,
+            Candidates = request.HasCandidates ? Counts.Of(request.Candidates, 0) : null, Exact = exact, IncludeTokenScores = exact,
         };
         var ranked = await source.TwoStage.RankAsync(ranking, token).ConfigureAwait(false);
         if (ranked.Queries.Count != 1)
@@ -90,7 +90,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         var sequences = segmented.Values
             .SelectMany(t => Enumerable.Range(0, t.Map.Sequences.Count).Select(i => Wire.Sequence(t.Scores.ExampleId, t.Map, i, t.Tags[i], [0], Wire.Fidelity(t.Scores.Fidelity))))
             .OrderByDescending(s => s.Scores[0]).ThenBy(s => s.ExampleId, StringComparer.Ordinal).ThenBy(s => s.Index)
-            .Take(request.TopSequences == 0 ? 10 : (int)request.TopSequences);
+            .Take(Counts.Of(request.TopSequences, 10));
         response.Sequences.AddRange(sequences);
         var tokensOut = segmented.Values
             .SelectMany(t => Enumerable.Range(0, t.Scores.Tokens.Count).Where(t.IsResponse).Select(i => new InfluenceToken
@@ -100,7 +100,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
                 Category = Wire.UpperSnake(t.Category(i)), SequenceIndex = (uint)t.Map.TokenSequence[i], Fidelity = Wire.Fidelity(t.Scores.Fidelity),
             }))
             .OrderByDescending(t => t.Score).ThenBy(t => t.ExampleId, StringComparer.Ordinal).ThenBy(t => t.TokenIndex)
-            .Take(request.TopTokens == 0 ? 20 : (int)request.TopTokens);
+            .Take(Counts.Of(request.TopTokens, 20));
         response.Tokens.AddRange(tokensOut);
         return response;
     }

@@ -22,9 +22,9 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
 {
     public async Task<ReportResponse> RunAsync(ReportRequest request, CancellationToken token)
     {
-        var topK = request.TopK == 0 ? 10 : (int)request.TopK;
-        var heatMaps = request.HeatMapExamples == 0 ? 5 : (int)request.HeatMapExamples;
-        var rollupOptions = new RollupOptions { TopK = topK };
+        var topK = Counts.Of(request.TopK, 10);
+        var heatMaps = Counts.Of(request.HeatMapExamples, 5);
+        var rollupOptions = new RollupOptions { TopK = topK, Bootstrap = new BootstrapOptions { Cancellation = token } };
         var store = await scoring.RequireStoreAsync(token).ConfigureAwait(false);
         var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, rollupOptions, null, token).ConfigureAwait(false);
         var attributes = rollup.Examples.ToDictionary(e => e.Id, StringComparer.Ordinal);

@@ -22,7 +22,7 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
             throw new ArgumentException("strength, min_weight and max_weight must not be negative (0 = the default)");
         if (request.CorpusPath.Length > 0 && !File.Exists(request.CorpusPath))
             throw new ArgumentException($"corpus_path '{request.CorpusPath}' does not exist");
-        var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, RollupOptions.Default, null, token).ConfigureAwait(false);
+        var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, new RollupOptions { Bootstrap = new BootstrapOptions { Cancellation = token } }, null, token).ConfigureAwait(false);
         var scope = request.QueryDomain switch
         {
             "" => InfluenceScope.OwnDomain,

@@ -35,5 +35,5 @@ internal static class Selections
     public static bool Exact(QuerySelection selection) => Exact(selection.Rerank, selection.Normalized);
 
     /// <summary>Stage 1 candidates asked for, or null for the default rule.</summary>
-    public static int? Candidates(QuerySelection selection) => selection.HasCandidates ? checked((int)selection.Candidates) : null;
+    public static int? Candidates(QuerySelection selection) => selection.HasCandidates ? Counts.Of(selection.Candidates, 0) : null;
 }

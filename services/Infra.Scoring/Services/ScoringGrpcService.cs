@@ -129,7 +129,10 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         {
             try
             {
-                return new ExampleScorer(host.Required).Score(prepared.Preconditioned, ids, request.TopK == 0 ? 10 : (int)request.TopK, filter,
+                // More than the store holds means all of them: the scorer's top-k buffers are sized by k, so a k near 2^32
+                // would not wrap negative or allocate gigabytes.
+                var topK = request.TopK == 0 ? 10 : (int)Math.Min(request.TopK, Math.Max(1, host.Required.Count));
+                return new ExampleScorer(host.Required).Score(prepared.Preconditioned, ids, topK, filter,
                     prepared.Norms, request.RankByNormalized,
                     request.IncludeAllScores ? shard => { foreach (var c in ToChunks(shard, ids)) chunks.Writer.WriteAsync(c, token).AsTask().GetAwaiter().GetResult(); } : null,
                     token);

@@ -37,6 +37,7 @@ public sealed class BadRequestTests(ServicesFixture fixture)
             (() => fixture.Aggregation.TopKAsync(new TopKRequest { Queries = new QuerySelection { QuerySet = ServicesFixture.QuerySet, Normalized = true } }).ResponseAsync, "needs queries.preconditioner"),
             (() => fixture.Aggregation.TopKAsync(new TopKRequest { Queries = held, MinDifficulty = 4, MaxDifficulty = 2 }).ResponseAsync, "are not a range"),
             (() => fixture.Aggregation.Aggregate(new AggregateRequest { Queries = held, Confidence = 1.5 }).ResponseStream.ReadAllAsync().ToListAsync().AsTask(), "confidence must be in (0, 1)"),
+            (() => fixture.Aggregation.Aggregate(new AggregateRequest { Queries = held, BootstrapSamples = uint.MaxValue }).ResponseStream.ReadAllAsync().ToListAsync().AsTask(), "bootstrap_samples must be at most 100000"),
             (() => fixture.Aggregation.ReweightAsync(new ReweightRequest { Queries = held, QueryDomain = "physics" }).ResponseAsync, "'physics' is neither"),
             (() => fixture.Aggregation.ReweightAsync(new ReweightRequest { Queries = held, Fraction = 2 }).ResponseAsync, "fraction must be in (0, 1]"),
             (() => fixture.Aggregation.SequencesAsync(new SequencesRequest { Queries = held }).ResponseAsync, "example_ids is empty"),

@@ -34,6 +34,13 @@ public sealed class ReadoutTests(ServicesFixture fixture)
     }
 
     [Fact]
+    public async Task Counts_beyond_int_range_mean_all_rather_than_wrapping_negative()
+    {
+        var reply = await fixture.Aggregation.TopKAsync(new TopKRequest { Queries = HeldOut(), K = uint.MaxValue });
+        Assert.All(reply.Queries, q => Assert.Equal(fixture.Training.Count, q.Top.Count));
+    }
+
+    [Fact]
     public async Task Aggregate_table_equals_a_rollup_computed_directly_from_a_full_score_dump()
     {
         var responses = await fixture.Aggregation.Aggregate(new AggregateRequest { Queries = HeldOut(), BootstrapSamples = 200 }).ResponseStream.ReadAllAsync().ToListAsync();

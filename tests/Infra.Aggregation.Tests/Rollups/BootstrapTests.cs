@@ -55,4 +55,18 @@ public class BootstrapTests
         var (low, high) = Bootstrap.DifferenceInterval(Sample(300, 3), Sample(300, 4), BootstrapOptions.Default, "d");
         Assert.True(low < 0 && high > 0); // same distribution: the interval covers 0
     }
+
+    [Fact]
+    public void Resampling_is_bounded_and_stops_when_its_caller_is_gone()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Bootstrap.MeanInterval([1.0, 2.0], new BootstrapOptions { Resamples = BootstrapOptions.MaxResamples + 1 }, "big"));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var options = new BootstrapOptions { Resamples = BootstrapOptions.MaxResamples, Cancellation = cancelled.Token };
+        Assert.Throws<OperationCanceledException>(() => Bootstrap.MeanInterval(Sample(1000, 5), options, "gone"));
+        Assert.Throws<OperationCanceledException>(() => Bootstrap.DifferenceInterval(Sample(1000, 5), Sample(1000, 6), options, "gone"));
+        // An uncancelled token changes nothing: the same draws, the same interval.
+        Assert.Equal(Bootstrap.MeanInterval(Sample(50, 7), BootstrapOptions.Default, "same"),
+            Bootstrap.MeanInterval(Sample(50, 7), new BootstrapOptions { Cancellation = CancellationToken.None }, "same"));
+    }
 }
