@@ -137,6 +137,20 @@ public sealed class ScoreExactTests(LoopbackHostFixture fixture, ITestOutputHelp
         Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
         Assert.Contains("no-such-factors", notFound.Status.Detail, StringComparison.Ordinal);
 
+        // A NaN damping would silently fall back to the default and +inf would zero the query: both refused, for both RPCs.
+        foreach (var damping in new[] { double.NaN, double.PositiveInfinity })
+        {
+            var badDamping = new ExactScoringOptions { Damping = damping };
+            badDamping.Queries.AddRange(Queries);
+            var refused = await Assert.ThrowsAsync<RpcException>(() => GradientClient.ScoreExactAsync(_client, badDamping, Candidates(1)));
+            Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+            Assert.Contains("damping must be finite", refused.Status.Detail, StringComparison.Ordinal);
+            var query = new ComputeQueryGradientsRequest { Damping = damping, Projection = new ProjectionSpec { Identity = true } };
+            query.Queries.AddRange(Queries);
+            var alsoRefused = await Assert.ThrowsAsync<RpcException>(() => _client.ComputeQueryGradients(query).ResponseStream.ReadAllAsync().ToListAsync().AsTask());
+            Assert.Equal(StatusCode.InvalidArgument, alsoRefused.StatusCode);
+        }
+
         var noQueries = await Assert.ThrowsAsync<RpcException>(() => GradientClient.ScoreExactAsync(_client, new ExactScoringOptions(), Candidates(1)));
         Assert.Equal(StatusCode.InvalidArgument, noQueries.StatusCode);
         Assert.Contains("queries is empty", noQueries.Status.Detail, StringComparison.Ordinal);

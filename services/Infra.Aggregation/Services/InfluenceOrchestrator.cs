@@ -152,6 +152,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
 
     private async Task<StoreInfoResponse> Validate(InfluenceRequest request, CancellationToken token)
     {
+        if (!double.IsFinite(request.Damping)) throw new ArgumentException($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {request.Damping}");
         switch (request.QueryCase)
         {
             case InfluenceRequest.QueryOneofCase.Prompt:

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Infra.Cli.Connections;
 using Infra.Cli.Corpora;
 using Infra.Cli.Pipeline;
@@ -15,7 +14,7 @@ namespace Infra.Cli.Commands;
 /// <c>infra query</c>: a prompt and its correct answer, or a query-set file, scored against the store: a top-k table
 /// per query and score files (JSON and CSV) in the output folder.
 /// </summary>
-internal static partial class QueryCommand
+internal static class QueryCommand
 {
     public static Command Create(CliContext context, CommonOptions common)
     {
@@ -42,7 +41,14 @@ internal static partial class QueryCommand
         {
             var p = scope.Parse;
             var setName = p.GetValue(set)!;
-            if (!NamePattern().IsMatch(setName)) throw new CliException(ExitCodes.Usage, $"--set '{setName}' must match [A-Za-z0-9._-]+");
+            try
+            {
+                Core.Naming.ResourceName.Validate("--set", setName);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CliException(ExitCodes.Usage, ex.Message);
+            }
             if (p.GetValue(topK) < 1) throw new CliException(ExitCodes.Usage, "--top-k must be at least 1");
             if (p.GetValue(candidates) is { } n && n < 1) throw new CliException(ExitCodes.Usage, "--candidates must be at least 1");
             if (p.GetValue(approximate) && p.GetValue(candidates) is not null) throw new CliException(ExitCodes.Usage, "--candidates goes with the exact rerank, not with --approximate");
@@ -96,6 +102,4 @@ internal static partial class QueryCommand
 
     private static string Label(ScoreFidelity fidelity) => fidelity == ScoreFidelity.Exact ? "EXACT" : "APPROXIMATE";
 
-    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
-    private static partial Regex NamePattern();
 }

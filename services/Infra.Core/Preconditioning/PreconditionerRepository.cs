@@ -81,12 +81,8 @@ public static class PreconditionerRepository
         return new FittedPreconditioner(name, kind, damping, layers, Read("self_influence")!);
     }
 
-    /// <summary>Throws unless the name is <c>[A-Za-z0-9._-]+</c>.</summary>
-    public static void ValidateName(string name)
-    {
-        if (string.IsNullOrEmpty(name) || name is "." or ".." || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            throw new ArgumentException($"preconditioner name '{name}' is invalid: use letters, digits, '.', '_' and '-'");
-    }
+    /// <summary>Throws unless the name follows <see cref="Naming.ResourceName"/>'s rule.</summary>
+    public static void ValidateName(string name) => Naming.ResourceName.Validate("preconditioner", name);
 
     private static Dictionary<string, string> Arguments(FittedPreconditioner f) => new()
     {

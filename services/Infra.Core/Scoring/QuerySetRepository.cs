@@ -121,12 +121,8 @@ public static class QuerySetRepository
         }
     }
 
-    /// <exception cref="ArgumentException">The name is empty or has characters other than letters, digits, '.', '_' and '-'.</exception>
-    public static void ValidateName(string name)
-    {
-        if (string.IsNullOrEmpty(name) || name is "." or ".." || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            throw new ArgumentException($"query set name '{name}' is invalid: use letters, digits, '.', '_' and '-'");
-    }
+    /// <exception cref="ArgumentException">The name breaks <see cref="Naming.ResourceName"/>'s rule.</exception>
+    public static void ValidateName(string name) => Naming.ResourceName.Validate("query set", name);
 
     private sealed record QuerySetFile(
         [property: JsonPropertyName("format_version")] int FormatVersion,

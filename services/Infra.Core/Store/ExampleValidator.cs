@@ -14,6 +14,9 @@ public static class ExampleValidator
         if (tokens == 0) throw new StoreException($"example '{id}': has no tokens");
         if (example.LossMask.Length != tokens)
             throw new StoreException($"example '{id}': loss mask has {example.LossMask.Length} entries for {tokens} tokens");
+        if (!float.IsFinite(example.Loss)) throw new StoreException($"example '{id}': its loss is {example.Loss.ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a finite number");
+        var badLoss = Array.FindIndex(example.TokenLosses, v => !float.IsFinite(v));
+        if (badLoss >= 0) throw new StoreException($"example '{id}': the loss of token {badLoss} is {example.TokenLosses[badLoss].ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a finite number");
         if (example.ExampleGradients.Count != schema.Layers.Count)
             throw new StoreException($"example '{id}': {example.ExampleGradients.Count} layer gradients, the store tracks {schema.Layers.Count} layers");
         for (var l = 0; l < schema.Layers.Count; l++)

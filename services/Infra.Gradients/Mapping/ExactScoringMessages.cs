@@ -12,6 +12,8 @@ internal static class ExactScoringMessages
     public static void Validate(ExactScoringOptions options, string modelFingerprint)
     {
         if (options.Queries.Count == 0) throw new ArgumentException("ExactScoringOptions.queries is empty: give at least one query");
+        if (!double.IsFinite(options.Damping))
+            throw new ArgumentException($"ExactScoringOptions.damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {options.Damping}");
         var duplicate = options.Queries.GroupBy(q => q.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ArgumentException($"ExactScoringOptions.queries has the id '{duplicate.Key}' {duplicate.Count()} times; query ids must be unique");

@@ -103,6 +103,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         if (request.Queries.Count == 0) throw new ArgumentException("no queries were given");
+        if (!double.IsFinite(request.Damping)) throw new ArgumentException($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {request.Damping}");
         var token = context.CancellationToken;
         var spec = WireTypes.ToProjection(request.Projection, session.Options.DefaultProjectionDim);
         var dtype = WireTypes.ToFactorDType(request.Dtype);

@@ -67,6 +67,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         PreconditionerRepository.ValidateName(request.Name);
+        if (!double.IsFinite(request.Damping)) throw new ArgumentException($"damping must be finite (<= 0 means 0.1 x mean eigenvalue per layer); it is {request.Damping}");
         var kind = IngestMapper.ToKind(request.Kind);
         using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
         var store = host.Required;

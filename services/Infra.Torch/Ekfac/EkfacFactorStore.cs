@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Infra.Core.Checkpoints;
 using static TorchSharp.torch;
 
@@ -12,7 +11,7 @@ namespace Infra.Torch.Ekfac;
 /// (<see cref="EkfacFactorsManifest"/>), each written atomically. Readable from Python with the
 /// <c>safetensors</c> package.
 /// </summary>
-public sealed partial class EkfacFactorStore
+public sealed class EkfacFactorStore
 {
     private const string TensorFile = "factors.safetensors";
     private const string ManifestFile = "factors.json";
@@ -23,12 +22,8 @@ public sealed partial class EkfacFactorStore
     /// <summary>The folder holding one sub-folder per factors name.</summary>
     public string Root { get; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="name"/> matches <c>[A-Za-z0-9._-]+</c> (no path tricks).</summary>
-    public static void ValidateName(string name)
-    {
-        if (string.IsNullOrEmpty(name) || !NamePattern().IsMatch(name) || name is "." or "..")
-            throw new ArgumentException($"factors name '{name}' is invalid: use letters, digits, '.', '_' and '-'");
-    }
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="name"/> follows <see cref="Core.Naming.ResourceName"/>'s rule (no path tricks).</summary>
+    public static void ValidateName(string name) => Core.Naming.ResourceName.Validate("factors", name);
 
     /// <summary>The manifest of <paramref name="name"/>, or null when none is stored.</summary>
     public EkfacFactorsManifest? ReadManifest(string name)
@@ -116,7 +111,4 @@ public sealed partial class EkfacFactorStore
         Buffer.BlockCopy(data, 0, bytes, 0, bytes.Length);
         return new SafetensorsTensor(name, TensorDType.F64, t.shape, bytes);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
-    private static partial Regex NamePattern();
 }

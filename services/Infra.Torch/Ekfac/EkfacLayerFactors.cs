@@ -37,8 +37,12 @@ public sealed record EkfacLayerFactors(
     }
 
     /// <summary>The damping used: <paramref name="damping"/> when positive, else <c>0.1 x mean(Λ)</c>.</summary>
-    public double EffectiveDamping(double damping) =>
-        damping > 0 ? damping : 0.1 * (Lambda ?? throw new InvalidOperationException("no eigenvalue correction")).mean().item<double>();
+    /// <exception cref="ArgumentException">A NaN or infinite damping (NaN would silently fall back to the default, +∞ would zero the query).</exception>
+    public double EffectiveDamping(double damping)
+    {
+        if (!double.IsFinite(damping)) throw new ArgumentException($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {damping}");
+        return damping > 0 ? damping : 0.1 * (Lambda ?? throw new InvalidOperationException("no eigenvalue correction")).mean().item<double>();
+    }
 
     public void Dispose()
     {

@@ -151,6 +151,10 @@ public sealed class GradientStoreTests : IDisposable
         var nonFinite = Assert.Throws<StoreException>(() => store.Add(good with { ExampleGradients = [good.ExampleGradients[0], nan] }));
         Assert.Contains("non-finite value (NaN) at row 1, column 3", nonFinite.Message, StringComparison.Ordinal);
         Assert.Contains("has none", Assert.Throws<StoreException>(() => store.Add(good with { TokenInputs = null })).Message, StringComparison.Ordinal);
+        Assert.Contains("its loss is NaN", Assert.Throws<StoreException>(() => store.Add(good with { Loss = float.NaN })).Message, StringComparison.Ordinal);
+        var losses = new float[good.TokenIds.Length];
+        losses[^1] = float.PositiveInfinity;
+        Assert.Contains($"the loss of token {losses.Length - 1} is Infinity", Assert.Throws<StoreException>(() => store.Add(good with { TokenLosses = losses })).Message, StringComparison.Ordinal);
         Assert.Equal(0, store.PendingCount);
     }
 

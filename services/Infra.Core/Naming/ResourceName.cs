@@ -1,0 +1,23 @@
+namespace Infra.Core.Naming;
+
+/// <summary>
+/// The one rule for names that become file names (query sets, preconditioners, EK-FAC factors): <c>[A-Za-z0-9._-]</c>,
+/// 1 to 100 characters, not "." or "..". Short enough that any name fits a file system's 255-byte limit with its suffixes.
+/// </summary>
+public static class ResourceName
+{
+    /// <summary>The longest name accepted: 100 characters.</summary>
+    public const int MaxLength = 100;
+
+    /// <summary>Throws unless <paramref name="name"/> follows the rule; the message names <paramref name="kind"/> and the rule.</summary>
+    /// <param name="kind">What is named, e.g. "query set", for the message.</param>
+    /// <param name="name">The name to check.</param>
+    /// <exception cref="ArgumentException">An empty, too long, or badly formed name.</exception>
+    public static void Validate(string kind, string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name is "." or ".." || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            throw new ArgumentException($"{kind} name '{name}' is invalid: use letters, digits, '.', '_' and '-'");
+        if (name.Length > MaxLength)
+            throw new ArgumentException($"{kind} name '{name[..20]}...' is {name.Length} characters long; at most {MaxLength} are allowed");
+    }
+}
