@@ -6,9 +6,11 @@ namespace Infra.Contracts.Gradients;
 /// <summary>
 /// Reassembles a ComputeGradients response stream into <see cref="ReceivedExample"/>s: feed every
 /// message to <see cref="Accept"/>; it returns the example when its <c>done</c> arrives. Checks that
-/// chunks belong to the open example and cover every row exactly once.
+/// chunks belong to the open example and cover every row exactly once, and (given the layer count) that every chunk
+/// names a tracked layer: a chunk for a layer that does not exist is refused, not silently dropped.
 /// </summary>
-public sealed class ExampleAssembler
+/// <param name="layerCount">Tracked layers of the receiver (e.g. the store's schema); null = not checked.</param>
+public sealed class ExampleAssembler(int? layerCount = null)
 {
     private ReceivedExample? _open;
     private readonly Dictionary<(int, FactorKind), int> _rowsSeen = [];
@@ -59,7 +61,11 @@ public sealed class ExampleAssembler
     {
         var open = _open ?? throw new InvalidDataException($"chunk of '{chunk.ExampleId}' without a header");
         if (chunk.ExampleId != open.Header.Id) throw new InvalidDataException($"chunk of '{chunk.ExampleId}' while '{open.Header.Id}' is open");
-        var key = ((int)chunk.LayerIndex, chunk.Kind);
+        if (layerCount is { } layers && chunk.LayerIndex >= layers)
+            throw new InvalidDataException($"'{chunk.ExampleId}': a chunk for layer {chunk.LayerIndex}, but only layers 0..{layers - 1} are tracked");
+        if (chunk.Kind is not (FactorKind.InputActivation or FactorKind.OutputGradient or FactorKind.ExampleGradient))
+            throw new InvalidDataException($"'{chunk.ExampleId}' layer {chunk.LayerIndex}: unknown factor kind {chunk.Kind}");
+        var key = (checked((int)chunk.LayerIndex), chunk.Kind);
         var block = chunk.Block;
         var cols = (int)block.Cols;
         if (!open.Factors.TryGetValue(key, out var matrix))

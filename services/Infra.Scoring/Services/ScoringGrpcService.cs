@@ -27,7 +27,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var schema = IngestMapper.ToSchema(requestStream.Current.Header);
         using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
         var store = host.ForIngest(schema);
-        var assembler = new ExampleAssembler();
+        var assembler = new ExampleAssembler(schema.Layers.Count);
         var response = new IngestResponse();
         try
         {
@@ -216,7 +216,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
                 throw new ArgumentException($"the live stream does not match the store's queries: {reason}");
             prepared = host.Prepare(header.QuerySet, header.Preconditioner, []);
         }
-        var assembler = new ExampleAssembler();
+        var assembler = new ExampleAssembler(schema.Layers.Count);
         var queryIds = prepared.Queries.Select(q => q.Id).ToList();
         while (await requestStream.MoveNext(token).ConfigureAwait(false))
         {
