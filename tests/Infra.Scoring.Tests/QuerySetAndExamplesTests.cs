@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Infra.Contracts.Gradients;
@@ -11,29 +10,17 @@ namespace Infra.Scoring.Tests;
 /// <summary>Query sets with their recipes (GetQuerySet), stored examples' metadata (GetExamples), and the fidelity labels on scores.</summary>
 public sealed class QuerySetAndExamplesTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>, IAsyncLifetime
 {
-    private WebApplication _app = null!;
-    private GrpcChannel _channel = null!;
+    private LoopbackScoring _scoring = null!;
     private ScoringService.ScoringServiceClient _client = null!;
     private readonly string _store = Path.Combine(fixture.Root, "store-" + Guid.NewGuid().ToString("N")[..8]);
 
     public async Task InitializeAsync()
     {
-        (_app, var address) = await ScoringServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
-        {
-            ["Scoring:StorePath"] = _store,
-            ["Scoring:ShardExamples"] = "6",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        _channel = GrpcChannel.ForAddress(address);
-        _client = new ScoringService.ScoringServiceClient(_channel);
+        _scoring = await LoopbackScoring.StartAsync(_store);
+        _client = _scoring.Client;
     }
 
-    public async Task DisposeAsync()
-    {
-        _channel.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _scoring.DisposeAsync();
 
     private static async Task RegisterAsync(ScoringService.ScoringServiceClient client, QuerySetHeader header, IEnumerable<QueryGradientChunk> chunks)
     {
