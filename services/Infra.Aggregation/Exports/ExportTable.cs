@@ -51,6 +51,14 @@ public sealed class ExportTable
     /// int or long for <see cref="ColumnType.Int64"/> (stored as long), double or float for
     /// <see cref="ColumnType.Double"/> (stored as double), bool for <see cref="ColumnType.Boolean"/>; null for any.
     /// </summary>
+    /// <summary>A copy with one more string column holding <paramref name="value"/> in every row (e.g. the scores' fidelity).</summary>
+    public ExportTable WithConstantColumn(string column, string value)
+    {
+        var copy = new ExportTable(Name, [.. Columns, new ExportColumn(column, ColumnType.String)]);
+        foreach (var row in rows) copy.AddRow([.. row, value]);
+        return copy;
+    }
+
     public void AddRow(params object?[] values)
     {
         ArgumentNullException.ThrowIfNull(values);

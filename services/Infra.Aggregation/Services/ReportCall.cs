@@ -20,6 +20,8 @@ namespace Infra.Aggregation.Services;
 /// </summary>
 internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, SequenceTagger tagger, AggregationServiceOptions options)
 {
+    private const string Approximate = "approximate";
+
     public async Task<ReportResponse> RunAsync(ReportRequest request, CancellationToken token)
     {
         var topK = Counts.Of(request.TopK, 10);
@@ -121,15 +123,17 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
         var files = HtmlReportWriter.Write(model, folder);
         var response = new ReportResponse { Html = files.HtmlPath, Folder = folder };
         response.Charts.AddRange(files.Charts.SelectMany(c => new[] { c.SvgPath, c.PngPath }));
+        var tokenFidelity = exact ? "exact" : Approximate;
         var tables = Path.Combine(folder, "tables");
         Directory.CreateDirectory(tables);
         foreach (var table in new[]
                  {
-                     RollupTables.Cells("cross_domain", rollup.CrossDomainMatrix()),
-                     RollupTables.RankedExamples("ranked_examples", rollup),
-                     RollupTables.ScoredPairs("scored_pairs", rollup),
-                     RollupTables.BehaviourComparison("behaviour_comparison", sequenceRollup.BehaviourComparison()),
-                     RollupTables.Sequences("sequences", sequenceRollup),
+                     // Every table says what its scores are: roll-ups of stage 1 are approximate; the token pass is exact by default.
+                     RollupTables.Cells("cross_domain", rollup.CrossDomainMatrix()).WithConstantColumn("fidelity", Approximate),
+                     RollupTables.RankedExamples("ranked_examples", rollup).WithConstantColumn("fidelity", Approximate),
+                     RollupTables.ScoredPairs("scored_pairs", rollup).WithConstantColumn("fidelity", Approximate),
+                     RollupTables.BehaviourComparison("behaviour_comparison", sequenceRollup.BehaviourComparison()).WithConstantColumn("fidelity", tokenFidelity),
+                     RollupTables.Sequences("sequences", sequenceRollup).WithConstantColumn("fidelity", tokenFidelity),
                  })
         {
             var csv = Path.Combine(tables, table.Name + ".csv");

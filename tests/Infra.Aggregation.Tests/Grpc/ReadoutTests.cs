@@ -158,5 +158,9 @@ public sealed class ReadoutTests(ServicesFixture fixture)
         var crossDomain = await Infra.Aggregation.Exports.ParquetTableReader.ReadFileAsync(reply.Tables.Single(f => f.EndsWith("cross_domain.parquet", StringComparison.Ordinal)));
         Assert.Equal(aggregate.CrossDomain.Count, File.ReadAllLines(reply.Tables.Single(f => f.EndsWith("cross_domain.csv", StringComparison.Ordinal))).Length - 1);
         Assert.Equal(aggregate.CrossDomain.Count, crossDomain.RowCount);
+        // Every exported table says what its scores are: the roll-ups approximate, the default token pass exact.
+        Assert.EndsWith(",fidelity", File.ReadLines(reply.Tables.Single(f => f.EndsWith("cross_domain.csv", StringComparison.Ordinal))).First(), StringComparison.Ordinal);
+        Assert.All(File.ReadLines(reply.Tables.Single(f => f.EndsWith("cross_domain.csv", StringComparison.Ordinal))).Skip(1), l => Assert.EndsWith(",approximate", l, StringComparison.Ordinal));
+        Assert.All(File.ReadLines(reply.Tables.Single(f => f.EndsWith("sequences.csv", StringComparison.Ordinal))).Skip(1), l => Assert.EndsWith(",exact", l, StringComparison.Ordinal));
     }
 }
