@@ -6,8 +6,10 @@ namespace Infra.Aggregation.Services;
 /// </summary>
 internal sealed class ExtremeExamples<T>(int n)
 {
-    private readonly SortedSet<(double Value, string Id, T Item)> _high = new(Comparer<(double Value, string Id, T Item)>.Create(Compare));
-    private readonly SortedSet<(double Value, string Id, T Item)> _low = new(Comparer<(double Value, string Id, T Item)>.Create(Compare));
+    // Ties go to the smaller id in both lists: the high set orders equal values by id descending (read in reverse), the
+    // low set by id ascending, so eviction (the high set's Min, the low set's Max) drops the larger id.
+    private readonly SortedSet<(double Value, string Id, T Item)> _high = new(Comparer<(double Value, string Id, T Item)>.Create((a, b) => Compare(a, b, -1)));
+    private readonly SortedSet<(double Value, string Id, T Item)> _low = new(Comparer<(double Value, string Id, T Item)>.Create((a, b) => Compare(a, b, 1)));
 
     /// <summary>Highest first.</summary>
     public IEnumerable<(string Id, double Value, T Item)> Highest => _high.Reverse().Select(x => (x.Id, x.Value, x.Item));
@@ -24,10 +26,9 @@ internal sealed class ExtremeExamples<T>(int n)
         if (_low.Count > n) _low.Remove(_low.Max);
     }
 
-    private static int Compare((double Value, string Id, T Item) a, (double Value, string Id, T Item) b)
+    private static int Compare((double Value, string Id, T Item) a, (double Value, string Id, T Item) b, int idOrder)
     {
         var byValue = a.Value.CompareTo(b.Value);
-        // Among equal values the smaller id ranks higher in both lists' reading order.
-        return byValue != 0 ? byValue : string.CompareOrdinal(b.Id, a.Id);
+        return byValue != 0 ? byValue : idOrder * string.CompareOrdinal(a.Id, b.Id);
     }
 }

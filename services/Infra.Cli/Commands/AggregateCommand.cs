@@ -65,7 +65,7 @@ internal static class AggregateCommand
             var json = stem + ".json";
             var csv = stem + ".csv";
             await File.WriteAllTextAsync(json, JsonOutput.Serialize(document), scope.Token).ConfigureAwait(false);
-            await File.WriteAllTextAsync(csv, Csv(result.CrossDomain), scope.Token).ConfigureAwait(false);
+            await File.WriteAllTextAsync(csv, Csv(result.CrossDomain, Label(result.Fidelity)), scope.Token).ConfigureAwait(false);
             scope.WriteJson(new { Command = "aggregate", Files = new { Json = json, Csv = csv }, Result = document });
             if (!scope.Json)
             {
@@ -88,6 +88,8 @@ internal static class AggregateCommand
         result.Examples,
         result.Queries,
         result.Note,
+        Fidelity = Label(result.Fidelity),
+        TopFidelity = Label(result.TopFidelity),
         Tables = result.Tables.Select(t => new
         {
             t.QueryDomain,
@@ -104,15 +106,19 @@ internal static class AggregateCommand
         c.Statistics.SharePositive, c.Statistics.CiLow, c.Statistics.CiHigh,
     };
 
-    private static object Example(ScoredExample e) => new { e.Id, e.Domain, e.Difficulty, e.Score, e.Normalized };
+    private static object Example(ScoredExample e) => new { e.Id, e.Domain, e.Difficulty, e.Score, e.Normalized, Fidelity = Label(e.Fidelity) };
 
-    private static string Csv(IEnumerable<RollupCell> cells)
+    // Roll-ups are of stage 1 scores; an unlabelled value is approximate.
+    private static string Label(Contracts.Gradients.V1.ScoreFidelity fidelity) =>
+        fidelity == Contracts.Gradients.V1.ScoreFidelity.Exact ? "exact" : "approximate";
+
+    private static string Csv(IEnumerable<RollupCell> cells, string fidelity)
     {
-        var text = new StringBuilder("query_domain,training_domain,difficulty,n,mean,median,sum,share_positive,ci_low,ci_high\n");
+        var text = new StringBuilder("query_domain,training_domain,difficulty,n,mean,median,sum,share_positive,ci_low,ci_high,fidelity\n");
         foreach (var c in cells)
         {
             var s = c.Statistics;
-            text.Append(CultureInfo.InvariantCulture, $"{c.QueryDomain},{c.TrainingDomain},{c.Difficulty},{s.N},{R(s.Mean)},{R(s.Median)},{R(s.Sum)},{R(s.SharePositive)},{R(s.CiLow)},{R(s.CiHigh)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{c.QueryDomain},{c.TrainingDomain},{c.Difficulty},{s.N},{R(s.Mean)},{R(s.Median)},{R(s.Sum)},{R(s.SharePositive)},{R(s.CiLow)},{R(s.CiHigh)},{fidelity}\n");
         }
         return text.ToString();
     }

@@ -79,6 +79,8 @@ internal static class ReweightCommand
                 queries.QuerySet,
                 Strategy = p.GetValue(strategy),
                 response.Formula,
+                // The weights come from roll-ups of stage 1 (compact store) scores.
+                Fidelity = response.Fidelity == Contracts.Gradients.V1.ScoreFidelity.Exact ? "exact" : "approximate",
                 Examples = response.Weights.Count,
                 WeightSum = total,
                 Kept = response.Weights.Count(w => w.Weight > 0),
@@ -95,6 +97,7 @@ internal static class ReweightCommand
                         x.Weight.ToString("F3", CultureInfo.InvariantCulture), double.IsNaN(x.MeanInfluence) ? "" : x.MeanInfluence.ToString("G4", CultureInfo.InvariantCulture));
                 scope.Console.Write(table);
                 scope.Say($"[grey]formula[/] {Markup.Escape(response.Formula)}");
+                scope.Say("[grey]influence from roll-ups of stage 1 scores (APPROXIMATE: the compact store)[/]");
                 foreach (var file in response.Files) scope.Say($"[grey]wrote[/] {Markup.Escape(file)}");
             }
             return ExitCodes.Ok;

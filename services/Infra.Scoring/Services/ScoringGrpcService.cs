@@ -225,7 +225,10 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             var gradients = Enumerable.Range(0, schema.Layers.Count).Select(l => received.Factors.TryGetValue((l, FactorKind.ExampleGradient), out var g)
                 ? g
                 : throw new ArgumentException($"example '{received.Header.Id}': no example gradient for layer {l} (stream with include_example_gradient)")).ToList();
-            var live = new LiveScore { ExampleId = received.Header.Id, Domain = received.Header.Domain, Difficulty = received.Header.Difficulty };
+            var live = new LiveScore
+            {
+                ExampleId = received.Header.Id, Domain = received.Header.Domain, Difficulty = received.Header.Difficulty, Fidelity = Fidelity(schema, header.Preconditioner),
+            };
             live.QueryIds.AddRange(queryIds);
             live.Scores.AddRange(prepared.Preconditioned.Select(q => InfluenceScore.Example(q, gradients)));
             await responseStream.WriteAsync(live, token).ConfigureAwait(false);

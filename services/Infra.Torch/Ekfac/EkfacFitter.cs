@@ -52,6 +52,29 @@ public sealed class EkfacFitter : IDisposable
         CovarianceExamples += factors.Examples.Count;
     }
 
+    /// <summary>
+    /// Both passes over <paramref name="corpus"/> in batches of <paramref name="batchSize"/>: covariances and their
+    /// eigenbases, then the eigenvalue correction. The result owns its tensors (the corrected factors share the bases).
+    /// </summary>
+    public static IReadOnlyList<EkfacLayerFactors> FitTwoPass(FactorComputer computer, IReadOnlyList<TokenizedExample> corpus, int batchSize = 8)
+    {
+        ArgumentNullException.ThrowIfNull(computer);
+        ArgumentNullException.ThrowIfNull(corpus);
+        using var fitter = new EkfacFitter(computer.Layers);
+        foreach (var chunk in corpus.Chunk(Math.Max(1, batchSize)))
+        {
+            using var factors = computer.Run(chunk);
+            fitter.AccumulateCovariance(factors);
+        }
+        var bases = fitter.FinishCovariance();
+        foreach (var chunk in corpus.Chunk(Math.Max(1, batchSize)))
+        {
+            using var factors = computer.Run(chunk);
+            fitter.AccumulateLambda(factors, bases);
+        }
+        return fitter.FinishLambda(bases);
+    }
+
     /// <summary>Eigendecomposes the averaged covariances; Λ is left null.</summary>
     /// <exception cref="InvalidOperationException">No tokens were accumulated.</exception>
     public IReadOnlyList<EkfacLayerFactors> FinishCovariance()

@@ -30,20 +30,7 @@ public sealed class InfluenceEstimator(Qwen2ForCausalLM model, IReadOnlyList<Tra
     public IReadOnlyList<EkfacLayerFactors> FitFullSpaceEkfac(IReadOnlyList<TokenizedExample> training)
     {
         ArgumentNullException.ThrowIfNull(training);
-        var computer = new FactorComputer(model, layers);
-        using var fitter = new EkfacFitter(layers);
-        foreach (var chunk in training.Chunk(batchSize))
-        {
-            using var factors = computer.Run(chunk);
-            fitter.AccumulateCovariance(factors);
-        }
-        var bases = fitter.FinishCovariance();
-        foreach (var chunk in training.Chunk(batchSize))
-        {
-            using var factors = computer.Run(chunk);
-            fitter.AccumulateLambda(factors, bases);
-        }
-        return fitter.FinishLambda(bases);
+        return EkfacFitter.FitTwoPass(new FactorComputer(model, layers), training, batchSize);
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed class ExactInfluenceScorerTests(ITestOutputHelper output)
         using var model = TestModels.Create(TestModels.Qwen2Tiny, seed: 21);
         var layers = new LayerSelection().Select(model);
         var computer = new FactorComputer(model, layers);
-        var factors = preconditioned ? Fit(computer, layers) : null;
+        var factors = preconditioned ? Fit(computer) : null;
         using var identity = new Projector(layers, ProjectionSpec.Exact, model.Device);
         var engine = new QueryGradientEngine(computer, identity);
         var reference = engine.Compute(Queries, MeasurementReduction.Mean, aggregate: false, factors, damping, batchSize: 2);
@@ -141,21 +141,9 @@ public sealed class ExactInfluenceScorerTests(ITestOutputHelper output)
         }).ToArray();
     }
 
-    private static List<EkfacLayerFactors> Fit(FactorComputer computer, IReadOnlyList<TrackedLayer> layers)
+    private static List<EkfacLayerFactors> Fit(FactorComputer computer)
     {
         var corpus = Enumerable.Range(0, 8).Select(i => TestModels.Example($"fit{i}", 8 + i, 4, Vocab, 700 + i)).ToList();
-        using var fitter = new EkfacFitter(layers);
-        foreach (var batch in corpus.Chunk(4))
-        {
-            using var f = computer.Run(batch);
-            fitter.AccumulateCovariance(f);
-        }
-        var bases = fitter.FinishCovariance();
-        foreach (var batch in corpus.Chunk(4))
-        {
-            using var f = computer.Run(batch);
-            fitter.AccumulateLambda(f, bases);
-        }
-        return fitter.FinishLambda(bases).ToList();
+        return EkfacFitter.FitTwoPass(computer, corpus, batchSize: 4).ToList();
     }
 }
