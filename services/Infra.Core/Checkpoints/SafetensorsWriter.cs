@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Infra.Core.Store;
 
 namespace Infra.Core.Checkpoints;
 
@@ -14,8 +15,14 @@ public static class SafetensorsWriter
     /// Writes <paramref name="tensors"/> (and optional <c>__metadata__</c>) to <paramref name="path"/>
     /// atomically: a temp file is written, flushed to disk and renamed over the target.
     /// </summary>
+    /// <param name="path">The final path.</param>
+    /// <param name="tensors">The tensors.</param>
+    /// <param name="metadata">The <c>__metadata__</c> map; null for none.</param>
+    /// <param name="hook">Told of each write step before it happens (a store's fault-injection seam); null (the default) for none.</param>
+    /// <param name="step">What this file is to <paramref name="hook"/>. Defaults to a shard's tensors.</param>
     /// <exception cref="ArgumentException">Duplicate or reserved names, or data whose length does not match dtype x shape.</exception>
-    public static void Write(string path, IEnumerable<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IEnumerable<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null,
+        StoreWriteHook? hook = null, StoreWriteStep step = StoreWriteStep.ShardTensors)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
@@ -43,7 +50,7 @@ public static class SafetensorsWriter
             stream.Write(header);
             foreach (var t in dataOrder)
                 stream.Write(t.Data.Span);
-        });
+        }, hook, step);
     }
 
     private static void Check(List<SafetensorsTensor> tensors)

@@ -13,7 +13,7 @@ namespace Infra.Core.Preconditioning;
 public static class PreconditionerFitter
 {
     /// <exception cref="StoreException">Empty store, or K-FAC/EK-FAC on a store without token factors.</exception>
-    public static FittedPreconditioner Fit(GradientStore store, string name, PreconditionerKind kind, double? damping = null, IProgress<string>? progress = null)
+    public static FittedPreconditioner Fit(IStoreView store, string name, PreconditionerKind kind, double? damping = null, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (store.Count == 0) throw new StoreException(StoreErrorKind.FailedPrecondition, $"store {store.Path} is empty: ingest examples before fitting");
@@ -87,7 +87,7 @@ public static class PreconditionerFitter
         return new FittedPreconditioner(name, kind, damping, fitted, selfInfluence);
     }
 
-    private static IEnumerable<(float[] Gradient, int Layer)> Gradients(GradientStore store)
+    private static IEnumerable<(float[] Gradient, int Layer)> Gradients(IStoreView store)
     {
         foreach (var shard in store.Shards)
             for (var row = 0; row < shard.Count; row++)

@@ -5,7 +5,7 @@ using Infra.Core.Store;
 namespace Infra.Core.Preconditioning;
 
 /// <summary>
-/// Keeps fitted preconditioners in the store: <c>preconditioners/&lt;name&gt;.safetensors</c> (float64 tensors
+/// Keeps fitted preconditioners in the store: <c>preconditioners/&lt;name&gt;.&lt;fit id&gt;.safetensors</c> (older stores: <c>&lt;name&gt;.safetensors</c>) (float64 tensors
 /// <c>&lt;layer&gt;.lambda</c>, <c>.activation_eigenvectors</c>, <c>.activation_eigenvalues</c>,
 /// <c>.gradient_eigenvectors</c>, <c>.gradient_eigenvalues</c>, and <c>self_influence</c>) plus a manifest
 /// entry with the kind, damping and arguments. A name already fitted with other arguments is refused
@@ -15,21 +15,25 @@ public static class PreconditionerRepository
 {
     private const string Folder = "preconditioners";
 
-    /// <exception cref="StoreException">The name exists with other arguments and <paramref name="overwrite"/> is false.</exception>
+    /// <summary>
+    /// Writes the tensors under a fresh file name (outside any lock), then commits the manifest entry naming
+    /// them; the name's previous file is removed after the commit. On failure the new file is removed and the
+    /// manifest (on disk and in memory) is as it was.
+    /// </summary>
+    /// <exception cref="StoreException">The name exists with other arguments and <paramref name="overwrite"/> is false
+    /// (checked again at commit, against fits committed meanwhile); disk full (<see cref="StoreErrorKind.ResourceExhausted"/>).</exception>
+    /// <exception cref="IOException">Another write failure.</exception>
     public static void Save(GradientStore store, FittedPreconditioner fitted, bool overwrite)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(fitted);
         ValidateName(fitted.Name);
         var arguments = Arguments(fitted);
-        if (store.Manifest.Preconditioners.TryGetValue(fitted.Name, out var existing) && !overwrite
-            && !existing.Arguments.OrderBy(kv => kv.Key).SequenceEqual(arguments.OrderBy(kv => kv.Key)))
-        {
-            throw new StoreException(StoreErrorKind.FailedPrecondition,
-                $"preconditioner '{fitted.Name}' exists with arguments {Describe(existing.Arguments)}; refitting with {Describe(arguments)} needs overwrite");
-        }
+        RefuseOtherArguments(store.Manifest, fitted.Name, arguments, overwrite);
         var folder = store.Folder(Folder);
-        var file = fitted.Name + ".safetensors";
+        // A fresh name per fit: a reader holding the previous manifest entry still finds the file its checksum describes.
+        var file = $"{fitted.Name}.{Guid.NewGuid():N}.safetensors";
+        var path = Path.Combine(folder, file);
         var tensors = new List<SafetensorsTensor> { F64("self_influence", fitted.SelfInfluence) };
         for (var l = 0; l < fitted.Layers.Count; l++)
         {
@@ -42,17 +46,31 @@ public static class PreconditionerRepository
             if (layer.GradientEigenvalues is { } sigma) tensors.Add(F64(prefix + ".gradient_eigenvalues", sigma));
         }
         var dampings = string.Join(",", fitted.Layers.Select(l => l.Damping.ToString("R", CultureInfo.InvariantCulture)));
-        SafetensorsWriter.Write(Path.Combine(folder, file), tensors, new Dictionary<string, string> { ["kind"] = fitted.Kind.ToString(), ["damping"] = dampings });
-        var entry = new PreconditionerEntry(fitted.Kind.ToString(), fitted.Layers.Count == 0 ? 0 : fitted.Layers[0].Damping, arguments,
-            FileChecksum.Describe(folder, file), fitted.Examples);
-        store.UpdateManifest(m => m with
+        string? previous = null;
+        try
         {
-            Preconditioners = new Dictionary<string, PreconditionerEntry>(m.Preconditioners) { [fitted.Name] = entry },
-        });
+            SafetensorsWriter.Write(path, tensors, new Dictionary<string, string> { ["kind"] = fitted.Kind.ToString(), ["damping"] = dampings },
+                store.Options.BeforeWrite, StoreWriteStep.Preconditioner);
+            var entry = new PreconditionerEntry(fitted.Kind.ToString(), fitted.Layers.Count == 0 ? 0 : fitted.Layers[0].Damping, arguments,
+                FileChecksum.Describe(folder, file), fitted.Examples);
+            store.UpdateManifest(m =>
+            {
+                RefuseOtherArguments(m, fitted.Name, arguments, overwrite);
+                previous = m.Preconditioners.GetValueOrDefault(fitted.Name)?.File.Name;
+                return m with { Preconditioners = new Dictionary<string, PreconditionerEntry>(m.Preconditioners) { [fitted.Name] = entry } };
+            });
+        }
+        catch (Exception ex)
+        {
+            GradientStore.TryDelete(path);
+            if (StoreIo.Translate(ex, store.Path, $"preconditioner '{fitted.Name}'") is { } translated) throw translated;
+            throw;
+        }
+        if (previous is not null && previous != file) GradientStore.TryDelete(Path.Combine(folder, previous));
     }
 
     /// <exception cref="StoreException">Unknown name, stale (the store grew since), or a corrupt file.</exception>
-    public static FittedPreconditioner Load(GradientStore store, string name)
+    public static FittedPreconditioner Load(IStoreView store, string name)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (!store.Manifest.Preconditioners.TryGetValue(name, out var entry))
@@ -83,6 +101,16 @@ public static class PreconditionerRepository
 
     /// <summary>Throws unless the name follows <see cref="Naming.ResourceName"/>'s rule.</summary>
     public static void ValidateName(string name) => Naming.ResourceName.Validate("preconditioner", name);
+
+    private static void RefuseOtherArguments(StoreManifest manifest, string name, Dictionary<string, string> arguments, bool overwrite)
+    {
+        if (manifest.Preconditioners.TryGetValue(name, out var existing) && !overwrite
+            && !existing.Arguments.OrderBy(kv => kv.Key).SequenceEqual(arguments.OrderBy(kv => kv.Key)))
+        {
+            throw new StoreException(StoreErrorKind.FailedPrecondition,
+                $"preconditioner '{name}' exists with arguments {Describe(existing.Arguments)}; refitting with {Describe(arguments)} needs overwrite");
+        }
+    }
 
     private static Dictionary<string, string> Arguments(FittedPreconditioner f) => new()
     {

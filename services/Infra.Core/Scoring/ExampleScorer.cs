@@ -9,7 +9,7 @@ namespace Infra.Core.Scoring;
 /// optionally handing every shard's scores to a dump callback. Ranking uses the kernels' fp32 scores;
 /// the scores reported for the kept examples are recomputed exactly from their stored gradients.
 /// </summary>
-public sealed class ExampleScorer(GradientStore store)
+public sealed class ExampleScorer(IStoreView store)
 {
     /// <param name="queries">Per query, per layer <c>Q̃</c> (already preconditioned).</param>
     /// <param name="ids">Query ids, for the results.</param>

@@ -9,7 +9,7 @@ namespace Infra.Core.Scoring;
 /// preconditioned queries. <c>sum_t s_t</c> equals the example-level score (the factors of
 /// <c>Ĝ = sum_t ĝ_t â_tᵀ</c>), up to storage rounding.
 /// </summary>
-public sealed class TokenScorer(GradientStore store)
+public sealed class TokenScorer(IStoreView store)
 {
     /// <returns><c>scores[t * M + m]</c>, and the example's token details.</returns>
     /// <exception cref="KeyNotFoundException">Unknown example id.</exception>

@@ -11,4 +11,10 @@ public sealed record GradientStoreOptions
 
     /// <summary>Check every shard's checksum on open (sizes are always checked). Defaults to true.</summary>
     public bool VerifyOnOpen { get; init; } = true;
+
+    /// <summary>
+    /// Told of every write step before it happens (fault injection in tests: throw to fail that step).
+    /// Defaults to null (no hook).
+    /// </summary>
+    public StoreWriteHook? BeforeWrite { get; init; }
 }

@@ -14,7 +14,13 @@ namespace Infra.Core.Store;
 public static class MetadataFile
 {
     /// <summary>Writes the columns of <paramref name="examples"/> (row order = shard order) atomically.</summary>
-    public static void Write(string path, IReadOnlyList<StoreExample> examples, IReadOnlyList<string> contentHashes, long firstTokenOffset = 0)
+    /// <param name="path">The final path.</param>
+    /// <param name="examples">The shard's examples.</param>
+    /// <param name="contentHashes">Their content hashes, same order.</param>
+    /// <param name="firstTokenOffset">Token offset of the first example. Defaults to 0.</param>
+    /// <param name="hook">Told of each write step before it happens (fault-injection seam). Defaults to null (none).</param>
+    public static void Write(string path, IReadOnlyList<StoreExample> examples, IReadOnlyList<string> contentHashes, long firstTokenOffset = 0,
+        StoreWriteHook? hook = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(contentHashes);
@@ -76,7 +82,7 @@ public static class MetadataFile
             using var writer = new ArrowFileWriter(stream, schema, leaveOpen: true);
             writer.WriteRecordBatch(batch);
             writer.WriteEnd();
-        });
+        }, hook, StoreWriteStep.ShardMetadata);
     }
 
     /// <summary>Reads the per-example columns used for scoring and filtering.</summary>

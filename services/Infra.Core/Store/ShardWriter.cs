@@ -10,7 +10,9 @@ namespace Infra.Core.Store;
 /// </summary>
 public static class ShardWriter
 {
-    public static ShardEntry Write(string folder, string name, StoreSchema schema, IReadOnlyList<StoreExample> examples, IReadOnlyList<string> contentHashes)
+    /// <summary>Writes shard <paramref name="name"/> into <paramref name="folder"/>; <paramref name="hook"/> (default null) is told of each write step.</summary>
+    public static ShardEntry Write(string folder, string name, StoreSchema schema, IReadOnlyList<StoreExample> examples, IReadOnlyList<string> contentHashes,
+        StoreWriteHook? hook = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(examples);
@@ -32,17 +34,20 @@ public static class ShardWriter
         Buffer.BlockCopy(offsets, 0, offsetBytes, 0, offsetBytes.Length);
         tensors.Add(new SafetensorsTensor(ShardTensorNames.TokenOffsets, TensorDType.I64, [offsets.Length], offsetBytes));
 
-        var tensorFile = name + ".safetensors";
-        var metadataFile = name + ".metadata.arrow";
+        var tensorFile = Files(name)[0];
+        var metadataFile = Files(name)[1];
         SafetensorsWriter.Write(Path.Combine(folder, tensorFile), tensors, new Dictionary<string, string>
         {
             ["format"] = "infra-gradient-shard",
             ["dtype"] = schema.DType.ToString(),
             ["model_fingerprint"] = schema.ModelFingerprint,
-        });
-        MetadataFile.Write(Path.Combine(folder, metadataFile), examples, contentHashes);
+        }, hook, StoreWriteStep.ShardTensors);
+        MetadataFile.Write(Path.Combine(folder, metadataFile), examples, contentHashes, hook: hook);
         return new ShardEntry(name, n, tokens, [FileChecksum.Describe(folder, tensorFile), FileChecksum.Describe(folder, metadataFile)]);
     }
+
+    /// <summary>The files a shard named <paramref name="name"/> consists of (to remove them after a failed commit).</summary>
+    public static IReadOnlyList<string> Files(string name) => [name + ".safetensors", name + ".metadata.arrow"];
 
     // Concatenates per-example row blocks and encodes them as one [rows, cols] tensor (+ scales for int8).
     private static void Add(List<SafetensorsTensor> tensors, string name, IEnumerable<float[]> parts, int rows, int cols, FactorDType dtype)

@@ -9,6 +9,8 @@ public enum StoreErrorKind
     FailedPrecondition,
     /// <summary>Files on disk are missing, truncated or corrupt.</summary>
     Corrupt,
+    /// <summary>The disk (or another resource) is exhausted; nothing of the failed write was committed, so it can be retried.</summary>
+    ResourceExhausted,
 }
 
 /// <summary>A store that cannot be opened or written, or data it must refuse; the message names the file or example.</summary>

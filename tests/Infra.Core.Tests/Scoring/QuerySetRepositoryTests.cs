@@ -30,7 +30,7 @@ public sealed class QuerySetRepositoryTests : IDisposable
     };
 
     [Fact]
-    public void A_recipe_is_saved_in_a_format_2_file_and_loads_back_with_the_gradients()
+    public void A_recipe_is_saved_in_a_format_3_file_and_loads_back_with_the_gradients()
     {
         using var store = Store();
         var set = new QuerySet("held-out", [Query("q0", 1), Query("q1", 2)], Recipe("q0", "q1"));
@@ -60,6 +60,9 @@ public sealed class QuerySetRepositoryTests : IDisposable
     {
         using var store = Store();
         QuerySetRepository.Save(store, new QuerySet("old", [Query("q0", 1, preconditioned: true), Query("q1", 2, preconditioned: true)]));
+        // Formats 1 and 2 kept the tensors at <name>.safetensors.
+        var queries = Path.Combine(store.Path, "queries");
+        File.Move(Directory.GetFiles(queries, "old.*.safetensors").Single(), Path.Combine(queries, "old.safetensors"));
         File.WriteAllText(Path.Combine(store.Path, "queries", "old.json"),
             """[{"Id":"q0","Domain":"math","Measurement":-0.5,"Preconditioned":true},{"Id":"q1","Domain":"code","Measurement":-1,"Preconditioned":true}]""");
 
@@ -76,8 +79,8 @@ public sealed class QuerySetRepositoryTests : IDisposable
         using var store = Store();
         QuerySetRepository.Save(store, new QuerySet("s", [Query("q0", 1)]));
         var path = Path.Combine(store.Path, "queries", "s.json");
-        File.WriteAllText(path, """{ "format_version": 3, "queries": [] }""");
-        Assert.Contains("format version 3", Assert.Throws<StoreException>(() => QuerySetRepository.Describe(store, "s")).Message, StringComparison.Ordinal);
+        File.WriteAllText(path, """{ "format_version": 4, "queries": [] }""");
+        Assert.Contains("format version 4", Assert.Throws<StoreException>(() => QuerySetRepository.Describe(store, "s")).Message, StringComparison.Ordinal);
         File.WriteAllText(path, "{ not json");
         Assert.Equal(StoreErrorKind.Corrupt, Assert.Throws<StoreException>(() => QuerySetRepository.Describe(store, "s")).Kind);
         Assert.Throws<KeyNotFoundException>(() => QuerySetRepository.Describe(store, "other"));
