@@ -101,18 +101,10 @@ public static class QuerySetRepository
     /// <exception cref="KeyNotFoundException">No such set.</exception>
     /// <exception cref="ArgumentException">A bad name.</exception>
     /// <exception cref="StoreException">An unreadable <c>.json</c> (corrupt) or one of a format this build does not read.</exception>
-    public static QuerySet Load(IStoreView store, string name)
-    {
-        try
-        {
-            return LoadOnce(store, name);
-        }
-        catch (FileNotFoundException)
-        {
-            // Re-registered between reading its .json and opening the tensors it named (removed after that commit): read the new one.
-            return LoadOnce(store, name);
-        }
-    }
+    public static QuerySet Load(IStoreView store, string name) =>
+        // A re-registration replaces the .json, then removes the tensors the old one named: read again once if they went in between.
+        TryLoad(store, name) ?? TryLoad(store, name)
+        ?? throw new StoreException(StoreErrorKind.Corrupt, $"query set '{name}' in store {store.Path}: the tensor file its .json names is missing");
 
     /// <summary>A registered set's queries (without gradients) and recipe.</summary>
     /// <exception cref="KeyNotFoundException">No such set.</exception>
@@ -127,10 +119,12 @@ public static class QuerySetRepository
         return [.. store.QuerySets];
     }
 
-    private static QuerySet LoadOnce(IStoreView store, string name)
+    private static QuerySet? TryLoad(IStoreView store, string name)
     {
         var (summary, tensorFile) = Read(store, name);
-        using var file = SafetensorsFile.Open(Path.Combine(store.Path, Folder, tensorFile));
+        var path = Path.Combine(store.Path, Folder, tensorFile);
+        if (!File.Exists(path)) return null;
+        using var file = SafetensorsFile.Open(path);
         var queries = summary.Queries.Select((q, i) => new Query(q.Id, q.Domain, q.Measurement, q.Preconditioned,
             store.Schema.Layers.Select((_, l) => file.ReadAsFloat32(string.Create(CultureInfo.InvariantCulture, $"{i}.{l}"))).ToList())).ToList();
         return new QuerySet(name, queries, summary.Recipe);
