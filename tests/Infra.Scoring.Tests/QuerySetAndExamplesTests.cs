@@ -82,7 +82,9 @@ public sealed class QuerySetAndExamplesTests(PipelineFixture fixture) : IClassFi
         await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages);
         await RegisterAsync(_client, Header("old", FullRecipe()), fixture.QueryChunks);
         var before = (await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "old", TopK = 5 })).Select(r => r.Result).ToList();
-        // Format 1, as the previous build wrote it: a bare list, PascalCase keys, no recipe.
+        // Format 1, as the previous build wrote it: a bare list, PascalCase keys, no recipe, tensors at <name>.safetensors.
+        var queries = Path.Combine(_store, "queries");
+        File.Move(Directory.GetFiles(queries, "old.*.safetensors").Single(), Path.Combine(queries, "old.safetensors"));
         await File.WriteAllTextAsync(Path.Combine(_store, "queries", "old.json"),
             """[{"Id":"qm","Domain":"math","Measurement":-1.5,"Preconditioned":false},{"Id":"qc","Domain":"code","Measurement":-2.25,"Preconditioned":false}]""");
 

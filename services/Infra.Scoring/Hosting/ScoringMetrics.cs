@@ -27,8 +27,8 @@ public sealed class ScoringMetrics
         if (host.Current is { } store) ObserveStore(store);
     }
 
-    /// <summary>Takes the store's size; call while holding the store (after ingest's flush).</summary>
-    public void ObserveStore(GradientStore store)
+    /// <summary>Takes the store's size from a commit (after ingest's flush).</summary>
+    public void ObserveStore(IStoreView store)
     {
         ArgumentNullException.ThrowIfNull(store);
         Interlocked.Exchange(ref _examples, store.Count);

@@ -6,14 +6,14 @@ using Microsoft.Extensions.Options;
 namespace Infra.Scoring.Hosting;
 
 /// <summary>
-/// Owns the service's gradient store: opened at start-up when it exists, created by the first
-/// ingest. Calls take turns through <see cref="AcquireAsync"/> (ingest and fit write; scoring reads
-/// shards that must not change under it).
+/// Owns the service's gradient store: opened at start-up when it exists, created by the first ingest.
+/// No call waits for another: readers take the store's current <see cref="StoreSnapshot"/>, ingests write
+/// through their own <see cref="IngestSession"/>, and only commits are serialised (inside the store).
 /// </summary>
 public sealed class StoreHost : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private GradientStore? _store;
+    private readonly Lock _create = new();
+    private volatile GradientStore? _store;
 
     public StoreHost(IOptions<ScoringServiceOptions> options)
     {
@@ -27,36 +27,35 @@ public sealed class StoreHost : IDisposable
 
     private GradientStoreOptions StoreOptions => new() { ShardExamples = Options.ShardExamples, VerifyOnOpen = Options.VerifyOnOpen };
 
-    /// <summary>Waits for exclusive use of the store.</summary>
-    public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Release(_gate);
-    }
-
     /// <summary>The store, if one exists yet.</summary>
     public GradientStore? Current => _store;
 
     /// <summary>The store; <see cref="KeyNotFoundException"/> (NotFound) before the first ingest.</summary>
     public GradientStore Required => _store ?? throw new KeyNotFoundException($"the store {Options.StorePath} is empty: ingest gradients first");
 
+    /// <summary>The latest commit of the store, to read one consistent state for a whole call; NotFound before the first ingest.</summary>
+    public StoreSnapshot Snapshot() => Required.Snapshot;
+
     /// <summary>Opens or creates the store for <paramref name="schema"/> (refusing a mismatch).</summary>
     public GradientStore ForIngest(StoreSchema schema)
     {
-        if (_store is null)
+        ArgumentNullException.ThrowIfNull(schema);
+        var store = _store;
+        if (store is null)
         {
-            _store = GradientStore.OpenOrCreate(Options.StorePath, schema, StoreOptions);
-            return _store;
+            // Two first ingests may race to create the store: one creates it, the other uses it.
+            lock (_create) store = _store ??= GradientStore.OpenOrCreate(Options.StorePath, schema, StoreOptions);
         }
-        if (_store.Schema.Mismatch(schema) is { } reason) throw new StoreException($"store {_store.Path} refuses this data: {reason}");
-        return _store;
+        if (store.Schema.Mismatch(schema) is { } reason) throw new StoreException($"store {store.Path} refuses this data: {reason}");
+        return store;
     }
 
-    /// <summary>Preconditioned queries of a registered set (or a subset), with their norms for normalised scores.</summary>
-    public PreparedQueries Prepare(string querySet, string preconditioner, IReadOnlyCollection<string> queryIds)
+    /// <summary>Preconditioned queries of a registered set (or a subset) in <paramref name="snapshot"/>, with their norms for normalised scores.</summary>
+    public static PreparedQueries Prepare(StoreSnapshot snapshot, string querySet, string preconditioner, IReadOnlyCollection<string> queryIds)
     {
-        var store = Required;
-        var set = QuerySetRepository.Load(store, querySet);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(queryIds);
+        var set = QuerySetRepository.Load(snapshot, querySet);
         var queries = queryIds.Count == 0 ? set.Queries : queryIds.Select(id =>
             set.Queries.FirstOrDefault(q => q.Id == id) ?? throw new KeyNotFoundException($"query '{id}' is not in query set '{querySet}'")).ToList();
         if (string.IsNullOrEmpty(preconditioner))
@@ -64,27 +63,13 @@ public sealed class StoreHost : IDisposable
         var already = queries.FirstOrDefault(q => q.Preconditioned);
         if (already is not null)
             throw new ArgumentException($"query '{already.Id}' arrived already preconditioned (full-space EK-FAC): score it without a projected preconditioner");
-        var fitted = PreconditionerRepository.Load(store, preconditioner);
+        var fitted = PreconditionerRepository.Load(snapshot, preconditioner);
         var preconditioned = queries.Select(q => fitted.Precondition(q.Gradients)).ToList();
         var querySelf = queries.Select((q, i) => FittedPreconditioner.QuerySelfInfluence(q.Gradients, preconditioned[i])).ToArray();
         return new PreparedQueries(queries, preconditioned, (fitted.SelfInfluence, querySelf));
     }
 
-    public void Dispose()
-    {
-        _store?.Dispose();
-        _gate.Dispose();
-    }
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
-        }
-    }
+    public void Dispose() => _store?.Dispose();
 }
 
 /// <summary>Queries ready for scoring: their preconditioned gradients and, with a preconditioner, the norms.</summary>

@@ -29,7 +29,12 @@ internal static class IngestMapper
         var header = new IngestHeader
         {
             ModelFingerprint = schema.ModelFingerprint,
-            Projection = new Contracts.Gradients.V1.ProjectionSpec { Identity = schema.ProjectionIdentity, Seed = schema.ProjectionSeed },
+            // k as the first layer has it: layers share it in practice, and each layer's own dims are on layers below.
+            Projection = new Contracts.Gradients.V1.ProjectionSpec
+            {
+                Identity = schema.ProjectionIdentity, Seed = schema.ProjectionSeed,
+                KIn = schema.Layers.Count > 0 ? (uint)schema.Layers[0].KIn : 0, KOut = schema.Layers.Count > 0 ? (uint)schema.Layers[0].KOut : 0,
+            },
             StoreDtype = schema.DType switch
             {
                 FactorDType.Float32 => WireDType.Float32,

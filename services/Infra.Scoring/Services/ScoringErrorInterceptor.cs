@@ -17,6 +17,7 @@ public sealed class ScoringErrorInterceptor(ILogger<ScoringErrorInterceptor> log
         KeyNotFoundException or FileNotFoundException => StatusCode.NotFound,
         StoreException { Kind: StoreErrorKind.FailedPrecondition } => StatusCode.FailedPrecondition,
         StoreException { Kind: StoreErrorKind.Corrupt } => StatusCode.DataLoss,
+        StoreException { Kind: StoreErrorKind.ResourceExhausted } => StatusCode.ResourceExhausted,
         StoreException or ArgumentException or InvalidDataException or FormatException => StatusCode.InvalidArgument,
         InvalidOperationException => StatusCode.FailedPrecondition,
         OutOfMemoryException => StatusCode.ResourceExhausted,

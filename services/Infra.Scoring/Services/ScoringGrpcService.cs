@@ -25,8 +25,9 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.Header is null)
             throw new ArgumentException("the first message must carry an IngestHeader");
         var schema = IngestMapper.ToSchema(requestStream.Current.Header);
-        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
         var store = host.ForIngest(schema);
+        // This stream's own writer: other ingests commit alongside it, readers never wait for it.
+        using var session = store.BeginIngest();
         var assembler = new ExampleAssembler(schema.Layers.Count);
         var response = new IngestResponse();
         try
@@ -36,7 +37,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
                 var message = requestStream.Current.Gradient ?? throw new ArgumentException("IngestHeader may only be sent as the first message");
                 if (assembler.Accept(message) is not { } received) continue;
                 response.Received++;
-                var outcome = store.Add(IngestMapper.ToStoreExample(received, schema));
+                var outcome = session.Add(IngestMapper.ToStoreExample(received, schema));
                 if (outcome == IngestOutcome.Stored) response.Stored++;
                 else response.Skipped++;
             }
@@ -44,21 +45,21 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         finally
         {
             // Whatever arrived complete is committed, also when the stream breaks: a resumed ingest skips it.
-            store.Flush();
-            metrics.ObserveStore(store);
+            session.Flush();
+            metrics.ObserveStore(store.Snapshot);
         }
         response.StoreExamples = (ulong)store.Count;
         return response;
     }
 
-    public override async Task<MissingExamplesResponse> MissingExamples(MissingExamplesRequest request, ServerCallContext context)
+    public override Task<MissingExamplesResponse> MissingExamples(MissingExamplesRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
         var response = new MissingExamplesResponse();
-        response.Ids.AddRange(host.Current is { } store ? request.Ids.Where(id => !store.Contains(id)) : request.Ids);
-        return response;
+        // Committed examples only: an id in flight in another ingest is missing until that ingest commits it.
+        response.Ids.AddRange(host.Current?.Snapshot is { } snapshot ? request.Ids.Where(id => !snapshot.Contains(id)) : request.Ids);
+        return Task.FromResult(response);
     }
 
     public override async Task Fit(FitRequest request, IServerStreamWriter<FitResponse> responseStream, ServerCallContext context)
@@ -69,10 +70,11 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         PreconditionerRepository.ValidateName(request.Name);
         if (!double.IsFinite(request.Damping)) throw new ArgumentException($"damping must be finite (<= 0 means 0.1 x mean eigenvalue per layer); it is {request.Damping}");
         var kind = IngestMapper.ToKind(request.Kind);
-        using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
         var store = host.Required;
+        var snapshot = store.Snapshot;
         var messages = new List<string>();
-        var fitted = await Task.Run(() => PreconditionerFitter.Fit(store, request.Name, kind, request.Damping > 0 ? request.Damping : null,
+        // Fitted on one commit, outside any lock; only saving it commits (briefly). Examples committed meanwhile make it stale, as it says.
+        var fitted = await Task.Run(() => PreconditionerFitter.Fit(snapshot, request.Name, kind, request.Damping > 0 ? request.Damping : null,
             new Progress<string>(messages.Add)), context.CancellationToken).ConfigureAwait(false);
         PreconditionerRepository.Save(store, fitted, request.Overwrite);
         foreach (var m in messages) await responseStream.WriteAsync(new FitResponse { Progress = m }).ConfigureAwait(false);
@@ -91,7 +93,6 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var assembler = new QueryGradientAssembler();
         while (await requestStream.MoveNext(token).ConfigureAwait(false))
             assembler.Accept(requestStream.Current.Chunk ?? throw new ArgumentException("QuerySetHeader may only be sent as the first message"));
-        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
         var store = host.Required;
         var domains = header.Queries.ToDictionary(q => q.Id, q => q.Domain, StringComparer.Ordinal);
         var ids = header.Queries.Count > 0 ? header.Queries.Select(q => q.Id).ToList() : assembler.Gradients.Keys.ToList();
@@ -119,10 +120,11 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             throw new ArgumentException("rank_by_normalized needs a preconditioner (normalised scores are cosines in its metric)");
         var filter = new ScoreFilter(request.Domains.Count == 0 ? null : request.Domains.ToHashSet(StringComparer.Ordinal),
             request.MinDifficulty == 0 ? null : request.MinDifficulty, request.MaxDifficulty == 0 ? null : request.MaxDifficulty);
-        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
-        var prepared = host.Prepare(request.QuerySet, request.Preconditioner, request.QueryIds);
+        // One commit for the whole call: a slow client holds nothing, and commits meanwhile do not change what it reads.
+        var snapshot = host.Snapshot();
+        var prepared = StoreHost.Prepare(snapshot, request.QuerySet, request.Preconditioner, request.QueryIds);
         var ids = prepared.Queries.Select(q => q.Id).ToList();
-        var fidelity = Fidelity(host.Required.Schema, request.Preconditioner);
+        var fidelity = Fidelity(snapshot.Schema, request.Preconditioner);
         // Full dumps stream while the scorer works: a bounded channel between the scoring thread and the
         // response stream keeps memory flat however large the store (HTTP/2 flow control pushes back).
         var chunks = Channel.CreateBounded<ScoreChunk>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
@@ -132,8 +134,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             {
                 // More than the store holds means all of them: the scorer's top-k buffers are sized by k, so a k near 2^32
                 // would not wrap negative or allocate gigabytes.
-                var topK = request.TopK == 0 ? 10 : (int)Math.Min(request.TopK, Math.Max(1, host.Required.Count));
-                return new ExampleScorer(host.Required).Score(prepared.Preconditioned, ids, topK, filter,
+                var topK = request.TopK == 0 ? 10 : (int)Math.Min(request.TopK, Math.Max(1, snapshot.Count));
+                return new ExampleScorer(snapshot).Score(prepared.Preconditioned, ids, topK, filter,
                     prepared.Norms, request.RankByNormalized,
                     request.IncludeAllScores ? shard => { foreach (var c in ToChunks(shard, ids)) chunks.Writer.WriteAsync(c, token).AsTask().GetAwaiter().GetResult(); } : null,
                     token);
@@ -166,9 +168,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
-        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
-        var store = host.Required;
-        var prepared = host.Prepare(request.QuerySet, request.Preconditioner, request.QueryIds);
+        var store = host.Snapshot();
+        var prepared = StoreHost.Prepare(store, request.QuerySet, request.Preconditioner, request.QueryIds);
         var ids = request.ExampleIds.Count > 0 ? request.ExampleIds.ToList() : store.Shards.SelectMany(s => s.Metadata.Ids).ToList();
         var unknown = ids.FirstOrDefault(id => !store.Contains(id));
         if (unknown is not null) throw new ArgumentException($"example '{unknown}' is not in the store");
@@ -204,9 +205,9 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             throw new ArgumentException("the first message must carry a ScoreStreamHeader");
         PreparedQueries prepared;
         StoreSchema schema;
-        using (await host.AcquireAsync(token).ConfigureAwait(false))
         {
-            schema = host.Required.Schema;
+            var snapshot = host.Snapshot();
+            schema = snapshot.Schema;
             var incoming = IngestMapper.ToSchema(new IngestHeader
             {
                 ModelFingerprint = header.ModelFingerprint, Projection = header.Projection, StoreDtype = IngestMapper.ToHeader(schema).StoreDtype,
@@ -214,7 +215,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             });
             if (schema with { TokenFactors = false } is var expected && expected.Mismatch(incoming) is { } reason)
                 throw new ArgumentException($"the live stream does not match the store's queries: {reason}");
-            prepared = host.Prepare(header.QuerySet, header.Preconditioner, []);
+            prepared = StoreHost.Prepare(snapshot, header.QuerySet, header.Preconditioner, []);
         }
         var assembler = new ExampleAssembler(schema.Layers.Count);
         var queryIds = prepared.Queries.Select(q => q.Id).ToList();
@@ -235,12 +236,11 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         }
     }
 
-    public override async Task<StoreInfoResponse> StoreInfo(StoreInfoRequest request, ServerCallContext context)
+    public override Task<StoreInfoResponse> StoreInfo(StoreInfoRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
         var response = new StoreInfoResponse { Path = host.Options.StorePath };
-        if (host.Current is not { } store) return response;
+        if (host.Current?.Snapshot is not { } store) return Task.FromResult(response);
         response.Exists = true;
         response.Examples = (ulong)store.Count;
         response.Tokens = (ulong)store.Shards.Sum(s => s.TokenCount);
@@ -253,21 +253,38 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             response.Preconditioners.Add(info);
         }
         response.QuerySets.AddRange(QuerySetRepository.Names(store));
-        return response;
+        return Task.FromResult(response);
     }
 
-    public override async Task<GetQuerySetResponse> GetQuerySet(GetQuerySetRequest request, ServerCallContext context)
+    public override Task<GetQuerySetResponse> GetQuerySet(GetQuerySetRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         QuerySetRepository.ValidateName(request.Name);
-        using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
-        var set = QuerySetRepository.Describe(host.Required, request.Name);
+        var set = QuerySetRepository.Describe(host.Snapshot(), request.Name);
         var header = new QuerySetHeader { Name = set.Name, Recipe = set.Recipe is { } recipe ? QueryRecipeMapper.ToWire(recipe) : null };
         header.Queries.AddRange(set.Queries.Select(q => new QueryInfo { Id = q.Id, Domain = q.Domain }));
         var response = new GetQuerySetResponse { Header = header, Preconditioned = set.Preconditioned };
         response.Measurements.AddRange(set.Queries.Select(q => q.Measurement));
-        return response;
+        return Task.FromResult(response);
+    }
+
+    public override Task<ListQuerySetsResponse> ListQuerySets(ListQuerySetsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var response = new ListQuerySetsResponse();
+        if (host.Current?.Snapshot is not { } snapshot) return Task.FromResult(response);
+        response.QuerySets.AddRange(QuerySetRepository.Names(snapshot).Select(name => QuerySetRepository.Describe(snapshot, name)).Select(set =>
+            new QuerySetListing { Name = set.Name, Queries = (uint)set.Queries.Count, HasRecipe = set.Recipe is not null }));
+        return Task.FromResult(response);
+    }
+
+    public override Task<DeleteQuerySetResponse> DeleteQuerySet(DeleteQuerySetRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        QuerySetRepository.Delete(host.Required, request.Name);
+        return Task.FromResult(new DeleteQuerySetResponse { Name = request.Name });
     }
 
     public override async Task GetExamples(GetExamplesRequest request, IServerStreamWriter<StoredExample> responseStream, ServerCallContext context)
@@ -277,8 +294,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(context);
         if (request.Ids.Count == 0) throw new ArgumentException("GetExamplesRequest.ids is empty: name the examples to read");
         var token = context.CancellationToken;
-        using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
-        var store = host.Required;
+        var store = host.Snapshot();
         // Every id is checked before anything streams, so a caller never gets a partial answer to a bad request.
         var unknown = request.Ids.Where(id => store.Locate(id) is null).Distinct(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
