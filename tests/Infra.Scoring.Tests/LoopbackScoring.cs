@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using Infra.Contracts.Scoring.V1;
 using Infra.Scoring.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Infra.Scoring.Tests;
 
@@ -24,14 +25,14 @@ public sealed class LoopbackScoring : IAsyncDisposable
     /// <summary>The address other services forward to (always with its scheme).</summary>
     public string Address => Channel.Target.StartsWith("http", StringComparison.Ordinal) ? Channel.Target : "http://" + Channel.Target;
 
-    public static async Task<LoopbackScoring> StartAsync(string store)
+    public static async Task<LoopbackScoring> StartAsync(string store, Action<IServiceCollection>? configure = null)
     {
         var (app, address) = await ScoringServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
         {
             ["Scoring:StorePath"] = store,
             ["Scoring:ShardExamples"] = "6",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, configure);
         return new LoopbackScoring(app, GrpcChannel.ForAddress(address));
     }
 

@@ -50,11 +50,20 @@ public static class ScoringServiceExtensions
     }
 
     /// <summary>Starts the service on an ephemeral 127.0.0.1 port (plain-text HTTP/2).</summary>
-    public static async Task<(WebApplication App, Uri Address)> StartLoopbackAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken = default)
+    public static Task<(WebApplication App, Uri Address)> StartLoopbackAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken = default) =>
+        StartLoopbackAsync(settings, configure: null, cancellationToken);
+
+    /// <summary>Starts the service on an ephemeral 127.0.0.1 port (plain-text HTTP/2).</summary>
+    /// <param name="settings">Configuration (e.g. <c>Scoring:StorePath</c>).</param>
+    /// <param name="configure">Extra registrations after the service's own (tests: a <see cref="Core.Store.StoreWriteHook"/>); null for none.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    public static async Task<(WebApplication App, Uri Address)> StartLoopbackAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? configure,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddScoringServices();
+        configure?.Invoke(builder.Services);
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         app.MapScoringServices();

@@ -13,19 +13,24 @@ namespace Infra.Scoring.Hosting;
 public sealed class StoreHost : IDisposable
 {
     private readonly Lock _create = new();
+    private readonly StoreWriteHook? _beforeWrite;
     private volatile GradientStore? _store;
 
-    public StoreHost(IOptions<ScoringServiceOptions> options)
+    /// <param name="options">The service's options.</param>
+    /// <param name="beforeWrite">Told of every store write step (fault injection in tests: a <see cref="StoreWriteHook"/> registered
+    /// as a service). Defaults to null (none).</param>
+    public StoreHost(IOptions<ScoringServiceOptions> options, StoreWriteHook? beforeWrite = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
+        _beforeWrite = beforeWrite;
         if (File.Exists(Path.Combine(Options.StorePath, "manifest.json")))
             _store = GradientStore.Open(Options.StorePath, StoreOptions);
     }
 
     public ScoringServiceOptions Options { get; }
 
-    private GradientStoreOptions StoreOptions => new() { ShardExamples = Options.ShardExamples, VerifyOnOpen = Options.VerifyOnOpen };
+    private GradientStoreOptions StoreOptions => new() { ShardExamples = Options.ShardExamples, VerifyOnOpen = Options.VerifyOnOpen, BeforeWrite = _beforeWrite };
 
     /// <summary>The store, if one exists yet.</summary>
     public GradientStore? Current => _store;
