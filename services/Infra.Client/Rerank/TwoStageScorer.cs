@@ -3,6 +3,7 @@ using Grpc.Core;
 using Infra.Client.Calls;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Core.Errors;
 
 namespace Infra.Client.Rerank;
 
@@ -29,7 +30,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     public async Task<TwoStageResult> RankAsync(TwoStageRequest request, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.K <= 0) throw new ArgumentException($"k must be positive; it is {request.K}");
+        if (request.K <= 0) throw DomainException.InvalidArgument($"k must be positive; it is {request.K}");
         var store = await StoreAsync(token).ConfigureAwait(false);
         var exact = request.Exact && !request.Normalized;
         var candidates = exact ? Candidates(request.Candidates, (long)store.Examples, request.K) : request.K;
@@ -103,7 +104,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         var known = set.Header.Queries.ToDictionary(q => q.Id, q => q.Domain, StringComparer.Ordinal);
         var selected = queryIds.Count == 0 ? set.Header.Queries.Select(q => q.Id).ToList() : queryIds.ToList();
         var unknown = selected.FirstOrDefault(id => !known.ContainsKey(id));
-        if (unknown is not null) throw new KeyNotFoundException($"query '{unknown}' is not in query set '{querySet}'");
+        if (unknown is not null) throw DomainException.NotFound($"query '{unknown}' is not in query set '{querySet}'");
         var domains = selected.Select(id => known[id]).ToList();
         var columns = meanByDomain ? ColumnsByDomain(selected, known) : selected;
         var columnDomains = meanByDomain ? columns : domains;
@@ -144,7 +145,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         }
         catch (ArgumentOutOfRangeException ex)
         {
-            throw new ArgumentException(ex.Message.Split(" (Parameter", 2)[0], ex);
+            throw new DomainException(ErrorKind.InvalidArgument, ex.Message.Split(" (Parameter", 2)[0], null, ex);
         }
     }
 
@@ -166,7 +167,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     private static int[] Columns(ExactScoringHeader header, IReadOnlyList<string> queryIds) => queryIds.Select(id =>
     {
         var at = header.QueryIds.IndexOf(id);
-        return at >= 0 ? at : throw new InvalidOperationException($"the GradientService's exact scores have no column for query '{id}'");
+        return at >= 0 ? at : throw DomainException.FailedPrecondition($"the GradientService's exact scores have no column for query '{id}'");
     }).ToArray();
 
     private static ExactExampleScores Reorder(ExactExampleScores scores, int[] columns)
@@ -183,7 +184,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     private void RequireRescorer()
     {
         if (rescorer is null)
-            throw new InvalidOperationException("an exact rerank needs a GradientService on the store's model, and none is configured; "
+            throw DomainException.FailedPrecondition("an exact rerank needs a GradientService on the store's model, and none is configured; "
                 + "configure one, or ask for approximate (stage 1) scores");
     }
 
@@ -195,7 +196,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     {
         var info = await scoring.StoreInfoAsync(new StoreInfoRequest(), cancellationToken: token).ResponseAsync.ConfigureAwait(false);
         if (!info.Exists || info.Examples == 0)
-            throw new InvalidOperationException($"the ScoringService's store at {info.Path} is empty: index a corpus into it first");
+            throw DomainException.FailedPrecondition($"the ScoringService's store at {info.Path} is empty: index a corpus into it first");
         return info;
     });
 
@@ -216,7 +217,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         using var call = scoring.GetExamples(new GetExamplesRequest { Ids = { ids } }, cancellationToken: token);
         var byId = new Dictionary<string, StoredExample>(StringComparer.Ordinal);
         await foreach (var example in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false)) byId[example.Id] = example;
-        return ids.Select(id => byId.TryGetValue(id, out var e) ? e : throw new InvalidOperationException($"the ScoringService sent no metadata for example '{id}'"))
+        return ids.Select(id => byId.TryGetValue(id, out var e) ? e : throw DomainException.FailedPrecondition($"the ScoringService sent no metadata for example '{id}'"))
             .ToList();
     });
 

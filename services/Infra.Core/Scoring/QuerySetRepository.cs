@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Infra.Core.Checkpoints;
 using Infra.Core.Store;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Scoring;
 
@@ -35,7 +36,7 @@ public static class QuerySetRepository
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(set);
         ValidateName(set.Name);
-        if (set.Queries.Count == 0) throw new ArgumentException($"query set '{set.Name}' has no queries");
+        if (set.Queries.Count == 0) throw DomainException.InvalidArgument($"query set '{set.Name}' has no queries");
         Validate(store.Schema, set);
         set.Recipe?.Validate(set.Name, set.Queries.Select(q => q.Id).ToList());
         var folder = store.Folder(Folder);
@@ -73,7 +74,7 @@ public static class QuerySetRepository
         ArgumentNullException.ThrowIfNull(store);
         ValidateName(name);
         var path = Path.Combine(store.Path, Folder, name + ".json");
-        if (!File.Exists(path)) throw new KeyNotFoundException($"no query set '{name}' is registered with store {store.Path}");
+        if (!File.Exists(path)) throw DomainException.NotFound($"no query set '{name}' is registered with store {store.Path}");
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
@@ -109,20 +110,20 @@ public static class QuerySetRepository
         foreach (var q in set.Queries)
         {
             if (q.Gradients.Count != schema.Layers.Count)
-                throw new ArgumentException($"query '{q.Id}': {q.Gradients.Count} layers, the store tracks {schema.Layers.Count}");
+                throw DomainException.InvalidArgument($"query '{q.Id}': {q.Gradients.Count} layers, the store tracks {schema.Layers.Count}");
             for (var l = 0; l < schema.Layers.Count; l++)
             {
                 var layer = schema.Layers[l];
                 if (q.Gradients[l].Length != layer.GradientLength)
-                    throw new ArgumentException($"query '{q.Id}', layer {layer.Name}: {q.Gradients[l].Length} values, the store's layer is {layer.KOut} x {layer.KIn}");
+                    throw DomainException.InvalidArgument($"query '{q.Id}', layer {layer.Name}: {q.Gradients[l].Length} values, the store's layer is {layer.KOut} x {layer.KIn}");
                 var bad = Array.FindIndex(q.Gradients[l], v => !float.IsFinite(v));
-                if (bad >= 0) throw new ArgumentException($"query '{q.Id}', layer {layer.Name}: non-finite value at {bad}");
+                if (bad >= 0) throw DomainException.InvalidArgument($"query '{q.Id}', layer {layer.Name}: non-finite value at {bad}");
             }
         }
     }
 
     /// <exception cref="ArgumentException">The name breaks <see cref="Naming.ResourceName"/>'s rule.</exception>
-    public static void ValidateName(string name) => Naming.ResourceName.Validate("query set", name);
+    public static void ValidateName(string name, string? field = null) => Naming.ResourceName.Validate("query set", name, field);
 
     private sealed record QuerySetFile(
         [property: JsonPropertyName("format_version")] int FormatVersion,
