@@ -145,7 +145,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
             await source.TwoStage.RecipeAsync(name, token).ConfigureAwait(false);
             return true;
         }
-        catch (InvalidOperationException)
+        catch (DomainException e) when (e.Kind == ErrorKind.FailedPrecondition)
         {
             return false;
         }

@@ -23,8 +23,8 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     private const string Service = "ScoringService";
 
     /// <summary>Stage 1 and, when <see cref="TwoStageRequest.Exact"/> (the default), stage 2 for a registered query set.</summary>
-    /// <exception cref="ArgumentException">Bad k, or candidates out of range (named).</exception>
-    /// <exception cref="InvalidOperationException">
+    /// <exception cref="DomainException">InvalidArgument: Bad k, or candidates out of range (named).</exception>
+    /// <exception cref="DomainException">FailedPrecondition: 
     /// An exact rerank that cannot be done: an empty store, a set registered without a recipe, no GradientService.
     /// </exception>
     public async Task<TwoStageResult> RankAsync(TwoStageRequest request, CancellationToken token = default)
@@ -89,7 +89,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     /// <paramref name="meanByDomain"/> the columns are the selected queries' domains (query id = domain), each the mean
     /// over the domain's queries: what token rankings and roll-ups need, at a cost that grows with the domains, not the queries.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No recipe with the set, or no GradientService.</exception>
+    /// <exception cref="DomainException">FailedPrecondition: No recipe with the set, or no GradientService.</exception>
     public async Task ExactTokensAsync(string querySet, IReadOnlyList<string> queryIds, IReadOnlyList<string> exampleIds,
         Func<TokenScores, Task> onExample, int chunk = 64, bool meanByDomain = false, CancellationToken token = default)
     {
@@ -133,7 +133,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     }
 
     /// <summary>The query set's recipe for exact recomputation.</summary>
-    /// <exception cref="InvalidOperationException">The set was registered without one.</exception>
+    /// <exception cref="DomainException">FailedPrecondition: The set was registered without one.</exception>
     public async Task<QueryRecipe> RecipeAsync(string querySet, CancellationToken token = default) =>
         (await QuerySetAsync(querySet, token).ConfigureAwait(false)).Header.Recipe ?? throw NoRecipe(querySet);
 
@@ -188,7 +188,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
                 + "configure one, or ask for approximate (stage 1) scores");
     }
 
-    private static InvalidOperationException NoRecipe(string querySet) => new(
+    private static DomainException NoRecipe(string querySet) => DomainException.FailedPrecondition(
         $"query set '{querySet}' was registered without a recipe (its queries and full-space factors), so its scores cannot be recomputed exactly; "
         + "register it again with one (infra query and infra demo do), or ask for approximate (stage 1) scores");
 
