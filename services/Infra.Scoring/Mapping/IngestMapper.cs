@@ -51,6 +51,8 @@ internal static class IngestMapper
     public static StoreExample ToStoreExample(ReceivedExample received, StoreSchema schema)
     {
         var h = received.Header;
+        if (Core.Naming.ExampleId.Problem(h.Id) is { } idProblem)
+            throw DomainException.InvalidArgument($"example '{Core.Naming.ExampleId.Quote(h.Id)}': {idProblem}", "gradient.header.id");
         float[] Factor(int layer, FactorKind kind) => received.Factors.TryGetValue((layer, kind), out var values)
             ? values
             : throw DomainException.InvalidArgument($"example '{h.Id}': no {kind} for layer {layer} arrived (index with include_example_gradient{(schema.TokenFactors ? " and include_token_factors" : "")})");

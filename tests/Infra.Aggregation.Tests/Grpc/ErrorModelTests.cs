@@ -103,6 +103,18 @@ public sealed class ErrorModelTests(ServicesFixture fixture)
         Assert.Equal("options.forward_to", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
     }
 
+    [Fact]
+    public async Task An_example_id_too_long_or_with_control_characters_is_refused()
+    {
+        foreach (var (id, problem) in new[] { (new string('q', 300), "at most 256 are allowed"), ("q\u0001", "contains a control character") })
+        {
+            var request = new ComputeQueryGradientsRequest { Projection = ServicesFixture.Projection, Queries = { new Example { Id = id, Prompt = "1+1?", Response = "2" } } };
+            var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Gradients.ComputeQueryGradients(request).ResponseStream.ReadAllAsync().ToListAsync().AsTask());
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            Assert.Contains(problem, error.Status.Detail, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("scoring", "infra.scoring.v1.ScoringService")]
     [InlineData("gradients", "infra.gradients.v1.GradientService")]
