@@ -53,6 +53,19 @@ public sealed class GradientServiceOptions
     [Range(1024, 3 * 1024 * 1024)]
     public int ChunkBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// The ScoringService addresses ComputeGradients may forward to (<c>forward_to</c>), comma-separated, compared by
+    /// scheme, host and port (e.g. "http://scoring:8080"). The service sends its API key there, so any other address
+    /// is refused with PermissionDenied. Defaults to "": only loopback addresses (see <see cref="AllowLoopbackForwardTargets"/>).
+    /// </summary>
+    public string AllowedForwardTargets { get; set; } = "";
+
+    /// <summary>
+    /// Whether any loopback address (localhost, 127.0.0.0/8, ::1; any port) may be a <c>forward_to</c> target, as the
+    /// CLI's serve and demo and the tests use. Defaults to true.
+    /// </summary>
+    public bool AllowLoopbackForwardTargets { get; set; } = true;
+
     /// <summary>Largest gRPC message received, in bytes. Defaults to 16,777,216 (16 MiB): requests carry examples (text), not tensors, so this only bounds very long documents.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxReceiveMessageBytes { get; set; } = 16 * 1024 * 1024;

@@ -18,7 +18,9 @@ public sealed partial class CliEndToEndTests
         {
             ["Aggregation:ScoringAddress"] = scoring.Address.ToString(),
             ["Aggregation:GradientAddress"] = gradients.Address.ToString(),
-            ["Aggregation:OutputRoot"] = Path.Combine(_root, "aggregation-root"),
+            // The CLI names folders and the corpus under the test's root; the service may only use paths under its roots.
+            ["Aggregation:OutputRoot"] = _root,
+            ["Aggregation:CorpusRoot"] = _root,
         });
         var withAggregation = new Dictionary<string, string?>(env) { ["INFRA_AGGREGATION__ADDRESS"] = aggregation.Address.ToString() };
         log.WriteLine($"AggregationService up on {aggregation.Address} after {clock.Elapsed.TotalSeconds:F1} s");

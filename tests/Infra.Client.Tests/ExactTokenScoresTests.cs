@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Client.Rerank;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
@@ -33,7 +34,7 @@ public sealed class ExactTokenScoresTests
     public void A_token_count_other_than_the_stored_examples_is_refused_naming_the_example()
     {
         var exact = new ExactExampleScores { ExampleId = "e1", ExampleScores = { 3 }, TokenScores = { 1, 2 } };
-        var error = Assert.Throws<InvalidOperationException>(() => ExactTokenScores.Build(Stored(), exact, ["q1"], ["math"]));
+        var error = Assert.Throws<DomainException>(() => ExactTokenScores.Build(Stored(), exact, ["q1"], ["math"]));
         Assert.Contains("example 'e1': 2 exact token scores for 3 stored tokens x 1 queries", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Google.Protobuf;
 using Infra.Contracts.Gradients;
 using Infra.Contracts.Gradients.V1;
@@ -24,11 +25,11 @@ public sealed class ExampleAssemblerTests
         var assembler = new ExampleAssembler(layerCount: 2);
         assembler.Accept(Header());
         assembler.Accept(Chunk(1));
-        var error = Assert.Throws<InvalidDataException>(() => assembler.Accept(Chunk(7)));
+        var error = Assert.Throws<DomainException>(() => assembler.Accept(Chunk(7)));
         Assert.Contains("a chunk for layer 7, but only layers 0..1 are tracked", error.Message, StringComparison.Ordinal);
-        var huge = Assert.Throws<InvalidDataException>(() => assembler.Accept(Chunk(uint.MaxValue)));
+        var huge = Assert.Throws<DomainException>(() => assembler.Accept(Chunk(uint.MaxValue)));
         Assert.Contains($"layer {uint.MaxValue}", huge.Message, StringComparison.Ordinal);
-        Assert.Contains("unknown factor kind", Assert.Throws<InvalidDataException>(() => assembler.Accept(Chunk(0, FactorKind.Unspecified))).Message,
+        Assert.Contains("unknown factor kind", Assert.Throws<DomainException>(() => assembler.Accept(Chunk(0, FactorKind.Unspecified))).Message,
             StringComparison.Ordinal);
     }
 

@@ -3,6 +3,7 @@ using Infra.Client.Calls;
 using Infra.Client.Rerank;
 using Infra.Contracts.Gradients.V1;
 using Microsoft.Extensions.Options;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Clients;
 
@@ -17,7 +18,7 @@ public sealed class GradientCaller(IServiceProvider services, IOptions<Aggregati
 
     // Resolved per use: without a configured address no client is registered, and only prompts need one.
     private GradientService.GradientServiceClient Client => _address is null
-        ? throw new InvalidOperationException("no GradientService is configured (Aggregation:GradientAddress): Influence accepts query-set ids only")
+        ? throw DomainException.FailedPrecondition("no GradientService is configured (Aggregation:GradientAddress): Influence accepts query-set ids only")
         : services.GetRequiredService<GradientService.GradientServiceClient>();
 
     /// <summary>Stage 2 (exact recomputation) on this GradientService; null when none is configured.</summary>

@@ -3,6 +3,7 @@ using Infra.Client.Calls;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 using Microsoft.Extensions.Options;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Clients;
 
@@ -27,7 +28,7 @@ public sealed class ScoringPuller(ScoringService.ScoringServiceClient client, IO
         var info = await Downstream.CallAsync(Name, _address, () => client.StoreInfoAsync(new StoreInfoRequest(), cancellationToken: token).ResponseAsync)
             .ConfigureAwait(false);
         if (!info.Exists || info.Examples == 0)
-            throw new InvalidOperationException($"the ScoringService's store at {info.Path} is empty: index a corpus into it first");
+            throw DomainException.FailedPrecondition($"the ScoringService's store at {info.Path} is empty: index a corpus into it first");
         return info;
     }
 

@@ -1,3 +1,4 @@
+using Infra.Contracts.Grpc;
 using Infra.Aggregation.Clients;
 using Infra.Aggregation.Services;
 using Infra.Contracts.Gradients.V1;
@@ -50,7 +51,14 @@ public static class AggregationServiceExtensions
         builder.Services.AddSingleton<ScoringPuller>();
         builder.Services.AddSingleton<GradientCaller>();
         // Liveness of this process; whether the ScoringService answers is reported per call (Unavailable), not here.
-        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
+        builder.Services.AddGrpcHealthChecks(o =>
+        {
+            // "" is the server; the service's full name is what clients and grpc_health_probe -service ask for.
+            o.Services.Clear();
+            o.Services.Map("", _ => true);
+            o.Services.Map(Infra.Contracts.Aggregation.V1.AggregationService.Descriptor.FullName, _ => true);
+        }).AddCheck("self", () => HealthCheckResult.Healthy());
+        builder.Services.AddRequestDecodingErrors();
         return builder;
     }
 

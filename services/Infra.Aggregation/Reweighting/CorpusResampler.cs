@@ -1,6 +1,7 @@
 using System.Globalization;
 using Infra.Aggregation.Rollups;
 using Infra.Lab.Schema;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Reweighting;
 
@@ -24,7 +25,7 @@ public static class CorpusResampler
         ArgumentNullException.ThrowIfNull(weighted);
         if (weighted.Count == 0)
         {
-            throw new ArgumentException("no examples to resample", nameof(weighted));
+            throw DomainException.InvalidArgument("no examples to resample");
         }
         var draws = count ?? weighted.Count;
         ArgumentOutOfRangeException.ThrowIfNegative(draws, nameof(count));
@@ -35,14 +36,14 @@ public static class CorpusResampler
             var weight = weighted[i].Weight;
             if (!(double.IsFinite(weight) && weight >= 0))
             {
-                throw new ArgumentException($"example '{weighted[i].Example.Id}' has weight {weight} (needs a finite value >= 0)", nameof(weighted));
+                throw DomainException.InvalidArgument($"example '{weighted[i].Example.Id}' has weight {weight} (needs a finite value >= 0)");
             }
             total += weight;
             cumulative[i] = total;
         }
         if (total <= 0)
         {
-            throw new ArgumentException("every weight is 0: nothing to sample", nameof(weighted));
+            throw DomainException.InvalidArgument("every weight is 0: nothing to sample");
         }
         var copies = new int[weighted.Count];
         var random = new SeededRandom(seed);
@@ -77,7 +78,7 @@ public static class CorpusResampler
             {
                 if (!copies.TryGetValue(id, out var count))
                 {
-                    throw new InvalidDataException($"line {line.ToString(CultureInfo.InvariantCulture)}: no copy count for example '{id}'");
+                    throw DomainException.InvalidArgument($"line {line.ToString(CultureInfo.InvariantCulture)}: no copy count for example '{id}'");
                 }
                 seen++;
                 for (var k = 1; k <= count; k++)
@@ -95,7 +96,7 @@ public static class CorpusResampler
         }
         if (seen != copies.Count)
         {
-            throw new InvalidDataException($"{(copies.Count - seen).ToString(CultureInfo.InvariantCulture)} copy counts have no record in the corpus");
+            throw DomainException.InvalidArgument($"{(copies.Count - seen).ToString(CultureInfo.InvariantCulture)} copy counts have no record in the corpus");
         }
         output.Flush();
     }

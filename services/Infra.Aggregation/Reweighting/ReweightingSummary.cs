@@ -1,3 +1,5 @@
+using Infra.Core.Errors;
+
 namespace Infra.Aggregation.Reweighting;
 
 /// <summary>Per-cell summary of a reweighting (see <see cref="ReweightingCellSummary"/>); shares are of tokens, i.e. of examples when tokens are 1.</summary>
@@ -9,7 +11,7 @@ public static class ReweightingSummary
         ArgumentNullException.ThrowIfNull(weighted);
         if (weighted.Count == 0)
         {
-            throw new ArgumentException("no weighted examples to summarise", nameof(weighted));
+            throw DomainException.InvalidArgument("no weighted examples to summarise");
         }
         var oldTotal = weighted.Sum(item => item.Example.Tokens);
         var newTotal = weighted.Sum(item => item.Weight * item.Example.Tokens);

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Infra.Aggregation.Exports;
 using Infra.Lab.Schema;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Reweighting;
 
@@ -43,7 +44,7 @@ public static class WeightedCorpus
             {
                 if (!weights.TryGetValue(id, out var weight))
                 {
-                    throw new InvalidDataException($"line {line.ToString(CultureInfo.InvariantCulture)}: no weight for example '{id}'");
+                    throw DomainException.InvalidArgument($"line {line.ToString(CultureInfo.InvariantCulture)}: no weight for example '{id}'");
                 }
                 WriteLine(output, root.RootElement, prepend: null, append: writer => writer.WriteNumber(WeightField, weight), skipped: WeightField);
                 written++;
@@ -51,7 +52,7 @@ public static class WeightedCorpus
         }
         if (written != weights.Count)
         {
-            throw new InvalidDataException($"{(weights.Count - written).ToString(CultureInfo.InvariantCulture)} weights have no record in the corpus");
+            throw DomainException.InvalidArgument($"{(weights.Count - written).ToString(CultureInfo.InvariantCulture)} weights have no record in the corpus");
         }
         output.Flush();
     }
@@ -82,7 +83,7 @@ public static class WeightedCorpus
         {
             if (!weights.TryGetValue(record.Id, out var weight))
             {
-                throw new InvalidDataException($"no weight for example '{record.Id}'");
+                throw DomainException.InvalidArgument($"no weight for example '{record.Id}'");
             }
             table.AddRow(
                 record.Id,
@@ -117,14 +118,14 @@ public static class WeightedCorpus
             }
             catch (JsonException error)
             {
-                throw new InvalidDataException($"line {number.ToString(CultureInfo.InvariantCulture)}: invalid JSON: {error.Message}", error);
+                throw new DomainException(ErrorKind.InvalidArgument, $"line {number.ToString(CultureInfo.InvariantCulture)}: invalid JSON: {error.Message}", null, error);
             }
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty(CorpusFields.Id, out var id)
                 || id.ValueKind != JsonValueKind.String)
             {
                 document.Dispose();
-                throw new InvalidDataException($"line {number.ToString(CultureInfo.InvariantCulture)}: expected a JSON object with a string \"id\"");
+                throw DomainException.InvalidArgument($"line {number.ToString(CultureInfo.InvariantCulture)}: expected a JSON object with a string \"id\"");
             }
             yield return (number, id.GetString()!, document);
         }

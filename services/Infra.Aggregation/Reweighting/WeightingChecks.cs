@@ -1,3 +1,5 @@
+using Infra.Core.Errors;
+
 namespace Infra.Aggregation.Reweighting;
 
 /// <summary>Input checks shared by the reweighting schemes, so every scheme fails the same way on the same bad input.</summary>
@@ -8,7 +10,7 @@ internal static class WeightingChecks
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0)
         {
-            throw new ArgumentException("no examples to weight", nameof(examples));
+            throw DomainException.InvalidArgument("no examples to weight");
         }
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var example in examples)
@@ -16,21 +18,20 @@ internal static class WeightingChecks
             ArgumentNullException.ThrowIfNull(example, nameof(examples));
             if (string.IsNullOrWhiteSpace(example.Id) || string.IsNullOrWhiteSpace(example.Domain))
             {
-                throw new ArgumentException("an example has an empty id or domain", nameof(examples));
+                throw DomainException.InvalidArgument("an example has an empty id or domain");
             }
             if (!ids.Add(example.Id))
             {
-                throw new ArgumentException($"example id '{example.Id}' appears twice", nameof(examples));
+                throw DomainException.InvalidArgument($"example id '{example.Id}' appears twice");
             }
             if (!(double.IsFinite(example.Tokens) && example.Tokens > 0))
             {
-                throw new ArgumentException($"example '{example.Id}' has tokens {example.Tokens} (needs a finite value > 0)", nameof(examples));
+                throw DomainException.InvalidArgument($"example '{example.Id}' has tokens {example.Tokens} (needs a finite value > 0)");
             }
             if (double.IsInfinity(example.Influence) || (requireInfluence && double.IsNaN(example.Influence)))
             {
-                throw new ArgumentException(
-                    $"example '{example.Id}' has influence {example.Influence}; this scheme needs a finite influence for every example (score them all, or drop the unscored ones first)",
-                    nameof(examples));
+                throw DomainException.InvalidArgument(
+                    $"example '{example.Id}' has influence {example.Influence}; this scheme needs a finite influence for every example (score them all, or drop the unscored ones first)");
             }
         }
     }

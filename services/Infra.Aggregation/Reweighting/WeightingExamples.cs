@@ -1,6 +1,7 @@
 using Infra.Aggregation.Rollups;
 using Infra.Lab.Corpus;
 using Infra.Lab.Schema;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Reweighting;
 
@@ -33,11 +34,11 @@ public static class WeightingExamples
             var tokens = 1;
             if (tokenCounts is not null && !tokenCounts.TryGetValue(record.Id, out tokens))
             {
-                throw new ArgumentException($"no token count for example '{record.Id}'", nameof(tokenCounts));
+                throw DomainException.InvalidArgument($"no token count for example '{record.Id}'");
             }
             if (tokens < 1)
             {
-                throw new ArgumentException($"example '{record.Id}' has {tokens} tokens (needs >= 1)", nameof(tokenCounts));
+                throw DomainException.InvalidArgument($"example '{record.Id}' has {tokens} tokens (needs >= 1)");
             }
             examples.Add(new WeightingExample(record.Id, domain, record.Difficulty, influence, tokens));
         }

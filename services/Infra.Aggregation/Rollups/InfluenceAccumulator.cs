@@ -1,4 +1,5 @@
 using System.Globalization;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Rollups;
 
@@ -41,39 +42,39 @@ public sealed class InfluenceAccumulator
         this.examples = [.. examples];
         if (this.examples.Length == 0)
         {
-            throw new ArgumentException("no training examples to roll up", nameof(examples));
+            throw DomainException.InvalidArgument("no training examples to roll up");
         }
         for (var i = 0; i < this.examples.Length; i++)
         {
-            var example = this.examples[i] ?? throw new ArgumentException("null example", nameof(examples));
+            var example = this.examples[i] ?? throw DomainException.InvalidArgument("null example");
             if (string.IsNullOrWhiteSpace(example.Id) || string.IsNullOrWhiteSpace(example.Domain))
             {
-                throw new ArgumentException($"example #{i.ToString(CultureInfo.InvariantCulture)} has an empty id or domain", nameof(examples));
+                throw DomainException.InvalidArgument($"example #{i.ToString(CultureInfo.InvariantCulture)} has an empty id or domain");
             }
             if (!exampleIndex.TryAdd(example.Id, i))
             {
-                throw new ArgumentException($"example id '{example.Id}' appears twice", nameof(examples));
+                throw DomainException.InvalidArgument($"example id '{example.Id}' appears twice");
             }
         }
         var queryList = queries.ToList();
         if (queryList.Count == 0)
         {
-            throw new ArgumentException("no queries to roll up over", nameof(queries));
+            throw DomainException.InvalidArgument("no queries to roll up over");
         }
         var seenQueries = new HashSet<string>(StringComparer.Ordinal);
         foreach (var query in queryList)
         {
             if (query is null || string.IsNullOrWhiteSpace(query.Id) || string.IsNullOrWhiteSpace(query.Domain))
             {
-                throw new ArgumentException("a query has an empty id or domain", nameof(queries));
+                throw DomainException.InvalidArgument("a query has an empty id or domain");
             }
             if (query.Domain == InfluenceRollup.AllQueries)
             {
-                throw new ArgumentException($"'{InfluenceRollup.AllQueries}' is reserved for the roll-up over every query; rename the query domain", nameof(queries));
+                throw DomainException.InvalidArgument($"'{InfluenceRollup.AllQueries}' is reserved for the roll-up over every query; rename the query domain");
             }
             if (!seenQueries.Add(query.Id))
             {
-                throw new ArgumentException($"query id '{query.Id}' appears twice", nameof(queries));
+                throw DomainException.InvalidArgument($"query id '{query.Id}' appears twice");
             }
         }
         domains = queryList.Select(query => query.Domain).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -106,9 +107,8 @@ public sealed class InfluenceAccumulator
         var raw = block.Raw.Span;
         if ((long)rows.Length * columns.Length != raw.Length)
         {
-            throw new ArgumentException(
-                $"score chunk has {raw.Length.ToString(CultureInfo.InvariantCulture)} scores for {rows.Length.ToString(CultureInfo.InvariantCulture)} examples x {columns.Length.ToString(CultureInfo.InvariantCulture)} queries",
-                nameof(block));
+            throw DomainException.InvalidArgument(
+                $"score chunk has {raw.Length.ToString(CultureInfo.InvariantCulture)} scores for {rows.Length.ToString(CultureInfo.InvariantCulture)} examples x {columns.Length.ToString(CultureInfo.InvariantCulture)} queries");
         }
         var increments = new int[rows.Length * domains.Length];
         for (var r = 0; r < rows.Length; r++)
@@ -118,7 +118,7 @@ public sealed class InfluenceAccumulator
                 var score = raw[(r * columns.Length) + q];
                 if (double.IsInfinity(score))
                 {
-                    throw new ArgumentException($"score of example '{block.ExampleIds[r]}' on query '{block.QueryIds[q]}' is infinite", nameof(block));
+                    throw DomainException.InvalidArgument($"score of example '{block.ExampleIds[r]}' on query '{block.QueryIds[q]}' is infinite");
                 }
                 if (!double.IsNaN(score))
                 {
@@ -129,9 +129,8 @@ public sealed class InfluenceAccumulator
             {
                 if (counts[(rows[r] * domains.Length) + d] + increments[(r * domains.Length) + d] > queriesPerDomain[d])
                 {
-                    throw new ArgumentException(
-                        $"example '{block.ExampleIds[r]}' would get more scores from query domain '{domains[d]}' than it has queries ({queriesPerDomain[d].ToString(CultureInfo.InvariantCulture)}): was a chunk fed twice?",
-                        nameof(block));
+                    throw DomainException.InvalidArgument(
+                        $"example '{block.ExampleIds[r]}' would get more scores from query domain '{domains[d]}' than it has queries ({queriesPerDomain[d].ToString(CultureInfo.InvariantCulture)}): was a chunk fed twice?");
                 }
             }
         }
@@ -162,7 +161,7 @@ public sealed class InfluenceAccumulator
     {
         if (ScoresAdded == 0)
         {
-            throw new InvalidOperationException("no finite scores were added: nothing to roll up");
+            throw DomainException.FailedPrecondition("no finite scores were added: nothing to roll up");
         }
         return new InfluenceRollup(
             examples,
@@ -183,11 +182,11 @@ public sealed class InfluenceAccumulator
         {
             if (!index.TryGetValue(ids[i], out resolved[i]))
             {
-                throw new ArgumentException($"unknown {what} '{ids[i]}' in a score chunk (not in {where})");
+                throw DomainException.InvalidArgument($"unknown {what} '{ids[i]}' in a score chunk (not in {where})");
             }
             if (!seen.Add(ids[i]))
             {
-                throw new ArgumentException($"{what} '{ids[i]}' appears twice in one score chunk");
+                throw DomainException.InvalidArgument($"{what} '{ids[i]}' appears twice in one score chunk");
             }
         }
         return resolved;

@@ -1,3 +1,5 @@
+using Infra.Core.Errors;
+
 namespace Infra.Aggregation.Rollups;
 
 /// <summary>
@@ -181,7 +183,7 @@ public sealed class InfluenceRollup
         var index = Array.IndexOf(domains, queryDomain);
         return index >= 0
             ? index
-            : throw new ArgumentException($"unknown query domain '{queryDomain}' (the query set has: {string.Join(", ", domains)})", nameof(queryDomain));
+            : throw DomainException.InvalidArgument($"unknown query domain '{queryDomain}' (the query set has: {string.Join(", ", domains)})");
     }
 
     private int IndexOf(string exampleId)
@@ -189,6 +191,6 @@ public sealed class InfluenceRollup
         ArgumentNullException.ThrowIfNull(exampleId);
         return exampleIndex.TryGetValue(exampleId, out var index)
             ? index
-            : throw new ArgumentException($"unknown example '{exampleId}'", nameof(exampleId));
+            : throw DomainException.InvalidArgument($"unknown example '{exampleId}'");
     }
 }

@@ -1,3 +1,5 @@
+using Infra.Core.Errors;
+
 namespace Infra.Aggregation.Rollups;
 
 /// <summary>The result of a <see cref="SequenceRollupAccumulator"/>: the behaviour comparison and the top/bottom sequences per query domain.</summary>
@@ -43,6 +45,6 @@ public sealed class SequenceRollup
         ArgumentNullException.ThrowIfNull(queryDomain);
         return top.ContainsKey(queryDomain)
             ? queryDomain
-            : throw new ArgumentException($"no sequences were scored for query domain '{queryDomain}'", nameof(queryDomain));
+            : throw DomainException.InvalidArgument($"no sequences were scored for query domain '{queryDomain}'");
     }
 }

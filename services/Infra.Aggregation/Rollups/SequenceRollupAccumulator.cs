@@ -1,3 +1,5 @@
+using Infra.Core.Errors;
+
 namespace Infra.Aggregation.Rollups;
 
 /// <summary>
@@ -28,20 +30,20 @@ public sealed class SequenceRollupAccumulator
         ArgumentNullException.ThrowIfNull(record);
         if (string.IsNullOrWhiteSpace(record.ExampleId) || string.IsNullOrWhiteSpace(record.QueryDomain) || string.IsNullOrWhiteSpace(record.TrainingDomain))
         {
-            throw new ArgumentException("a sequence record has an empty example id, training domain or query domain", nameof(record));
+            throw DomainException.InvalidArgument("a sequence record has an empty example id, training domain or query domain");
         }
         if (record.TokenCount < 1)
         {
-            throw new ArgumentException($"sequence {record.SequenceIndex} of '{record.ExampleId}' has {record.TokenCount} tokens (needs >= 1)", nameof(record));
+            throw DomainException.InvalidArgument($"sequence {record.SequenceIndex} of '{record.ExampleId}' has {record.TokenCount} tokens (needs >= 1)");
         }
         if (!double.IsFinite(record.Score))
         {
-            throw new ArgumentException($"sequence {record.SequenceIndex} of '{record.ExampleId}' has a non-finite score ({record.Score}); drop unscored sequences before rolling up", nameof(record));
+            throw DomainException.InvalidArgument($"sequence {record.SequenceIndex} of '{record.ExampleId}' has a non-finite score ({record.Score}); drop unscored sequences before rolling up");
         }
         ArgumentNullException.ThrowIfNull(record.Tags, nameof(record));
         if (record.Tags.Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException($"sequence {record.SequenceIndex} of '{record.ExampleId}' has an empty tag", nameof(record));
+            throw DomainException.InvalidArgument($"sequence {record.SequenceIndex} of '{record.ExampleId}' has an empty tag");
         }
         if (!byQueryDomain.TryGetValue(record.QueryDomain, out var groups))
         {
@@ -73,7 +75,7 @@ public sealed class SequenceRollupAccumulator
     {
         if (Count == 0)
         {
-            throw new InvalidOperationException("no sequence scores were added: nothing to roll up");
+            throw DomainException.FailedPrecondition("no sequence scores were added: nothing to roll up");
         }
         var rows = new List<BehaviourComparisonRow>();
         var top = new Dictionary<string, IReadOnlyList<SequenceScoreRecord>>(StringComparer.Ordinal);

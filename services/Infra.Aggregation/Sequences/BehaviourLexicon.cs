@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Sequences;
 
@@ -28,18 +29,18 @@ public sealed class BehaviourLexicon
     {
         ArgumentNullException.ThrowIfNull(phrases);
         if (phrases.Count == 0)
-            throw new ArgumentException("a behaviour lexicon needs at least one tag", nameof(phrases));
+            throw DomainException.InvalidArgument("a behaviour lexicon needs at least one tag");
         _patterns = new Dictionary<string, Regex>(StringComparer.Ordinal);
         _phrasePatterns = new Dictionary<string, (string, Regex)[]>(StringComparer.Ordinal);
         var copy = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (tag, list) in phrases)
         {
             if (string.IsNullOrWhiteSpace(tag))
-                throw new ArgumentException("a behaviour tag name is empty", nameof(phrases));
+                throw DomainException.InvalidArgument("a behaviour tag name is empty");
             if (list is null || list.Count == 0)
-                throw new ArgumentException($"behaviour tag '{tag}' has no phrases", nameof(phrases));
+                throw DomainException.InvalidArgument($"behaviour tag '{tag}' has no phrases");
             if (list.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
-                throw new ArgumentException($"behaviour tag '{tag}' has an empty phrase", nameof(phrases));
+                throw DomainException.InvalidArgument($"behaviour tag '{tag}' has an empty phrase");
             copy[tag] = list.ToArray();
             _patterns[tag] = Pattern(list);
             _phrasePatterns[tag] = list.Select(p => (p, new Regex($"^(?:{PhrasePattern(p)})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))).ToArray();
@@ -183,7 +184,7 @@ public sealed class BehaviourLexicon
     private static BehaviourLexicon LoadDefault()
     {
         using var stream = typeof(BehaviourLexicon).Assembly.GetManifestResourceStream(DefaultResource)
-            ?? throw new InvalidOperationException($"the embedded resource {DefaultResource} is missing from the assembly");
+            ?? throw DomainException.FailedPrecondition($"the embedded resource {DefaultResource} is missing from the assembly");
         using var reader = new StreamReader(stream);
         return Parse(reader.ReadToEnd(), "embedded " + DefaultResource);
     }

@@ -1,4 +1,5 @@
 using Infra.Core.Text;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Sequences;
 
@@ -42,17 +43,17 @@ public sealed record ScoredTokens(
         ArgumentNullException.ThrowIfNull(Text);
         var n = Tokens.Count;
         if (CharStarts.Count != n || CharLengths.Count != n || LossMask.Count != n)
-            throw new ArgumentException($"{n} tokens but {CharStarts.Count} char starts, {CharLengths.Count} char lengths and {LossMask.Count} loss-mask entries");
+            throw DomainException.InvalidArgument($"{n} tokens but {CharStarts.Count} char starts, {CharLengths.Count} char lengths and {LossMask.Count} loss-mask entries");
         if (QueryCount < 0)
-            throw new ArgumentException($"query count must not be negative; it is {QueryCount}");
+            throw DomainException.InvalidArgument($"query count must not be negative; it is {QueryCount}");
         if (Scores.Count != (long)n * QueryCount)
-            throw new ArgumentException($"{Scores.Count} scores for {n} tokens x {QueryCount} queries; expected {(long)n * QueryCount}");
+            throw DomainException.InvalidArgument($"{Scores.Count} scores for {n} tokens x {QueryCount} queries; expected {(long)n * QueryCount}");
         for (var t = 0; t < n; t++)
         {
             if (CharStarts[t] < 0 || CharLengths[t] < 0 || CharStarts[t] + CharLengths[t] > Text.Length)
-                throw new ArgumentException($"token {t} spans [{CharStarts[t]}, +{CharLengths[t]}) outside the text of {Text.Length} characters");
+                throw DomainException.InvalidArgument($"token {t} spans [{CharStarts[t]}, +{CharLengths[t]}) outside the text of {Text.Length} characters");
             if (LossMask[t] > 1)
-                throw new ArgumentException($"loss mask must be 0 or 1; entry {t} is {LossMask[t]}");
+                throw DomainException.InvalidArgument($"loss mask must be 0 or 1; entry {t} is {LossMask[t]}");
         }
     }
 }

@@ -1,3 +1,5 @@
+using Infra.Core.Errors;
+
 namespace Infra.Aggregation.Sequences;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal sealed class SegmentationBuilder
     public int Anchor(int position, SequenceKind kind, int? block)
     {
         if (_anchors.Count > 0 && position <= _anchors[^1].Position)
-            throw new InvalidOperationException($"sequence starts must increase: {position} after {_anchors[^1].Position}");
+            throw DomainException.FailedPrecondition($"sequence starts must increase: {position} after {_anchors[^1].Position}");
         _anchors.Add((position, kind, block));
         return _anchors.Count - 1;
     }

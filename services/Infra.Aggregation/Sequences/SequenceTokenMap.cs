@@ -1,4 +1,5 @@
 using Infra.Aggregation.Tokens;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Sequences;
 
@@ -83,7 +84,7 @@ public sealed class SequenceTokenMap
         isSpecial ??= TokenClassifier.IsSpecialToken;
         var masked = Enumerable.Range(0, tokens.Count).Where(t => tokens.LossMask[t] == 1).ToArray();
         if (masked.Length == 0)
-            throw new ArgumentException("the example has no loss-mask tokens, so no response to segment");
+            throw DomainException.InvalidArgument("the example has no loss-mask tokens, so no response to segment");
         var start = masked.Min(t => tokens.CharStarts[t]);
         var end = masked.Max(t => tokens.CharStarts[t] + tokens.CharLengths[t]);
         var endRun = masked.Length;
@@ -105,7 +106,7 @@ public sealed class SequenceTokenMap
                 continue;
             }
             if (starts.Length == 0)
-                throw new ArgumentException($"masked token {t} has no response text to belong to (empty spans?)");
+                throw DomainException.InvalidArgument($"masked token {t} has no response text to belong to (empty spans?)");
             var position = AnchorCharacter(tokens.Text, tokens.CharStarts[t], tokens.CharLengths[t]);
             var found = Array.BinarySearch(starts, position);
             tokenSequence[t] = found >= 0 ? found : Math.Max(0, ~found - 1);

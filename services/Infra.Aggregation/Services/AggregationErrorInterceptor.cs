@@ -5,20 +5,13 @@ using Infra.Contracts.Grpc;
 namespace Infra.Aggregation.Services;
 
 /// <summary>
-/// The AggregationService's statuses: bad requests (unknown grouping, bad knobs, empty prompt, a malformed
-/// corpus) -> InvalidArgument; unknown query sets -> NotFound (as the ScoringService says it); a store or
-/// service not ready for the call (empty store, no GradientService configured, another model) ->
-/// FailedPrecondition. Errors of the ScoringService and GradientService arrive as <see cref="RpcException"/>s
-/// already named by <see cref="Client.Calls.Downstream"/> and pass through.
+/// The AggregationService's statuses: the shared model of <see cref="StatusMappingInterceptor"/> (bad requests ->
+/// InvalidArgument naming the field; unknown query sets -> NotFound; a store or service not ready for the call ->
+/// FailedPrecondition; anything else -> Internal with a correlation id), plus an unusable behaviour lexicon ->
+/// InvalidArgument. Errors of the ScoringService and GradientService arrive as <see cref="RpcException"/>s already
+/// named by <see cref="Client.Calls.Downstream"/> and pass through.
 /// </summary>
 public sealed class AggregationErrorInterceptor(ILogger<AggregationErrorInterceptor> logger) : StatusMappingInterceptor(logger)
 {
-    protected override StatusCode? Classify(Exception exception) => exception switch
-    {
-        KeyNotFoundException => StatusCode.NotFound,
-        BehaviourLexiconException or ArgumentException or InvalidDataException or FormatException => StatusCode.InvalidArgument,
-        InvalidOperationException => StatusCode.FailedPrecondition,
-        IOException or UnauthorizedAccessException => StatusCode.Internal,
-        _ => null,
-    };
+    protected override StatusCode? Classify(Exception exception) => exception is BehaviourLexiconException ? StatusCode.InvalidArgument : null;
 }

@@ -6,6 +6,7 @@ using Infra.Aggregation.Tokens;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Microsoft.Extensions.Options;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Services;
 
@@ -58,7 +59,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         var token = context.CancellationToken;
         Selections.Validate(request.Queries);
         if (request.MinDifficulty < 0 || request.MaxDifficulty < 0 || (request.MaxDifficulty > 0 && request.MinDifficulty > request.MaxDifficulty))
-            throw new ArgumentException($"difficulty bounds [{request.MinDifficulty}, {request.MaxDifficulty}] are not a range (0 = no bound)");
+            throw DomainException.InvalidArgument($"difficulty bounds [{request.MinDifficulty}, {request.MaxDifficulty}] are not a range (0 = no bound)", "min_difficulty");
         var exact = Selections.Exact(request.Queries);
         var ranking = TokenSource.Ranking(request.Queries, Counts.Of(request.K, 10), tokens: exact && request.Sequences > 0) with
         {
@@ -110,7 +111,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         Selections.Validate(request.Queries);
-        if (request.ExampleIds.Count == 0) throw new ArgumentException("example_ids is empty: name the stored examples to segment");
+        if (request.ExampleIds.Count == 0) throw DomainException.InvalidArgument("example_ids is empty: name the stored examples to segment", "example_ids");
         await scoring.RequireStoreAsync(token).ConfigureAwait(false);
         var response = new SequencesResponse();
         await _tokens.ForEachAsync(request.Queries, request.ExampleIds.ToList(), t =>
@@ -206,9 +207,9 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     internal static RollupOptions RollupOptionsFor(uint topK, uint samples, double confidence, ulong seed, CancellationToken token = default)
     {
         if (confidence != 0 && !(confidence > 0 && confidence < 1))
-            throw new ArgumentException($"confidence must be in (0, 1) (0 = 0.95); it is {confidence}");
+            throw DomainException.InvalidArgument($"confidence must be in (0, 1) (0 = 0.95); it is {confidence}", "confidence");
         if (samples > BootstrapOptions.MaxResamples)
-            throw new ArgumentException($"bootstrap_samples must be at most {BootstrapOptions.MaxResamples} (0 = 1000); it is {samples}");
+            throw DomainException.InvalidArgument($"bootstrap_samples must be at most {BootstrapOptions.MaxResamples} (0 = 1000); it is {samples}", "bootstrap_samples");
         return new RollupOptions
         {
             TopK = Counts.Of(topK, 10),

@@ -7,6 +7,7 @@ using Infra.Client.Rerank;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Services;
 
@@ -49,7 +50,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         };
         var ranked = await source.TwoStage.RankAsync(ranking, token).ConfigureAwait(false);
         if (ranked.Queries.Count != 1)
-            throw new ArgumentException($"query set '{querySet}' has {ranked.Queries.Count} queries ({string.Join(", ", ranked.Queries.Select(r => r.QueryId))}); name one with query_id");
+            throw DomainException.InvalidArgument($"query set '{querySet}' has {ranked.Queries.Count} queries ({string.Join(", ", ranked.Queries.Select(r => r.QueryId))}); name one with query_id");
         var result = ranked.Queries[0];
         response.QueryId = result.QueryId;
         response.Measurement = result.Measurement;
@@ -144,7 +145,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
             await source.TwoStage.RecipeAsync(name, token).ConfigureAwait(false);
             return true;
         }
-        catch (InvalidOperationException)
+        catch (DomainException e) when (e.Kind == ErrorKind.FailedPrecondition)
         {
             return false;
         }
@@ -152,19 +153,19 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
 
     private async Task<StoreInfoResponse> Validate(InfluenceRequest request, CancellationToken token)
     {
-        if (!double.IsFinite(request.Damping)) throw new ArgumentException($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {request.Damping}");
+        if (!double.IsFinite(request.Damping)) throw DomainException.InvalidArgument($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {request.Damping}", "damping");
         switch (request.QueryCase)
         {
             case InfluenceRequest.QueryOneofCase.Prompt:
-                if (string.IsNullOrWhiteSpace(request.Prompt.Prompt)) throw new ArgumentException("the prompt is empty");
-                if (!string.IsNullOrEmpty(request.QueryId)) throw new ArgumentException("query_id goes with query_set, not with a prompt");
+                if (string.IsNullOrWhiteSpace(request.Prompt.Prompt)) throw DomainException.InvalidArgument("the prompt is empty", "prompt.prompt");
+                if (!string.IsNullOrEmpty(request.QueryId)) throw DomainException.InvalidArgument("query_id goes with query_set, not with a prompt", "query_id");
                 break;
             case InfluenceRequest.QueryOneofCase.QuerySet:
-                if (string.IsNullOrWhiteSpace(request.QuerySet)) throw new ArgumentException("query_set is empty");
-                if (!string.IsNullOrEmpty(request.FactorsName)) throw new ArgumentException("factors_name applies to a prompt's gradient; a registered query set is already computed");
+                if (string.IsNullOrWhiteSpace(request.QuerySet)) throw DomainException.InvalidArgument("query_set is empty", "query_set");
+                if (!string.IsNullOrEmpty(request.FactorsName)) throw DomainException.InvalidArgument("factors_name applies to a prompt's gradient; a registered query set is already computed", "factors_name");
                 break;
             default:
-                throw new ArgumentException("the request names neither a prompt nor a query_set");
+                throw DomainException.InvalidArgument("the request names neither a prompt nor a query_set");
         }
         return await scoring.RequireStoreAsync(token).ConfigureAwait(false);
     }
@@ -174,7 +175,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         var prompt = request.Prompt;
         var model = await gradients.ModelInfoAsync(token).ConfigureAwait(false);
         if (model.Fingerprint != store.Schema.ModelFingerprint)
-            throw new InvalidOperationException($"the GradientService's model ({model.Fingerprint[..12]}) is not the model the store was indexed with ({store.Schema.ModelFingerprint[..Math.Min(12, store.Schema.ModelFingerprint.Length)]})");
+            throw DomainException.FailedPrecondition($"the GradientService's model ({model.Fingerprint[..12]}) is not the model the store was indexed with ({store.Schema.ModelFingerprint[..Math.Min(12, store.Schema.ModelFingerprint.Length)]})");
         var answer = prompt.Answer;
         if (string.IsNullOrEmpty(answer))
         {
@@ -182,7 +183,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
             generate.Prompts.Add(new GenerationPrompt { Id = "influence", System = prompt.System, Prompt = prompt.Prompt });
             answer = (await gradients.GenerateAsync(generate, token).ConfigureAwait(false)).Answers[0].Answer;
             response.Generated = true;
-            if (answer.Length == 0) throw new InvalidOperationException("the model's greedy answer to the prompt is empty: there is nothing to attribute; give an answer");
+            if (answer.Length == 0) throw DomainException.FailedPrecondition("the model's greedy answer to the prompt is empty: there is nothing to attribute; give an answer");
         }
         response.Answer = answer;
         var projection = StoreProjection(store.Schema);

@@ -24,6 +24,8 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
 
     public async Task<ReportResponse> RunAsync(ReportRequest request, CancellationToken token)
     {
+        // Before any work: a folder outside OutputRoot is refused, not discovered after the scores were pulled.
+        var folder = ServerPaths.Under(options.OutputRoot, request.OutputFolder.Length > 0 ? request.OutputFolder : "report-" + request.Queries.QuerySet, "output_folder");
         var topK = Counts.Of(request.TopK, 10);
         var heatMaps = Counts.Of(request.HeatMapExamples, 5);
         var rollupOptions = new RollupOptions { TopK = topK, Bootstrap = new BootstrapOptions { Cancellation = token } };
@@ -119,7 +121,6 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
                 }).ToList(),
         };
 
-        var folder = Path.GetFullPath(request.OutputFolder.Length > 0 ? request.OutputFolder : Path.Combine(options.OutputRoot, "report-" + request.Queries.QuerySet));
         var files = HtmlReportWriter.Write(model, folder);
         var response = new ReportResponse { Html = files.HtmlPath, Folder = folder };
         response.Charts.AddRange(files.Charts.SelectMany(c => new[] { c.SvgPath, c.PngPath }));

@@ -4,6 +4,7 @@ using Infra.Aggregation.Clients;
 using Infra.Aggregation.Reweighting;
 using Infra.Aggregation.Rollups;
 using Infra.Contracts.Aggregation.V1;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Services;
 
@@ -17,17 +18,19 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
     public async Task<ReweightResponse> RunAsync(ReweightRequest request, CancellationToken token)
     {
         Selections.Validate(request.Queries);
-        if (request.Fraction < 0 || request.Fraction > 1) throw new ArgumentException($"fraction must be in (0, 1] (0 = 0.5); it is {request.Fraction}");
+        if (request.Fraction < 0 || request.Fraction > 1) throw DomainException.InvalidArgument($"fraction must be in (0, 1] (0 = 0.5); it is {request.Fraction}", "fraction");
         if (request.Strength < 0 || request.MinWeight < 0 || request.MaxWeight < 0)
-            throw new ArgumentException("strength, min_weight and max_weight must not be negative (0 = the default)");
-        if (request.CorpusPath.Length > 0 && !File.Exists(request.CorpusPath))
-            throw new ArgumentException($"corpus_path '{request.CorpusPath}' does not exist");
+            throw DomainException.InvalidArgument("strength, min_weight and max_weight must not be negative (0 = the default)", "strength");
+        var corpus = request.CorpusPath.Length > 0 ? ServerPaths.Under(options.CorpusRoot, request.CorpusPath, "corpus_path") : "";
+        if (corpus.Length > 0 && !File.Exists(corpus))
+            throw DomainException.InvalidArgument($"corpus_path '{request.CorpusPath}' does not exist", "corpus_path");
+        var folder = ServerPaths.Under(options.OutputRoot, request.OutputFolder.Length > 0 ? request.OutputFolder : "reweight-" + request.Queries.QuerySet, "output_folder");
         var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, new RollupOptions { Bootstrap = new BootstrapOptions { Cancellation = token } }, null, token).ConfigureAwait(false);
         var scope = request.QueryDomain switch
         {
             "" => InfluenceScope.OwnDomain,
             InfluenceRollup.AllQueries => InfluenceScope.AllQueries,
-            var d => throw new ArgumentException($"query_domain must be \"\" (own domain) or \"all\"; '{d}' is neither (the set's domains: {string.Join(", ", rollup.QueryDomains)})"),
+            var d => throw DomainException.InvalidArgument($"query_domain must be \"\" (own domain) or \"all\"; '{d}' is neither (the set's domains: {string.Join(", ", rollup.QueryDomains)})", "query_domain"),
         };
         var examples = rollup.Examples.Select(e => new WeightingExample(e.Id, e.Domain, e.Difficulty,
             scope == InfluenceScope.AllQueries ? rollup.ExampleInfluence(e.Id, InfluenceRollup.AllQueries)
@@ -58,10 +61,9 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
                 formula = Invariant($"top fraction: the {fraction} most influential examples kept (weight 1), the rest dropped (weight 0)");
                 break;
             default:
-                throw new ArgumentException($"unknown reweighting strategy {request.Strategy}");
+                throw DomainException.InvalidArgument($"unknown reweighting strategy {request.Strategy}", "strategy");
         }
 
-        var folder = Path.GetFullPath(request.OutputFolder.Length > 0 ? request.OutputFolder : Path.Combine(options.OutputRoot, "reweight-" + request.Queries.QuerySet));
         Directory.CreateDirectory(folder);
         // Weights come from roll-ups over every example: stage 1 (compact store) scores.
         var response = new ReweightResponse { Formula = formula, Fidelity = Contracts.Gradients.V1.ScoreFidelity.Approximate };
@@ -85,11 +87,11 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
             .Prepend("training_domain,difficulty,examples,mean_influence,mean_weight,share_before,share_after"), token).ConfigureAwait(false);
         response.Files.Add(weightsPath);
         response.Files.Add(cellsPath);
-        if (request.CorpusPath.Length > 0)
+        if (corpus.Length > 0)
         {
             var weights = WeightedCorpus.ById(weighted);
             var corpusPath = Path.Combine(folder, "weighted-corpus.jsonl");
-            using (var reader = new StreamReader(request.CorpusPath))
+            using (var reader = new StreamReader(corpus))
             await using (var writer = new StreamWriter(corpusPath))
                 WeightedCorpus.WriteJsonl(reader, weights, writer);
             response.Files.Add(corpusPath);
@@ -97,7 +99,7 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
             {
                 var copies = CorpusResampler.ById(weighted, CorpusResampler.Draw(weighted, request.Seed));
                 var resampledPath = Path.Combine(folder, "resampled-corpus.jsonl");
-                using (var reader = new StreamReader(request.CorpusPath))
+                using (var reader = new StreamReader(corpus))
                 await using (var writer = new StreamWriter(resampledPath))
                     CorpusResampler.WriteJsonl(reader, copies, writer);
                 response.Files.Add(resampledPath);

@@ -2,6 +2,7 @@ using Infra.Aggregation.Clients;
 using Infra.Aggregation.Rollups;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Services;
 
@@ -41,7 +42,7 @@ internal sealed class RollupPuller(ScoringPuller scoring)
         await scoring.ScoreAsync(request, async chunk =>
         {
             if (selection.Normalized && chunk.Normalized.Count != chunk.Raw.Count)
-                throw new InvalidOperationException("the ScoringService sent no normalised scores (does the preconditioner exist?)");
+                throw DomainException.FailedPrecondition("the ScoringService sent no normalised scores (does the preconditioner exist?)");
             var values = selection.Normalized ? chunk.Normalized.ToArray() : chunk.Raw.ToArray();
             accumulator.Add(new ScoreBlock(chunk.ExampleIds, chunk.QueryIds, values));
             received += (ulong)chunk.ExampleIds.Count;

@@ -1,4 +1,5 @@
 using Infra.Contracts.Aggregation.V1;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Services;
 
@@ -11,12 +12,12 @@ internal static class Selections
     public static void Validate(QuerySelection? selection)
     {
         if (selection is null || string.IsNullOrWhiteSpace(selection.QuerySet))
-            throw new ArgumentException("queries.query_set is required: name a query set registered with the ScoringService");
+            throw DomainException.InvalidArgument("queries.query_set is required: name a query set registered with the ScoringService", "queries.query_set");
         if (selection.Normalized && string.IsNullOrEmpty(selection.Preconditioner))
-            throw new ArgumentException("queries.normalized needs queries.preconditioner (normalised scores are cosines in its metric)");
+            throw DomainException.InvalidArgument("queries.normalized needs queries.preconditioner (normalised scores are cosines in its metric)", "queries.normalized");
         Exact(selection.Rerank, selection.Normalized);
         if (selection.HasCandidates && selection.Candidates == 0)
-            throw new ArgumentException("queries.candidates must be at least 1 (unset = 30 % of the store)");
+            throw DomainException.InvalidArgument("queries.candidates must be at least 1 (unset = 30 % of the store)", "queries.candidates");
     }
 
     /// <summary>
@@ -27,7 +28,7 @@ internal static class Selections
     public static bool Exact(RerankMode mode, bool normalized)
     {
         if (mode == RerankMode.Exact && normalized)
-            throw new ArgumentException("normalised scores have no exact counterpart: ask for raw scores, or for rerank NONE (approximate)");
+            throw DomainException.InvalidArgument("normalised scores have no exact counterpart: ask for raw scores, or for rerank NONE (approximate)");
         return mode != RerankMode.None && !normalized;
     }
 

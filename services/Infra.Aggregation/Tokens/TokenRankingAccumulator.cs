@@ -1,3 +1,5 @@
+using Infra.Core.Errors;
+
 namespace Infra.Aggregation.Tokens;
 
 /// <summary>
@@ -44,7 +46,7 @@ public sealed class TokenRankingAccumulator
     {
         ArgumentNullException.ThrowIfNull(queryDomain);
         if (!double.IsFinite(score))
-            throw new ArgumentException($"score of token '{token}' is {score}; scores must be finite", nameof(score));
+            throw DomainException.InvalidArgument($"score of token '{token}' is {score}; scores must be finite");
         if (!_domains.TryGetValue(queryDomain, out var tokens))
             _domains[queryDomain] = tokens = [];
         var key = (Normalise(token), category);

@@ -1,4 +1,5 @@
 using Infra.Aggregation.Sequences;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Tokens;
 
@@ -18,7 +19,7 @@ public static class TokenRankingAccumulatorExtensions
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(queryDomains);
         if (queryDomains.Count != map.QueryCount)
-            throw new ArgumentException($"{queryDomains.Count} query domains for {map.QueryCount} queries", nameof(queryDomains));
+            throw DomainException.InvalidArgument($"{queryDomains.Count} query domains for {map.QueryCount} queries");
         var tokens = map.Tokens;
         for (var t = 0; t < tokens.Count; t++)
         {

@@ -7,6 +7,7 @@ using Infra.Cli.Terminal;
 using Infra.Contracts.Gradients.V1;
 using Infra.Lab.Schema;
 using Spectre.Console;
+using Infra.Core.Errors;
 
 namespace Infra.Cli.Commands;
 
@@ -45,7 +46,7 @@ internal static class QueryCommand
             {
                 Core.Naming.ResourceName.Validate("--set", setName);
             }
-            catch (ArgumentException ex)
+            catch (DomainException ex)
             {
                 throw new CliException(ExitCodes.Usage, ex.Message);
             }

@@ -76,6 +76,7 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
             ["Aggregation:ScoringAddress"] = scoringAddress.ToString(),
             ["Aggregation:GradientAddress"] = gradientAddress.ToString(),
             ["Aggregation:OutputRoot"] = options.OutputPath,
+            ["Aggregation:CorpusRoot"] = options.OutputPath,
             ["Logging:LogLevel:Default"] = "Warning",
         }, cancellationToken).ConfigureAwait(false);
         await using var ___ = aggregationApp.ConfigureAwait(false);

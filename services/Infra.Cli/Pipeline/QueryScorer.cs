@@ -5,6 +5,7 @@ using Infra.Client.Pipeline;
 using Infra.Client.Rerank;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Core.Errors;
 
 namespace Infra.Cli.Pipeline;
 
@@ -75,7 +76,7 @@ internal static class QueryScorer
             ranked = await scorer.RankAsync(new TwoStageRequest { QuerySet = querySet, Preconditioner = preconditioner ?? "", K = topK, Candidates = candidates }, token)
                 .ConfigureAwait(false);
         }
-        catch (ArgumentException ex)
+        catch (DomainException ex) when (ex.Kind == ErrorKind.InvalidArgument)
         {
             throw new CliException(ExitCodes.Usage, ex.Message);
         }

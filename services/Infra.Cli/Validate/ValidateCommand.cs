@@ -2,6 +2,7 @@ using System.CommandLine;
 using Infra.Validation.Exact;
 using Infra.Validation.Fidelity;
 using Infra.Validation.Lds;
+using Infra.Core.Errors;
 
 namespace Infra.Cli.Validate;
 
@@ -85,7 +86,7 @@ internal static class ValidateCommand
                 Console.WriteLine($"[fidelity] {results.WallSeconds:F0} s; results in {folder}");
                 return 0;
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FileNotFoundException)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FileNotFoundException or DomainException)
             {
                 Console.Error.WriteLine(ex.Message);
                 return 2;
@@ -149,7 +150,7 @@ internal static class ValidateCommand
                 new LdsRun(options, parse.GetValue(outOption)!, Console.Out) { Worker = worker }.Run(parse.GetValue(overwriteOption), token);
                 return Task.FromResult(0);
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DomainException)
             {
                 Console.Error.WriteLine(ex.Message);
                 return Task.FromResult(2);

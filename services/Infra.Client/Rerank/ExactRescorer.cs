@@ -3,6 +3,7 @@ using Grpc.Core;
 using Infra.Client.Calls;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Core.Errors;
 
 namespace Infra.Client.Rerank;
 
@@ -40,7 +41,7 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
             ModelFingerprint = modelFingerprint ?? "", MeanByDomain = meanByDomain,
         };
         foreach (var id in queryIds.Count == 0 ? recipe.Queries.Select(q => q.Id) : queryIds)
-            options.Queries.Add(byId.TryGetValue(id, out var q) ? q : throw new ArgumentException($"query '{id}' is not in the query set's recipe"));
+            options.Queries.Add(byId.TryGetValue(id, out var q) ? q : throw DomainException.InvalidArgument($"query '{id}' is not in the query set's recipe"));
         var clock = Stopwatch.StartNew();
         return await Downstream.CallAsync(Service, address, async () =>
         {
@@ -58,9 +59,9 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
                 }
             }
             await sending.ConfigureAwait(false);
-            if (header is null) throw new InvalidOperationException("the GradientService ended ScoreExact without a header");
+            if (header is null) throw DomainException.FailedPrecondition("the GradientService ended ScoreExact without a header");
             var missing = examples.FirstOrDefault(e => !scores.ContainsKey(e.Id));
-            if (missing is not null) throw new InvalidOperationException($"the GradientService sent no exact score for example '{missing.Id}'");
+            if (missing is not null) throw DomainException.FailedPrecondition($"the GradientService sent no exact score for example '{missing.Id}'");
             return new ExactScoreSet(header, scores, clock.Elapsed);
         }).ConfigureAwait(false);
     }

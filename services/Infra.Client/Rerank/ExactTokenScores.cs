@@ -1,5 +1,6 @@
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Core.Errors;
 
 namespace Infra.Client.Rerank;
 
@@ -24,7 +25,7 @@ public static class ExactTokenScores
         var m = queryIds.Count;
         var tokens = stored.TokenIds.Count;
         if (exact.TokenScores.Count != tokens * m)
-            throw new InvalidOperationException($"example '{stored.Id}': {exact.TokenScores.Count} exact token scores for {tokens} stored tokens x {m} queries "
+            throw DomainException.FailedPrecondition($"example '{stored.Id}': {exact.TokenScores.Count} exact token scores for {tokens} stored tokens x {m} queries "
                 + "(was the example truncated differently, or were token scores not asked for?)");
         var message = new TokenScores { ExampleId = stored.Id, Text = stored.Text, Fidelity = ScoreFidelity.Exact };
         message.QueryIds.AddRange(queryIds);

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Infra.Client.Calls;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Core.Errors;
 
 namespace Infra.Client.Rerank;
 
@@ -22,14 +23,14 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     private const string Service = "ScoringService";
 
     /// <summary>Stage 1 and, when <see cref="TwoStageRequest.Exact"/> (the default), stage 2 for a registered query set.</summary>
-    /// <exception cref="ArgumentException">Bad k, or candidates out of range (named).</exception>
-    /// <exception cref="InvalidOperationException">
+    /// <exception cref="DomainException">InvalidArgument: Bad k, or candidates out of range (named).</exception>
+    /// <exception cref="DomainException">FailedPrecondition: 
     /// An exact rerank that cannot be done: an empty store, a set registered without a recipe, no GradientService.
     /// </exception>
     public async Task<TwoStageResult> RankAsync(TwoStageRequest request, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.K <= 0) throw new ArgumentException($"k must be positive; it is {request.K}");
+        if (request.K <= 0) throw DomainException.InvalidArgument($"k must be positive; it is {request.K}");
         var store = await StoreAsync(token).ConfigureAwait(false);
         var exact = request.Exact && !request.Normalized;
         var candidates = exact ? Candidates(request.Candidates, (long)store.Examples, request.K) : request.K;
@@ -88,7 +89,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     /// <paramref name="meanByDomain"/> the columns are the selected queries' domains (query id = domain), each the mean
     /// over the domain's queries: what token rankings and roll-ups need, at a cost that grows with the domains, not the queries.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No recipe with the set, or no GradientService.</exception>
+    /// <exception cref="DomainException">FailedPrecondition: No recipe with the set, or no GradientService.</exception>
     public async Task ExactTokensAsync(string querySet, IReadOnlyList<string> queryIds, IReadOnlyList<string> exampleIds,
         Func<TokenScores, Task> onExample, int chunk = 64, bool meanByDomain = false, CancellationToken token = default)
     {
@@ -103,7 +104,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         var known = set.Header.Queries.ToDictionary(q => q.Id, q => q.Domain, StringComparer.Ordinal);
         var selected = queryIds.Count == 0 ? set.Header.Queries.Select(q => q.Id).ToList() : queryIds.ToList();
         var unknown = selected.FirstOrDefault(id => !known.ContainsKey(id));
-        if (unknown is not null) throw new KeyNotFoundException($"query '{unknown}' is not in query set '{querySet}'");
+        if (unknown is not null) throw DomainException.NotFound($"query '{unknown}' is not in query set '{querySet}'");
         var domains = selected.Select(id => known[id]).ToList();
         var columns = meanByDomain ? ColumnsByDomain(selected, known) : selected;
         var columnDomains = meanByDomain ? columns : domains;
@@ -132,7 +133,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     }
 
     /// <summary>The query set's recipe for exact recomputation.</summary>
-    /// <exception cref="InvalidOperationException">The set was registered without one.</exception>
+    /// <exception cref="DomainException">FailedPrecondition: The set was registered without one.</exception>
     public async Task<QueryRecipe> RecipeAsync(string querySet, CancellationToken token = default) =>
         (await QuerySetAsync(querySet, token).ConfigureAwait(false)).Header.Recipe ?? throw NoRecipe(querySet);
 
@@ -144,7 +145,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         }
         catch (ArgumentOutOfRangeException ex)
         {
-            throw new ArgumentException(ex.Message.Split(" (Parameter", 2)[0], ex);
+            throw new DomainException(ErrorKind.InvalidArgument, ex.Message.Split(" (Parameter", 2)[0], null, ex);
         }
     }
 
@@ -166,7 +167,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     private static int[] Columns(ExactScoringHeader header, IReadOnlyList<string> queryIds) => queryIds.Select(id =>
     {
         var at = header.QueryIds.IndexOf(id);
-        return at >= 0 ? at : throw new InvalidOperationException($"the GradientService's exact scores have no column for query '{id}'");
+        return at >= 0 ? at : throw DomainException.FailedPrecondition($"the GradientService's exact scores have no column for query '{id}'");
     }).ToArray();
 
     private static ExactExampleScores Reorder(ExactExampleScores scores, int[] columns)
@@ -183,11 +184,11 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     private void RequireRescorer()
     {
         if (rescorer is null)
-            throw new InvalidOperationException("an exact rerank needs a GradientService on the store's model, and none is configured; "
+            throw DomainException.FailedPrecondition("an exact rerank needs a GradientService on the store's model, and none is configured; "
                 + "configure one, or ask for approximate (stage 1) scores");
     }
 
-    private static InvalidOperationException NoRecipe(string querySet) => new(
+    private static DomainException NoRecipe(string querySet) => DomainException.FailedPrecondition(
         $"query set '{querySet}' was registered without a recipe (its queries and full-space factors), so its scores cannot be recomputed exactly; "
         + "register it again with one (infra query and infra demo do), or ask for approximate (stage 1) scores");
 
@@ -195,7 +196,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     {
         var info = await scoring.StoreInfoAsync(new StoreInfoRequest(), cancellationToken: token).ResponseAsync.ConfigureAwait(false);
         if (!info.Exists || info.Examples == 0)
-            throw new InvalidOperationException($"the ScoringService's store at {info.Path} is empty: index a corpus into it first");
+            throw DomainException.FailedPrecondition($"the ScoringService's store at {info.Path} is empty: index a corpus into it first");
         return info;
     });
 
@@ -216,7 +217,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         using var call = scoring.GetExamples(new GetExamplesRequest { Ids = { ids } }, cancellationToken: token);
         var byId = new Dictionary<string, StoredExample>(StringComparer.Ordinal);
         await foreach (var example in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false)) byId[example.Id] = example;
-        return ids.Select(id => byId.TryGetValue(id, out var e) ? e : throw new InvalidOperationException($"the ScoringService sent no metadata for example '{id}'"))
+        return ids.Select(id => byId.TryGetValue(id, out var e) ? e : throw DomainException.FailedPrecondition($"the ScoringService sent no metadata for example '{id}'"))
             .ToList();
     });
 

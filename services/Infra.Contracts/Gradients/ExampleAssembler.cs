@@ -1,5 +1,6 @@
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Compression;
+using Infra.Core.Errors;
 
 namespace Infra.Contracts.Gradients;
 
@@ -29,7 +30,7 @@ public sealed class ExampleAssembler(int? layerCount = null)
         switch (message.ItemCase)
         {
             case ComputeGradientsResponse.ItemOneofCase.Header:
-                if (_open is not null) throw new InvalidDataException($"header of '{message.Header.Id}' before '{_open.Header.Id}' was done");
+                if (_open is not null) throw DomainException.InvalidArgument($"header of '{message.Header.Id}' before '{_open.Header.Id}' was done");
                 _open = new ReceivedExample(message.Header);
                 _rowsSeen.Clear();
                 return null;
@@ -37,12 +38,12 @@ public sealed class ExampleAssembler(int? layerCount = null)
                 AddChunk(message.Chunk);
                 return null;
             case ComputeGradientsResponse.ItemOneofCase.Done:
-                var done = _open ?? throw new InvalidDataException($"done of '{message.Done.Id}' without a header");
-                if (done.Header.Id != message.Done.Id) throw new InvalidDataException($"done of '{message.Done.Id}' while '{done.Header.Id}' is open");
+                var done = _open ?? throw DomainException.InvalidArgument($"done of '{message.Done.Id}' without a header");
+                if (done.Header.Id != message.Done.Id) throw DomainException.InvalidArgument($"done of '{message.Done.Id}' while '{done.Header.Id}' is open");
                 foreach (var ((layer, kind), rows) in _rowsSeen)
                 {
                     var total = done.Factors[(layer, kind)].Length / done.Columns[(layer, kind)];
-                    if (rows != total) throw new InvalidDataException($"'{done.Header.Id}' layer {layer} {kind}: {rows} of {total} rows arrived");
+                    if (rows != total) throw DomainException.InvalidArgument($"'{done.Header.Id}' layer {layer} {kind}: {rows} of {total} rows arrived");
                 }
                 _open = null;
                 return done;
@@ -53,18 +54,18 @@ public sealed class ExampleAssembler(int? layerCount = null)
                 Forwarded = message.Forwarded;
                 return null;
             default:
-                throw new InvalidDataException("empty gradient-stream message");
+                throw DomainException.InvalidArgument("empty gradient-stream message");
         }
     }
 
     private void AddChunk(FactorChunk chunk)
     {
-        var open = _open ?? throw new InvalidDataException($"chunk of '{chunk.ExampleId}' without a header");
-        if (chunk.ExampleId != open.Header.Id) throw new InvalidDataException($"chunk of '{chunk.ExampleId}' while '{open.Header.Id}' is open");
+        var open = _open ?? throw DomainException.InvalidArgument($"chunk of '{chunk.ExampleId}' without a header");
+        if (chunk.ExampleId != open.Header.Id) throw DomainException.InvalidArgument($"chunk of '{chunk.ExampleId}' while '{open.Header.Id}' is open");
         if (layerCount is { } layers && chunk.LayerIndex >= layers)
-            throw new InvalidDataException($"'{chunk.ExampleId}': a chunk for layer {chunk.LayerIndex}, but only layers 0..{layers - 1} are tracked");
+            throw DomainException.InvalidArgument($"'{chunk.ExampleId}': a chunk for layer {chunk.LayerIndex}, but only layers 0..{layers - 1} are tracked");
         if (chunk.Kind is not (FactorKind.InputActivation or FactorKind.OutputGradient or FactorKind.ExampleGradient))
-            throw new InvalidDataException($"'{chunk.ExampleId}' layer {chunk.LayerIndex}: unknown factor kind {chunk.Kind}");
+            throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex}: unknown factor kind {chunk.Kind}");
         var key = (checked((int)chunk.LayerIndex), chunk.Kind);
         var block = chunk.Block;
         var cols = (int)block.Cols;
@@ -76,11 +77,11 @@ public sealed class ExampleAssembler(int? layerCount = null)
         }
         else if (open.Columns[key] != cols)
         {
-            throw new InvalidDataException($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: column count changed");
+            throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: column count changed");
         }
         var decoded = Quantizer.Decode(new QuantizedBlock((int)block.Rows, cols, ToFactorDType(block.Dtype), block.Data.ToByteArray(), block.RowScales.ToArray()));
         if ((chunk.RowOffset + block.Rows) * cols > matrix.Length)
-            throw new InvalidDataException($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: rows beyond {chunk.TotalRows}");
+            throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: rows beyond {chunk.TotalRows}");
         decoded.CopyTo(matrix.AsSpan((int)chunk.RowOffset * cols));
         _rowsSeen[key] = _rowsSeen.GetValueOrDefault(key) + (int)block.Rows;
         open.PayloadBytes += block.Data.Length + 4L * block.RowScales.Count;
@@ -93,6 +94,6 @@ public sealed class ExampleAssembler(int? layerCount = null)
         WireDType.Bfloat16 => FactorDType.BFloat16,
         WireDType.Float16 => FactorDType.Float16,
         WireDType.Int8 => FactorDType.Int8,
-        _ => throw new InvalidDataException($"unknown wire dtype {dtype}"),
+        _ => throw DomainException.InvalidArgument($"unknown wire dtype {dtype}"),
     };
 }

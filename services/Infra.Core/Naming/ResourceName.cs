@@ -1,3 +1,5 @@
+using Infra.Core.Errors;
+
 namespace Infra.Core.Naming;
 
 /// <summary>
@@ -12,12 +14,13 @@ public static class ResourceName
     /// <summary>Throws unless <paramref name="name"/> follows the rule; the message names <paramref name="kind"/> and the rule.</summary>
     /// <param name="kind">What is named, e.g. "query set", for the message.</param>
     /// <param name="name">The name to check.</param>
-    /// <exception cref="ArgumentException">An empty, too long, or badly formed name.</exception>
-    public static void Validate(string kind, string? name)
+    /// <param name="field">The request field that carries the name, as spelled in protos/, or null.</param>
+    /// <exception cref="DomainException">An empty, too long, or badly formed name (InvalidArgument).</exception>
+    public static void Validate(string kind, string? name, string? field = null)
     {
         if (string.IsNullOrEmpty(name) || name is "." or ".." || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            throw new ArgumentException($"{kind} name '{name}' is invalid: use letters, digits, '.', '_' and '-'");
+            throw DomainException.InvalidArgument($"{kind} name '{name}' is invalid: use letters, digits, '.', '_' and '-'", field);
         if (name.Length > MaxLength)
-            throw new ArgumentException($"{kind} name '{name[..20]}...' is {name.Length} characters long; at most {MaxLength} are allowed");
+            throw DomainException.InvalidArgument($"{kind} name '{name[..20]}...' is {name.Length} characters long; at most {MaxLength} are allowed", field);
     }
 }

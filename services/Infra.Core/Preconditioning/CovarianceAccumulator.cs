@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Preconditioning;
 
@@ -22,7 +23,7 @@ public sealed class CovarianceAccumulator(int dim)
     /// <summary>Adds <c>rows x dim</c> row-major values.</summary>
     public void Add(ReadOnlySpan<float> rows)
     {
-        if (rows.Length % dim != 0) throw new ArgumentException($"{rows.Length} values are not whole rows of {dim}");
+        if (rows.Length % dim != 0) throw DomainException.InvalidArgument($"{rows.Length} values are not whole rows of {dim}");
         var n = rows.Length / dim;
         var columns = new float[dim * Math.Min(n, BlockRows)];
         for (var start = 0; start < n; start += BlockRows)
@@ -49,7 +50,7 @@ public sealed class CovarianceAccumulator(int dim)
     /// <summary><c>E[x xᵀ]</c> = the sum divided by the row count.</summary>
     public double[] Mean()
     {
-        if (Count == 0) throw new InvalidOperationException("no rows were accumulated");
+        if (Count == 0) throw DomainException.FailedPrecondition("no rows were accumulated");
         return _sum.Select(v => v / Count).ToArray();
     }
 }

@@ -1,3 +1,5 @@
+using Infra.Core.Errors;
+
 namespace Infra.Core.Preconditioning;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed record FittedPreconditioner(
     public IReadOnlyList<float[]> Precondition(IReadOnlyList<float[]> query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.Count != Layers.Count) throw new ArgumentException($"query has {query.Count} layers, the preconditioner {Layers.Count}");
+        if (query.Count != Layers.Count) throw DomainException.InvalidArgument($"query has {query.Count} layers, the preconditioner {Layers.Count}");
         return query.Select((q, l) => Layers[l].Precondition(q)).ToList();
     }
 

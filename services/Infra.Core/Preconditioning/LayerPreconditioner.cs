@@ -1,4 +1,5 @@
 using Infra.Core.Linalg;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Preconditioning;
 
@@ -21,7 +22,7 @@ public sealed record LayerPreconditioner(
     /// <summary>The preconditioned query <c>Q̃</c> of a projected query gradient <c>Q̂</c> (<c>k_out x k_in</c>).</summary>
     public float[] Precondition(ReadOnlySpan<float> query)
     {
-        if (query.Length != KIn * KOut) throw new ArgumentException($"query has {query.Length} values, the layer {KOut} x {KIn}");
+        if (query.Length != KIn * KOut) throw DomainException.InvalidArgument($"query has {query.Length} values, the layer {KOut} x {KIn}");
         if (Kind == PreconditionerKind.Identity) return query.ToArray();
         var q = ToDouble(query);
         if (Kind == PreconditionerKind.Diagonal)

@@ -1,5 +1,6 @@
 using Infra.Core.Linalg;
 using Infra.Core.Store;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Preconditioning;
 
@@ -17,7 +18,7 @@ public static class PreconditionerFitter
     {
         ArgumentNullException.ThrowIfNull(store);
         if (store.Count == 0) throw new StoreException(StoreErrorKind.FailedPrecondition, $"store {store.Path} is empty: ingest examples before fitting");
-        if (damping is { } d && !(d > 0 && double.IsFinite(d))) throw new ArgumentException($"damping must be positive and finite, got {damping}");
+        if (damping is { } d && !(d > 0 && double.IsFinite(d))) throw DomainException.InvalidArgument($"damping must be positive and finite, got {damping}");
         var schema = store.Schema;
         var needsTokens = kind is PreconditionerKind.Kfac or PreconditionerKind.Ekfac;
         if (needsTokens && !schema.TokenFactors)

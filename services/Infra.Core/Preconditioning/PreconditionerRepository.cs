@@ -1,6 +1,7 @@
 using System.Globalization;
 using Infra.Core.Checkpoints;
 using Infra.Core.Store;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Preconditioning;
 
@@ -76,7 +77,7 @@ public static class PreconditionerRepository
         if (!store.Manifest.Preconditioners.TryGetValue(name, out var entry))
         {
             var known = store.Manifest.Preconditioners.Keys.ToList();
-            throw new KeyNotFoundException($"no preconditioner '{name}' in store {store.Path} (fitted: {(known.Count == 0 ? "none" : string.Join(", ", known))})");
+            throw DomainException.NotFound($"no preconditioner '{name}' in store {store.Path} (fitted: {(known.Count == 0 ? "none" : string.Join(", ", known))})");
         }
         if (entry.Examples != store.Count)
             throw new StoreException(StoreErrorKind.FailedPrecondition, $"preconditioner '{name}' was fitted on {entry.Examples} examples and the store now holds {store.Count}: refit it");
@@ -100,7 +101,7 @@ public static class PreconditionerRepository
     }
 
     /// <summary>Throws unless the name follows <see cref="Naming.ResourceName"/>'s rule.</summary>
-    public static void ValidateName(string name) => Naming.ResourceName.Validate("preconditioner", name);
+    public static void ValidateName(string name, string? field = null) => Naming.ResourceName.Validate("preconditioner", name, field);
 
     private static void RefuseOtherArguments(StoreManifest manifest, string name, Dictionary<string, string> arguments, bool overwrite)
     {

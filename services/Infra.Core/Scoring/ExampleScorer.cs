@@ -1,5 +1,6 @@
 using Infra.Core.Kernels;
 using Infra.Core.Store;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Scoring;
 
@@ -26,7 +27,7 @@ public sealed class ExampleScorer(IStoreView store)
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(filter);
-        if (rankByNormalized && norms is null) throw new ArgumentException("ranking by normalised scores needs a preconditioner's norms");
+        if (rankByNormalized && norms is null) throw DomainException.InvalidArgument("ranking by normalised scores needs a preconditioner's norms");
         var m = queries.Count;
         var schema = store.Schema;
         var packed = schema.Layers.Select((layer, l) =>

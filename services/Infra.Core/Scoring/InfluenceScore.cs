@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Scoring;
 
@@ -16,12 +17,12 @@ public static class InfluenceScore
         ArgumentNullException.ThrowIfNull(preconditionedQuery);
         ArgumentNullException.ThrowIfNull(exampleGradient);
         if (preconditionedQuery.Count != exampleGradient.Count)
-            throw new ArgumentException($"query has {preconditionedQuery.Count} layers, the example {exampleGradient.Count}");
+            throw DomainException.InvalidArgument($"query has {preconditionedQuery.Count} layers, the example {exampleGradient.Count}");
         double score = 0;
         for (var l = 0; l < preconditionedQuery.Count; l++)
         {
             if (preconditionedQuery[l].Length != exampleGradient[l].Length)
-                throw new ArgumentException($"layer {l}: query has {preconditionedQuery[l].Length} values, the example {exampleGradient[l].Length}");
+                throw DomainException.InvalidArgument($"layer {l}: query has {preconditionedQuery[l].Length} values, the example {exampleGradient[l].Length}");
             score += TensorPrimitives.Dot<float>(preconditionedQuery[l], exampleGradient[l]);
         }
         return score;

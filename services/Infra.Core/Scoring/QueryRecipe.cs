@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Infra.Core.Text;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Scoring;
 
@@ -40,12 +41,12 @@ public sealed record QueryRecipe
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var q in Queries)
         {
-            if (!seen.Add(q.Id)) throw new ArgumentException($"query set '{setName}': the recipe lists query '{q.Id}' twice");
-            if (!expected.Contains(q.Id)) throw new ArgumentException($"query set '{setName}': the recipe's query '{q.Id}' is not one of the set's queries");
+            if (!seen.Add(q.Id)) throw DomainException.InvalidArgument($"query set '{setName}': the recipe lists query '{q.Id}' twice");
+            if (!expected.Contains(q.Id)) throw DomainException.InvalidArgument($"query set '{setName}': the recipe's query '{q.Id}' is not one of the set's queries");
             if ((q.TokenIds is null) != (q.LossMask is null) || (q.TokenIds is { } ids && ids.Count != q.LossMask!.Count))
-                throw new ArgumentException($"query set '{setName}': the recipe's query '{q.Id}' has {q.TokenIds?.Count ?? 0} token ids and a loss mask of {q.LossMask?.Count ?? 0}");
+                throw DomainException.InvalidArgument($"query set '{setName}': the recipe's query '{q.Id}' has {q.TokenIds?.Count ?? 0} token ids and a loss mask of {q.LossMask?.Count ?? 0}");
         }
         var missing = setIds.FirstOrDefault(id => !seen.Contains(id));
-        if (missing is not null) throw new ArgumentException($"query set '{setName}': query '{missing}' has no entry in the recipe");
+        if (missing is not null) throw DomainException.InvalidArgument($"query set '{setName}': query '{missing}' has no entry in the recipe");
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Infra.Core.Checkpoints;
 using Infra.Core.Store;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Scoring;
 
@@ -45,7 +46,7 @@ public static class QuerySetRepository
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(set);
         ValidateName(set.Name);
-        if (set.Queries.Count == 0) throw new ArgumentException($"query set '{set.Name}' has no queries");
+        if (set.Queries.Count == 0) throw DomainException.InvalidArgument($"query set '{set.Name}' has no queries");
         var schema = store.Schema;
         Validate(schema, set);
         set.Recipe?.Validate(set.Name, set.Queries.Select(q => q.Id).ToList());
@@ -81,7 +82,7 @@ public static class QuerySetRepository
     }
 
     /// <summary>Removes a registered set: its <c>.json</c> goes under the commit lock (one unlink: the set is gone), then its tensors.</summary>
-    /// <exception cref="KeyNotFoundException">No such set.</exception>
+    /// <exception cref="DomainException">No such set (NotFound).</exception>
     /// <exception cref="ArgumentException">A bad name.</exception>
     public static void Delete(GradientStore store, string name)
     {
@@ -90,7 +91,7 @@ public static class QuerySetRepository
         string? tensors = null;
         store.Commit(current =>
         {
-            if (!current.QuerySets.Contains(name)) throw new KeyNotFoundException($"no query set '{name}' is registered with store {store.Path}");
+            if (!current.QuerySets.Contains(name)) throw DomainException.NotFound($"no query set '{name}' is registered with store {store.Path}");
             tensors = TensorFileOf(store.Path, name);
             File.Delete(JsonPath(store.Path, name));
             return current.WithQuerySet(name, registered: false);
@@ -98,7 +99,7 @@ public static class QuerySetRepository
         if (tensors is not null) GradientStore.TryDelete(Path.Combine(store.Path, Folder, tensors));
     }
 
-    /// <exception cref="KeyNotFoundException">No such set.</exception>
+    /// <exception cref="DomainException">No such set (NotFound).</exception>
     /// <exception cref="ArgumentException">A bad name.</exception>
     /// <exception cref="StoreException">An unreadable <c>.json</c> (corrupt) or one of a format this build does not read.</exception>
     public static QuerySet Load(IStoreView store, string name) =>
@@ -107,7 +108,7 @@ public static class QuerySetRepository
         ?? throw new StoreException(StoreErrorKind.Corrupt, $"query set '{name}' in store {store.Path}: the tensor file its .json names is missing");
 
     /// <summary>A registered set's queries (without gradients) and recipe.</summary>
-    /// <exception cref="KeyNotFoundException">No such set.</exception>
+    /// <exception cref="DomainException">No such set (NotFound).</exception>
     /// <exception cref="ArgumentException">A bad name.</exception>
     /// <exception cref="StoreException">An unreadable <c>.json</c> (corrupt) or one of a format this build does not read.</exception>
     public static QuerySetSummary Describe(IStoreView store, string name) => Read(store, name).Summary;
@@ -136,7 +137,7 @@ public static class QuerySetRepository
         ValidateName(name);
         var path = JsonPath(store.Path, name);
         // The view's list of sets decides (a set deleted or registered after a snapshot was taken is not in it) ...
-        if (!store.QuerySets.Contains(name) || !File.Exists(path)) throw new KeyNotFoundException($"no query set '{name}' is registered with store {store.Path}");
+        if (!store.QuerySets.Contains(name) || !File.Exists(path)) throw DomainException.NotFound($"no query set '{name}' is registered with store {store.Path}");
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
@@ -180,20 +181,20 @@ public static class QuerySetRepository
         foreach (var q in set.Queries)
         {
             if (q.Gradients.Count != schema.Layers.Count)
-                throw new ArgumentException($"query '{q.Id}': {q.Gradients.Count} layers, the store tracks {schema.Layers.Count}");
+                throw DomainException.InvalidArgument($"query '{q.Id}': {q.Gradients.Count} layers, the store tracks {schema.Layers.Count}");
             for (var l = 0; l < schema.Layers.Count; l++)
             {
                 var layer = schema.Layers[l];
                 if (q.Gradients[l].Length != layer.GradientLength)
-                    throw new ArgumentException($"query '{q.Id}', layer {layer.Name}: {q.Gradients[l].Length} values, the store's layer is {layer.KOut} x {layer.KIn}");
+                    throw DomainException.InvalidArgument($"query '{q.Id}', layer {layer.Name}: {q.Gradients[l].Length} values, the store's layer is {layer.KOut} x {layer.KIn}");
                 var bad = Array.FindIndex(q.Gradients[l], v => !float.IsFinite(v));
-                if (bad >= 0) throw new ArgumentException($"query '{q.Id}', layer {layer.Name}: non-finite value at {bad}");
+                if (bad >= 0) throw DomainException.InvalidArgument($"query '{q.Id}', layer {layer.Name}: non-finite value at {bad}");
             }
         }
     }
 
     /// <exception cref="ArgumentException">The name breaks <see cref="Naming.ResourceName"/>'s rule.</exception>
-    public static void ValidateName(string name) => Naming.ResourceName.Validate("query set", name);
+    public static void ValidateName(string name, string? field = null) => Naming.ResourceName.Validate("query set", name, field);
 
     private sealed record QuerySetFile(
         [property: JsonPropertyName("format_version")] int FormatVersion,

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Infra.Core.Kernels;
 using Infra.Core.Store;
+using Infra.Core.Errors;
 
 namespace Infra.Core.Scoring;
 
@@ -17,7 +18,7 @@ public sealed class TokenScorer(IStoreView store)
     public (float[] Scores, TokenDetails Tokens) Score(string exampleId, IReadOnlyList<IReadOnlyList<float[]>> queries)
     {
         ArgumentNullException.ThrowIfNull(queries);
-        var (shard, row) = store.Locate(exampleId) ?? throw new KeyNotFoundException($"example '{exampleId}' is not in store {store.Path}");
+        var (shard, row) = store.Locate(exampleId) ?? throw DomainException.NotFound($"example '{exampleId}' is not in store {store.Path}");
         var m = queries.Count;
         var t = shard.Metadata.TokenCount(row);
         var scores = new float[t * m];

@@ -1,3 +1,4 @@
+using Infra.Contracts.Grpc;
 using Grpc.AspNetCore.Server;
 using Infra.Gradients.Services;
 using Infra.ServiceDefaults;
@@ -30,7 +31,14 @@ public static class GradientServiceExtensions
             grpc.MaxSendMessageSize = gradients.Value.MaxSendMessageBytes;
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck<ModelHealthCheck>("model");
+        builder.Services.AddGrpcHealthChecks(o =>
+        {
+            // "" is the server; the service's full name is what clients and grpc_health_probe -service ask for.
+            o.Services.Clear();
+            o.Services.Map("", _ => true);
+            o.Services.Map(Infra.Contracts.Gradients.V1.GradientService.Descriptor.FullName, _ => true);
+        }).AddCheck<ModelHealthCheck>("model");
+        builder.Services.AddRequestDecodingErrors();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Infra.Contracts.Gradients.V1;
 using Infra.Torch.Gradients;
+using Infra.Core.Errors;
 
 namespace Infra.Gradients.Mapping;
 
@@ -11,14 +12,14 @@ internal static class ExactScoringMessages
     /// <exception cref="InvalidOperationException">A model fingerprint other than the service's (names both).</exception>
     public static void Validate(ExactScoringOptions options, string modelFingerprint)
     {
-        if (options.Queries.Count == 0) throw new ArgumentException("ExactScoringOptions.queries is empty: give at least one query");
+        if (options.Queries.Count == 0) throw DomainException.InvalidArgument("ExactScoringOptions.queries is empty: give at least one query", "options.queries");
         if (!double.IsFinite(options.Damping))
-            throw new ArgumentException($"ExactScoringOptions.damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {options.Damping}");
+            throw DomainException.InvalidArgument($"ExactScoringOptions.damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {options.Damping}", "options.damping");
         var duplicate = options.Queries.GroupBy(q => q.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new ArgumentException($"ExactScoringOptions.queries has the id '{duplicate.Key}' {duplicate.Count()} times; query ids must be unique");
+            throw DomainException.InvalidArgument($"ExactScoringOptions.queries has the id '{duplicate.Key}' {duplicate.Count()} times; query ids must be unique", "options.queries.id");
         if (!string.IsNullOrEmpty(options.ModelFingerprint) && !string.Equals(options.ModelFingerprint, modelFingerprint, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException(
+            throw DomainException.FailedPrecondition(
                 $"ExactScoringOptions.model_fingerprint is {Short(options.ModelFingerprint)}, this service's model is {Short(modelFingerprint)}: scores would come from another model");
     }
 

@@ -13,6 +13,8 @@ internal static class ExampleMapper
         var id = example.Id;
         if (string.IsNullOrWhiteSpace(id))
             throw new InvalidExampleException("(no id)", "the id is missing");
+        if (Core.Naming.ExampleId.Problem(id) is { } idProblem)
+            throw new InvalidExampleException(Core.Naming.ExampleId.Quote(id), idProblem);
         EncodedExample encoded;
         if (example.Tokens is { TokenIds.Count: > 0 } tokens)
         {

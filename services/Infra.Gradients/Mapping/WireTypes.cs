@@ -1,6 +1,7 @@
 using Infra.Contracts.Gradients;
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Compression;
+using Infra.Core.Errors;
 using CoreChatFormat = Infra.Core.Text.ChatFormat;
 using CoreProjection = Infra.Core.Compression.ProjectionSpec;
 using WireProjection = Infra.Contracts.Gradients.V1.ProjectionSpec;
@@ -27,14 +28,14 @@ internal static class WireTypes
     {
         ChatFormat.Unspecified or ChatFormat.Qwen25 => CoreChatFormat.Qwen25,
         ChatFormat.Plain => CoreChatFormat.Plain,
-        _ => throw new ArgumentException($"unknown chat format {format}"),
+        _ => throw DomainException.InvalidArgument($"unknown chat format {format}", "chat_format"),
     };
 
     public static TorchReduction ToReduction(WireReduction reduction) => reduction switch
     {
         WireReduction.Unspecified or WireReduction.Mean => TorchReduction.Mean,
         WireReduction.Sum => TorchReduction.Sum,
-        _ => throw new ArgumentException($"unknown measurement reduction {reduction}"),
+        _ => throw DomainException.InvalidArgument($"unknown measurement reduction {reduction}", "reduction"),
     };
 
     /// <summary>A request's projection; null or zero dims take the service default.</summary>

@@ -3,6 +3,7 @@ using Infra.Core.Text;
 using Infra.Gradients.Hosting;
 using Infra.Torch.Evaluation;
 using Infra.Torch.Generation;
+using Infra.Core.Errors;
 
 namespace Infra.Gradients.Services;
 
@@ -20,12 +21,12 @@ internal static class AnswerGenerator
     /// <exception cref="ArgumentException">No prompts, a missing id or an empty prompt.</exception>
     public static void Validate(GenerateRequest request)
     {
-        if (request.Prompts.Count == 0) throw new ArgumentException("no prompts were given");
+        if (request.Prompts.Count == 0) throw DomainException.InvalidArgument("no prompts were given", "prompts");
         for (var i = 0; i < request.Prompts.Count; i++)
         {
             var p = request.Prompts[i];
-            if (string.IsNullOrWhiteSpace(p.Id)) throw new ArgumentException($"prompt {i} has no id");
-            if (string.IsNullOrWhiteSpace(p.Prompt)) throw new ArgumentException($"prompt '{p.Id}' is empty");
+            if (string.IsNullOrWhiteSpace(p.Id)) throw DomainException.InvalidArgument($"prompt {i} has no id", "prompts.id");
+            if (string.IsNullOrWhiteSpace(p.Prompt)) throw DomainException.InvalidArgument($"prompt '{p.Id}' is empty", "prompts.prompt");
         }
     }
 
@@ -36,7 +37,7 @@ internal static class AnswerGenerator
         var ids = Evaluator.PromptIds(session.Tokenizer, string.IsNullOrEmpty(prompt.System) ? null : prompt.System, prompt.Prompt, format);
         var room = session.Computer.MaxLength - ids.Length;
         if (room <= 0)
-            throw new ArgumentException($"prompt '{prompt.Id}' has {ids.Length} tokens, leaving no room under max_length {session.Computer.MaxLength}");
+            throw DomainException.InvalidArgument($"prompt '{prompt.Id}' has {ids.Length} tokens, leaving no room under max_length {session.Computer.MaxLength}", "prompts.prompt");
         var stopIds = Evaluator.StopIds(session.Model, session.Tokenizer);
         var generated = GreedyDecoder.Generate(session.Model, ids, Math.Min(maxNewTokens, room), stopIds, cancellationToken: cancellationToken);
         var stopped = generated.Length > 0 && stopIds.Contains(generated[^1]);

@@ -7,7 +7,7 @@ namespace Infra.Gradients.Services;
 /// An open Ingest call into a ScoringService (<c>forward_to</c>). Any failure of the forward — the ScoringService
 /// unreachable, killed mid-stream, or refusing the data — becomes an <see cref="RpcException"/> that names the
 /// ScoringService and carries its status: the status the ingest call ended with when it has one (a refusal keeps its
-/// code), otherwise <see cref="StatusCode.Unavailable"/>. Without this the caller saw Unknown or a bare reset.
+/// code, INTERNAL and RESOURCE_EXHAUSTED included), otherwise <see cref="StatusCode.Unavailable"/>. Without this the caller saw Unknown or a bare reset.
 /// </summary>
 public sealed class ForwardedIngest(AsyncClientStreamingCall<IngestRequest, IngestResponse> call, string address) : IDisposable
 {
@@ -64,7 +64,9 @@ public sealed class ForwardedIngest(AsyncClientStreamingCall<IngestRequest, Inge
             {
             }
         }
-        var code = status.StatusCode is StatusCode.Unknown or StatusCode.Internal or StatusCode.Cancelled or StatusCode.OK ? StatusCode.Unavailable : status.StatusCode;
+        // The store's own status is the answer (RESOURCE_EXHAUSTED for a full disk, INTERNAL with its correlation id);
+        // only a call that never got one (reset, unreachable) is Unavailable.
+        var code = status.StatusCode is StatusCode.Unknown or StatusCode.Cancelled or StatusCode.OK ? StatusCode.Unavailable : status.StatusCode;
         return new RpcException(new Status(code, $"forwarding to the ScoringService at {address} failed: {status.Detail}"));
     }
 }

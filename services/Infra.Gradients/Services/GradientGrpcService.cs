@@ -6,6 +6,7 @@ using Infra.Gradients.Hosting;
 using Infra.Gradients.Mapping;
 using Infra.Torch.Ekfac;
 using Infra.Torch.Gradients;
+using Infra.Core.Errors;
 
 namespace Infra.Gradients.Services;
 
@@ -47,7 +48,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         var token = context.CancellationToken;
         var options = await FirstMessage(requestStream, r => r.Options, "GradientOptions", token).ConfigureAwait(false);
         if (!options.IncludeTokenFactors && !options.IncludeExampleGradient)
-            throw new ArgumentException("GradientOptions asks for neither token factors nor example gradients");
+            throw DomainException.InvalidArgument("GradientOptions asks for neither token factors nor example gradients", "options.include_example_gradient");
         var spec = WireTypes.ToProjection(options.Projection, session.Options.DefaultProjectionDim);
         var dtype = WireTypes.ToFactorDType(options.Dtype);
         var format = WireTypes.ToChatFormat(options.ChatFormat);
@@ -60,7 +61,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
 
         var batcher = new ExampleBatcher<ComputeGradientsRequest, Example>(requestStream, r => r.ItemCase == ComputeGradientsRequest.ItemOneofCase.Example
             ? r.Example
-            : throw new ArgumentException("GradientOptions may only be sent as the first message"), batchSize, token);
+            : throw DomainException.InvalidArgument("GradientOptions may only be sent as the first message", "options"), batchSize, token);
         using var forward = string.IsNullOrEmpty(options.ForwardTo)
             ? null
             : await forwarder.OpenAsync(options.ForwardTo, IngestHeaderFor(spec, options), token).ConfigureAwait(false);
@@ -102,8 +103,8 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        if (request.Queries.Count == 0) throw new ArgumentException("no queries were given");
-        if (!double.IsFinite(request.Damping)) throw new ArgumentException($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {request.Damping}");
+        if (request.Queries.Count == 0) throw DomainException.InvalidArgument("no queries were given", "queries");
+        if (!double.IsFinite(request.Damping)) throw DomainException.InvalidArgument($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {request.Damping}", "damping");
         var token = context.CancellationToken;
         var spec = WireTypes.ToProjection(request.Projection, session.Options.DefaultProjectionDim);
         var dtype = WireTypes.ToFactorDType(request.Dtype);
@@ -142,7 +143,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         var options = await FirstMessage(requestStream, r => r.Options, "FitFactorsOptions", token).ConfigureAwait(false);
-        EkfacFactorStore.ValidateName(options.Name);
+        EkfacFactorStore.ValidateName(options.Name, "options.name");
         var layerNames = session.Layers.Select(l => l.Name).ToList();
         var format = WireTypes.ToChatFormat(options.ChatFormat);
         var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
@@ -152,21 +153,21 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         {
             case FitPhase.Covariance:
                 if (existing is not null && !options.Overwrite)
-                    throw new InvalidOperationException($"EK-FAC factors '{options.Name}' already exist; set overwrite to refit them");
+                    throw DomainException.FailedPrecondition($"EK-FAC factors '{options.Name}' already exist; set overwrite to refit them", "options.name");
                 break;
             case FitPhase.EigenvalueCorrection:
                 if (existing is null)
-                    throw new FileNotFoundException($"no EK-FAC factors named '{options.Name}': run the COVARIANCE phase first");
+                    throw DomainException.NotFound($"no EK-FAC factors named '{options.Name}': run the COVARIANCE phase first", "options.name");
                 bases = factorStore.Load(options.Name, session.Fingerprint, layerNames).Factors;
                 break;
             default:
-                throw new ArgumentException("FitFactorsOptions.phase must be COVARIANCE or EIGENVALUE_CORRECTION");
+                throw DomainException.InvalidArgument("FitFactorsOptions.phase must be COVARIANCE or EIGENVALUE_CORRECTION", "options.phase");
         }
 
         using var fitter = new EkfacFitter(session.Layers);
         var batcher = new ExampleBatcher<FitFactorsRequest, Example>(requestStream, r => r.ItemCase == FitFactorsRequest.ItemOneofCase.Example
             ? r.Example
-            : throw new ArgumentException("FitFactorsOptions may only be sent as the first message"), batchSize, token);
+            : throw DomainException.InvalidArgument("FitFactorsOptions may only be sent as the first message", "options"), batchSize, token);
         var clock = Stopwatch.StartNew();
         long examples = 0, tokens = 0;
         try
@@ -185,7 +186,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
                 metrics.Processed(GradientMetrics.FitFactors, prepared.Count, prepared.Sum(p => p.Ids.Length));
                 await responseStream.WriteAsync(new FitFactorsResponse { Progress = Progress(examples, tokens, clock) }, token).ConfigureAwait(false);
             }
-            if (examples == 0) throw new ArgumentException("no examples were sent to fit the factors on");
+            if (examples == 0) throw DomainException.InvalidArgument("no examples were sent to fit the factors on");
 
             var fitted = bases is null ? fitter.FinishCovariance() : fitter.FinishLambda(bases);
             var manifest = new EkfacFactorsManifest
@@ -282,7 +283,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             var scorer = new ExactInfluenceScorer(session.Computer, gradients.Layers);
             var batcher = new ExampleBatcher<ScoreExactRequest, Example>(requestStream, r => r.ItemCase == ScoreExactRequest.ItemOneofCase.Candidate
                 ? r.Candidate
-                : throw new ArgumentException("after ExactScoringOptions every message must carry a candidate"), batchSize, token);
+                : throw DomainException.InvalidArgument("after ExactScoringOptions every message must carry a candidate", "options"), batchSize, token);
             clock.Restart();
             long examples = 0, tokens = 0;
             while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
@@ -307,7 +308,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
     private IngestHeader IngestHeaderFor(Core.Compression.ProjectionSpec spec, GradientOptions options)
     {
         if (!options.IncludeExampleGradient)
-            throw new ArgumentException("forward_to needs include_example_gradient (the store scores example gradients)");
+            throw DomainException.InvalidArgument("forward_to needs include_example_gradient (the store scores example gradients)", "options.include_example_gradient");
         var header = new IngestHeader
         {
             ModelFingerprint = session.Fingerprint,
@@ -323,8 +324,8 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         CancellationToken token) where T : class
     {
         if (!await stream.MoveNext(token).ConfigureAwait(false))
-            throw new ArgumentException($"the request stream is empty; the first message must carry {what}");
-        return select(stream.Current) ?? throw new ArgumentException($"the first message must carry {what}");
+            throw DomainException.InvalidArgument($"the request stream is empty; the first message must carry {what}");
+        return select(stream.Current) ?? throw DomainException.InvalidArgument($"the first message must carry {what}");
     }
 
     private static Contracts.Gradients.V1.Progress Progress(long examples, long tokens, Stopwatch clock) => new()

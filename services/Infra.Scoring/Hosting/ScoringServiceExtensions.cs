@@ -1,3 +1,4 @@
+using Infra.Contracts.Grpc;
 using Grpc.AspNetCore.Server;
 using Infra.Scoring.Services;
 using Infra.ServiceDefaults;
@@ -32,7 +33,14 @@ public static class ScoringServiceExtensions
         builder.Services.AddGrpcReflection();
         // Liveness of this process: the store was opened (and verified) at start-up, so a serving process has a usable
         // one. Without a registered check the gRPC health service answers UNKNOWN, which health probes read as down.
-        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
+        builder.Services.AddGrpcHealthChecks(o =>
+        {
+            // "" is the server; the service's full name is what clients and grpc_health_probe -service ask for.
+            o.Services.Clear();
+            o.Services.Map("", _ => true);
+            o.Services.Map(Infra.Contracts.Scoring.V1.ScoringService.Descriptor.FullName, _ => true);
+        }).AddCheck("self", () => HealthCheckResult.Healthy());
+        builder.Services.AddRequestDecodingErrors();
         return builder;
     }
 

@@ -2,6 +2,7 @@ using Infra.Core.Preconditioning;
 using Infra.Core.Scoring;
 using Infra.Core.Store;
 using Microsoft.Extensions.Options;
+using Infra.Core.Errors;
 
 namespace Infra.Scoring.Hosting;
 
@@ -36,7 +37,7 @@ public sealed class StoreHost : IDisposable
     public GradientStore? Current => _store;
 
     /// <summary>The store; <see cref="KeyNotFoundException"/> (NotFound) before the first ingest.</summary>
-    public GradientStore Required => _store ?? throw new KeyNotFoundException($"the store {Options.StorePath} is empty: ingest gradients first");
+    public GradientStore Required => _store ?? throw DomainException.NotFound($"the store {Options.StorePath} is empty: ingest gradients first");
 
     /// <summary>The latest commit of the store, to read one consistent state for a whole call; NotFound before the first ingest.</summary>
     public StoreSnapshot Snapshot() => Required.Snapshot;
@@ -62,12 +63,12 @@ public sealed class StoreHost : IDisposable
         ArgumentNullException.ThrowIfNull(queryIds);
         var set = QuerySetRepository.Load(snapshot, querySet);
         var queries = queryIds.Count == 0 ? set.Queries : queryIds.Select(id =>
-            set.Queries.FirstOrDefault(q => q.Id == id) ?? throw new KeyNotFoundException($"query '{id}' is not in query set '{querySet}'")).ToList();
+            set.Queries.FirstOrDefault(q => q.Id == id) ?? throw DomainException.NotFound($"query '{id}' is not in query set '{querySet}'")).ToList();
         if (string.IsNullOrEmpty(preconditioner))
             return new PreparedQueries(queries, queries.Select(q => q.Gradients).ToList(), null);
         var already = queries.FirstOrDefault(q => q.Preconditioned);
         if (already is not null)
-            throw new ArgumentException($"query '{already.Id}' arrived already preconditioned (full-space EK-FAC): score it without a projected preconditioner");
+            throw DomainException.InvalidArgument($"query '{already.Id}' arrived already preconditioned (full-space EK-FAC): score it without a projected preconditioner");
         var fitted = PreconditionerRepository.Load(snapshot, preconditioner);
         var preconditioned = queries.Select(q => fitted.Precondition(q.Gradients)).ToList();
         var querySelf = queries.Select((q, i) => FittedPreconditioner.QuerySelfInfluence(q.Gradients, preconditioned[i])).ToArray();

@@ -3,6 +3,7 @@ using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 using Infra.Core.Compression;
 using Infra.Core.Store;
+using Infra.Core.Errors;
 
 namespace Infra.Scoring.Mapping;
 
@@ -11,8 +12,8 @@ internal static class IngestMapper
 {
     public static StoreSchema ToSchema(IngestHeader header)
     {
-        if (string.IsNullOrEmpty(header.ModelFingerprint)) throw new ArgumentException("IngestHeader.model_fingerprint is missing");
-        if (header.Layers.Count == 0) throw new ArgumentException("IngestHeader.layers is empty");
+        if (string.IsNullOrEmpty(header.ModelFingerprint)) throw DomainException.InvalidArgument("IngestHeader.model_fingerprint is missing", "header.model_fingerprint");
+        if (header.Layers.Count == 0) throw DomainException.InvalidArgument("IngestHeader.layers is empty", "header.layers");
         return new StoreSchema
         {
             ModelFingerprint = header.ModelFingerprint,
@@ -55,9 +56,11 @@ internal static class IngestMapper
     public static StoreExample ToStoreExample(ReceivedExample received, StoreSchema schema)
     {
         var h = received.Header;
+        if (Core.Naming.ExampleId.Problem(h.Id) is { } idProblem)
+            throw DomainException.InvalidArgument($"example '{Core.Naming.ExampleId.Quote(h.Id)}': {idProblem}", "gradient.header.id");
         float[] Factor(int layer, FactorKind kind) => received.Factors.TryGetValue((layer, kind), out var values)
             ? values
-            : throw new ArgumentException($"example '{h.Id}': no {kind} for layer {layer} arrived (index with include_example_gradient{(schema.TokenFactors ? " and include_token_factors" : "")})");
+            : throw DomainException.InvalidArgument($"example '{h.Id}': no {kind} for layer {layer} arrived (index with include_example_gradient{(schema.TokenFactors ? " and include_token_factors" : "")})");
         var layers = Enumerable.Range(0, schema.Layers.Count).ToList();
         return new StoreExample
         {
@@ -83,7 +86,7 @@ internal static class IngestMapper
         Contracts.Scoring.V1.PreconditionerKind.Diagonal => Core.Preconditioning.PreconditionerKind.Diagonal,
         Contracts.Scoring.V1.PreconditionerKind.Kfac => Core.Preconditioning.PreconditionerKind.Kfac,
         Contracts.Scoring.V1.PreconditionerKind.Ekfac or Contracts.Scoring.V1.PreconditionerKind.Unspecified => Core.Preconditioning.PreconditionerKind.Ekfac,
-        _ => throw new ArgumentException($"unknown preconditioner kind {kind}"),
+        _ => throw DomainException.InvalidArgument($"unknown preconditioner kind {kind}", "kind"),
     };
 
     public static Contracts.Scoring.V1.PreconditionerKind ToWire(Core.Preconditioning.PreconditionerKind kind) => kind switch

@@ -1,5 +1,6 @@
 using Infra.Core.Scoring;
 using Infra.Core.Text;
+using Infra.Core.Errors;
 using WireChatFormat = Infra.Contracts.Gradients.V1.ChatFormat;
 using WireExample = Infra.Contracts.Gradients.V1.Example;
 using WireRecipe = Infra.Contracts.Scoring.V1.QueryRecipe;
@@ -19,13 +20,13 @@ internal static class QueryRecipeMapper
         {
             WireReduction.Unspecified or WireReduction.Mean => QueryReduction.Mean,
             WireReduction.Sum => QueryReduction.Sum,
-            _ => throw new ArgumentException($"QueryRecipe.reduction: unknown value {recipe.Reduction}"),
+            _ => throw DomainException.InvalidArgument($"QueryRecipe.reduction: unknown value {recipe.Reduction}", "header.recipe.reduction"),
         },
         ChatFormat = recipe.ChatFormat switch
         {
             WireChatFormat.Unspecified or WireChatFormat.Qwen25 => ChatFormat.Qwen25,
             WireChatFormat.Plain => ChatFormat.Plain,
-            _ => throw new ArgumentException($"QueryRecipe.chat_format: unknown value {recipe.ChatFormat}"),
+            _ => throw DomainException.InvalidArgument($"QueryRecipe.chat_format: unknown value {recipe.ChatFormat}", "header.recipe.chat_format"),
         },
         Truncate = recipe.Truncate,
     };
@@ -46,13 +47,13 @@ internal static class QueryRecipeMapper
 
     private static RecipeQuery ToCore(WireExample e)
     {
-        if (string.IsNullOrEmpty(e.Id)) throw new ArgumentException("QueryRecipe.queries: a query has no id");
+        if (string.IsNullOrEmpty(e.Id)) throw DomainException.InvalidArgument("QueryRecipe.queries: a query has no id", "header.recipe.queries.id");
         return new RecipeQuery
         {
             Id = e.Id, Domain = e.Domain, Difficulty = e.Difficulty, System = e.System, Prompt = e.Prompt, Response = e.Response,
             TokenIds = e.Tokens is { } t ? [.. t.TokenIds] : null,
             LossMask = e.Tokens is { } m
-                ? m.LossMask.Select(v => v <= 1 ? (int)v : throw new ArgumentException($"QueryRecipe query '{e.Id}': loss_mask values are 0 or 1, not {v}")).ToList()
+                ? m.LossMask.Select(v => v <= 1 ? (int)v : throw DomainException.InvalidArgument($"QueryRecipe query '{e.Id}': loss_mask values are 0 or 1, not {v}", "header.recipe.queries.loss_mask")).ToList()
                 : null,
         };
     }

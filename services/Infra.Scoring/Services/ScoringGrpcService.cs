@@ -8,6 +8,7 @@ using Infra.Core.Scoring;
 using Infra.Core.Store;
 using Infra.Scoring.Hosting;
 using Infra.Scoring.Mapping;
+using Infra.Core.Errors;
 using CoreQuery = Infra.Core.Scoring.Query;
 using CoreScored = Infra.Core.Scoring.ScoredExample;
 using WireScored = Infra.Contracts.Scoring.V1.ScoredExample;
@@ -23,7 +24,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.Header is null)
-            throw new ArgumentException("the first message must carry an IngestHeader");
+            throw DomainException.InvalidArgument("the first message must carry an IngestHeader", "header");
         var schema = IngestMapper.ToSchema(requestStream.Current.Header);
         var store = host.ForIngest(schema);
         // This stream's own writer: other ingests commit alongside it, readers never wait for it.
@@ -34,7 +35,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         {
             while (await requestStream.MoveNext(token).ConfigureAwait(false))
             {
-                var message = requestStream.Current.Gradient ?? throw new ArgumentException("IngestHeader may only be sent as the first message");
+                var message = requestStream.Current.Gradient ?? throw DomainException.InvalidArgument("IngestHeader may only be sent as the first message");
                 if (assembler.Accept(message) is not { } received) continue;
                 response.Received++;
                 var outcome = session.Add(IngestMapper.ToStoreExample(received, schema));
@@ -67,8 +68,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        PreconditionerRepository.ValidateName(request.Name);
-        if (!double.IsFinite(request.Damping)) throw new ArgumentException($"damping must be finite (<= 0 means 0.1 x mean eigenvalue per layer); it is {request.Damping}");
+        PreconditionerRepository.ValidateName(request.Name, "name");
+        if (!double.IsFinite(request.Damping)) throw DomainException.InvalidArgument($"damping must be finite (<= 0 means 0.1 x mean eigenvalue per layer); it is {request.Damping}", "damping");
         var kind = IngestMapper.ToKind(request.Kind);
         var store = host.Required;
         var snapshot = store.Snapshot;
@@ -89,19 +90,19 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.Header is not { } header)
-            throw new ArgumentException("the first message must carry a QuerySetHeader");
+            throw DomainException.InvalidArgument("the first message must carry a QuerySetHeader", "header");
         var assembler = new QueryGradientAssembler();
         while (await requestStream.MoveNext(token).ConfigureAwait(false))
-            assembler.Accept(requestStream.Current.Chunk ?? throw new ArgumentException("QuerySetHeader may only be sent as the first message"));
+            assembler.Accept(requestStream.Current.Chunk ?? throw DomainException.InvalidArgument("QuerySetHeader may only be sent as the first message"));
         var store = host.Required;
         var domains = header.Queries.ToDictionary(q => q.Id, q => q.Domain, StringComparer.Ordinal);
         var ids = header.Queries.Count > 0 ? header.Queries.Select(q => q.Id).ToList() : assembler.Gradients.Keys.ToList();
         var queries = ids.Select(id =>
         {
-            if (!assembler.Gradients.TryGetValue(id, out var layers)) throw new ArgumentException($"query '{id}' is in the header but no gradient chunk carried it");
+            if (!assembler.Gradients.TryGetValue(id, out var layers)) throw DomainException.InvalidArgument($"query '{id}' is in the header but no gradient chunk carried it");
             var gradients = Enumerable.Range(0, store.Schema.Layers.Count).Select(l => layers.TryGetValue(l, out var g)
                 ? g
-                : throw new ArgumentException($"query '{id}': no gradient for layer {l} ({store.Schema.Layers[l].Name})")).ToList();
+                : throw DomainException.InvalidArgument($"query '{id}': no gradient for layer {l} ({store.Schema.Layers[l].Name})")).ToList();
             return new CoreQuery(id, domains.GetValueOrDefault(id, ""), assembler.Measurements[id], assembler.Preconditioned[id], gradients);
         }).ToList();
         // The recipe's ids must be exactly the set's (the header's, or the chunks' when the header lists none): Save checks, naming the id.
@@ -117,7 +118,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         if (request.RankByNormalized && string.IsNullOrEmpty(request.Preconditioner))
-            throw new ArgumentException("rank_by_normalized needs a preconditioner (normalised scores are cosines in its metric)");
+            throw DomainException.InvalidArgument("rank_by_normalized needs a preconditioner (normalised scores are cosines in its metric)", "rank_by_normalized");
         var filter = new ScoreFilter(request.Domains.Count == 0 ? null : request.Domains.ToHashSet(StringComparer.Ordinal),
             request.MinDifficulty == 0 ? null : request.MinDifficulty, request.MaxDifficulty == 0 ? null : request.MaxDifficulty);
         // One commit for the whole call: a slow client holds nothing, and commits meanwhile do not change what it reads.
@@ -172,7 +173,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var prepared = StoreHost.Prepare(store, request.QuerySet, request.Preconditioner, request.QueryIds);
         var ids = request.ExampleIds.Count > 0 ? request.ExampleIds.ToList() : store.Shards.SelectMany(s => s.Metadata.Ids).ToList();
         var unknown = ids.FirstOrDefault(id => !store.Contains(id));
-        if (unknown is not null) throw new ArgumentException($"example '{unknown}' is not in the store");
+        if (unknown is not null) throw DomainException.InvalidArgument($"example '{unknown}' is not in the store", "example_ids");
         var scorer = new TokenScorer(store);
         var m = prepared.Queries.Count;
         var fidelity = Fidelity(store.Schema, request.Preconditioner);
@@ -202,7 +203,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.Header is not { } header)
-            throw new ArgumentException("the first message must carry a ScoreStreamHeader");
+            throw DomainException.InvalidArgument("the first message must carry a ScoreStreamHeader", "header");
         PreparedQueries prepared;
         StoreSchema schema;
         {
@@ -214,18 +215,18 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
                 TokenFactors = false, Layers = { header.Layers },
             });
             if (schema with { TokenFactors = false } is var expected && expected.Mismatch(incoming) is { } reason)
-                throw new ArgumentException($"the live stream does not match the store's queries: {reason}");
+                throw DomainException.InvalidArgument($"the live stream does not match the store's queries: {reason}");
             prepared = StoreHost.Prepare(snapshot, header.QuerySet, header.Preconditioner, []);
         }
         var assembler = new ExampleAssembler(schema.Layers.Count);
         var queryIds = prepared.Queries.Select(q => q.Id).ToList();
         while (await requestStream.MoveNext(token).ConfigureAwait(false))
         {
-            var message = requestStream.Current.Gradient ?? throw new ArgumentException("ScoreStreamHeader may only be sent as the first message");
+            var message = requestStream.Current.Gradient ?? throw DomainException.InvalidArgument("ScoreStreamHeader may only be sent as the first message");
             if (assembler.Accept(message) is not { } received) continue;
             var gradients = Enumerable.Range(0, schema.Layers.Count).Select(l => received.Factors.TryGetValue((l, FactorKind.ExampleGradient), out var g)
                 ? g
-                : throw new ArgumentException($"example '{received.Header.Id}': no example gradient for layer {l} (stream with include_example_gradient)")).ToList();
+                : throw DomainException.InvalidArgument($"example '{received.Header.Id}': no example gradient for layer {l} (stream with include_example_gradient)")).ToList();
             var live = new LiveScore
             {
                 ExampleId = received.Header.Id, Domain = received.Header.Domain, Difficulty = received.Header.Difficulty, Fidelity = Fidelity(schema, header.Preconditioner),
@@ -260,7 +261,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        QuerySetRepository.ValidateName(request.Name);
+        QuerySetRepository.ValidateName(request.Name, "name");
         var set = QuerySetRepository.Describe(host.Snapshot(), request.Name);
         var header = new QuerySetHeader { Name = set.Name, Recipe = set.Recipe is { } recipe ? QueryRecipeMapper.ToWire(recipe) : null };
         header.Queries.AddRange(set.Queries.Select(q => new QueryInfo { Id = q.Id, Domain = q.Domain }));
@@ -292,13 +293,13 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        if (request.Ids.Count == 0) throw new ArgumentException("GetExamplesRequest.ids is empty: name the examples to read");
+        if (request.Ids.Count == 0) throw DomainException.InvalidArgument("GetExamplesRequest.ids is empty: name the examples to read", "ids");
         var token = context.CancellationToken;
         var store = host.Snapshot();
         // Every id is checked before anything streams, so a caller never gets a partial answer to a bad request.
         var unknown = request.Ids.Where(id => store.Locate(id) is null).Distinct(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
-            throw new KeyNotFoundException($"{unknown.Count} example id(s) are not in the store: {string.Join(", ", unknown.Take(10).Select(id => $"'{id}'"))}{(unknown.Count > 10 ? ", ..." : "")}");
+            throw DomainException.NotFound($"{unknown.Count} example id(s) are not in the store: {string.Join(", ", unknown.Take(10).Select(id => $"'{id}'"))}{(unknown.Count > 10 ? ", ..." : "")}", "ids");
         // In request order, a window at a time: within a window each shard's metadata is read once for all its rows.
         foreach (var window in request.Ids.Chunk(ExamplesPerRead))
         {

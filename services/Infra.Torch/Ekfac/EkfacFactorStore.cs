@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Infra.Core.Checkpoints;
 using static TorchSharp.torch;
+using Infra.Core.Errors;
 
 namespace Infra.Torch.Ekfac;
 
@@ -23,7 +24,7 @@ public sealed class EkfacFactorStore
     public string Root { get; }
 
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="name"/> follows <see cref="Core.Naming.ResourceName"/>'s rule (no path tricks).</summary>
-    public static void ValidateName(string name) => Core.Naming.ResourceName.Validate("factors", name);
+    public static void ValidateName(string name, string? field = null) => Core.Naming.ResourceName.Validate("factors", name, field);
 
     /// <summary>The manifest of <paramref name="name"/>, or null when none is stored.</summary>
     public EkfacFactorsManifest? ReadManifest(string name)
@@ -70,7 +71,7 @@ public sealed class EkfacFactorStore
     public (EkfacFactorsManifest Manifest, IReadOnlyList<EkfacLayerFactors> Factors) Load(string name, string modelFingerprint, IReadOnlyList<string> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        var manifest = ReadManifest(name) ?? throw new FileNotFoundException($"no EK-FAC factors named '{name}' under {Root}");
+        var manifest = ReadManifest(name) ?? throw DomainException.NotFound($"no EK-FAC factors named '{name}' under {Root}");
         EnsureCompatible(manifest, modelFingerprint, layers);
         using var file = SafetensorsFile.Open(Path.Combine(PathOf(name), TensorFile));
         Tensor Read(string key)
@@ -94,10 +95,10 @@ public sealed class EkfacFactorStore
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(layers);
         if (manifest.ModelFingerprint != modelFingerprint)
-            throw new InvalidOperationException(
+            throw DomainException.FailedPrecondition(
                 $"EK-FAC factors '{manifest.Name}' were fitted on model {Short(manifest.ModelFingerprint)}, this model is {Short(modelFingerprint)}");
         if (!manifest.Layers.SequenceEqual(layers))
-            throw new InvalidOperationException(
+            throw DomainException.FailedPrecondition(
                 $"EK-FAC factors '{manifest.Name}' cover layers [{string.Join(", ", manifest.Layers)}], the tracked layers are [{string.Join(", ", layers)}]");
     }
 

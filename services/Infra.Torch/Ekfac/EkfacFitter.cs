@@ -1,6 +1,7 @@
 using TorchSharp;
 using Infra.Torch.Gradients;
 using static TorchSharp.torch;
+using Infra.Core.Errors;
 
 namespace Infra.Torch.Ekfac;
 
@@ -79,7 +80,7 @@ public sealed class EkfacFitter : IDisposable
     /// <exception cref="InvalidOperationException">No tokens were accumulated.</exception>
     public IReadOnlyList<EkfacLayerFactors> FinishCovariance()
     {
-        if (CovarianceTokens == 0) throw new InvalidOperationException("no tokens were accumulated for the covariances");
+        if (CovarianceTokens == 0) throw DomainException.FailedPrecondition("no tokens were accumulated for the covariances");
         var result = new EkfacLayerFactors[_layers.Count];
         for (var l = 0; l < _layers.Count; l++)
         {
@@ -119,7 +120,7 @@ public sealed class EkfacFitter : IDisposable
     public IReadOnlyList<EkfacLayerFactors> FinishLambda(IReadOnlyList<EkfacLayerFactors> bases)
     {
         ArgumentNullException.ThrowIfNull(bases);
-        if (LambdaExamples == 0) throw new InvalidOperationException("no examples were accumulated for the eigenvalue correction");
+        if (LambdaExamples == 0) throw DomainException.FailedPrecondition("no examples were accumulated for the eigenvalue correction");
         using var examples = ((double)LambdaExamples).ToScalar(); // explicit, alive through the calls (see RmsNorm)
         return bases.Select((b, l) => b with
         {

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Infra.Core.Errors;
 
 namespace Infra.Torch.Ekfac;
 
@@ -24,7 +25,7 @@ public sealed record EkfacLayerFactors(
     public Tensor Precondition(Tensor q, double damping)
     {
         ArgumentNullException.ThrowIfNull(q);
-        var lambda = Lambda ?? throw new InvalidOperationException(
+        var lambda = Lambda ?? throw DomainException.FailedPrecondition(
             $"layer '{LayerName}': EK-FAC eigenvalue correction has not been fitted (run the EIGENVALUE_CORRECTION phase)");
         using var scope = NewDisposeScope();
         var q64 = q.to(ScalarType.Float64).cpu();
@@ -40,8 +41,8 @@ public sealed record EkfacLayerFactors(
     /// <exception cref="ArgumentException">A NaN or infinite damping (NaN would silently fall back to the default, +∞ would zero the query).</exception>
     public double EffectiveDamping(double damping)
     {
-        if (!double.IsFinite(damping)) throw new ArgumentException($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {damping}");
-        return damping > 0 ? damping : 0.1 * (Lambda ?? throw new InvalidOperationException("no eigenvalue correction")).mean().item<double>();
+        if (!double.IsFinite(damping)) throw DomainException.InvalidArgument($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {damping}");
+        return damping > 0 ? damping : 0.1 * (Lambda ?? throw DomainException.FailedPrecondition("no eigenvalue correction")).mean().item<double>();
     }
 
     public void Dispose()

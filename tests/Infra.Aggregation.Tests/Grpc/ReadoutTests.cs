@@ -136,7 +136,8 @@ public sealed class ReadoutTests(ServicesFixture fixture)
 
         var top = await fixture.Aggregation.ReweightAsync(new ReweightRequest { Queries = HeldOut(), Strategy = ReweightStrategy.TopFraction, Fraction = 0.25, QueryDomain = "all" });
         Assert.Equal(5, top.Weights.Count(w => w.Weight > 0));
-        Assert.StartsWith(Path.Combine(fixture.Root, "output"), top.Files[0], StringComparison.Ordinal);
+        // Without output_folder: a folder named after the set under OutputRoot (the fixture's root).
+        Assert.StartsWith(Path.Combine(fixture.Root, "reweight-" + ServicesFixture.QuerySet), top.Files[0], StringComparison.Ordinal);
     }
 
     [Fact]

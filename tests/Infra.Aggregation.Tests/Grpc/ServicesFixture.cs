@@ -96,18 +96,23 @@ public sealed class ServicesFixture : IAsyncLifetime
     }
 
     /// <summary>Another AggregationService (e.g. pointed at an unreachable or empty ScoringService); stopped with the fixture.</summary>
-    public async Task<GrpcChannel> StartAggregationAsync(Uri scoringAddress, Uri? gradientAddress)
+    public async Task<GrpcChannel> StartAggregationAsync(Uri scoringAddress, Uri? gradientAddress) =>
+        GrpcChannel.ForAddress(await StartAggregationAtAsync(scoringAddress, gradientAddress));
+
+    /// <summary>As <see cref="StartAggregationAsync"/>, returning its address.</summary>
+    public async Task<Uri> StartAggregationAtAsync(Uri scoringAddress, Uri? gradientAddress)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Aggregation:ScoringAddress"] = scoringAddress.ToString(),
-            ["Aggregation:OutputRoot"] = Path.Combine(Root, "output"),
+            ["Aggregation:OutputRoot"] = Root,
+            ["Aggregation:CorpusRoot"] = Root,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (gradientAddress is not null) settings["Aggregation:GradientAddress"] = gradientAddress.ToString();
         var (app, address) = await AggregationServiceExtensions.StartLoopbackAsync(settings);
         _apps.Add(app);
-        return GrpcChannel.ForAddress(address);
+        return address;
     }
 
     /// <summary>A ScoringService on its own store folder (no examples until something is ingested).</summary>

@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Aggregation.Reweighting;
 
 namespace Infra.Aggregation.Tests.Reweighting;
@@ -92,9 +93,9 @@ public class DifficultyFlipTests
     [Fact]
     public void Bad_input_is_rejected()
     {
-        Assert.Throws<ArgumentException>(() => DifficultyFlip.Compute([]));
-        Assert.Throws<ArgumentException>(() => DifficultyFlip.Compute([new("a", "math", 1, 1), new("a", "math", 2, 1)]));
-        Assert.Throws<ArgumentException>(() => DifficultyFlip.Compute([new("a", "math", 1, 1, Tokens: 0)]));
+        Assert.Throws<DomainException>(() => DifficultyFlip.Compute([]));
+        Assert.Throws<DomainException>(() => DifficultyFlip.Compute([new("a", "math", 1, 1), new("a", "math", 2, 1)]));
+        Assert.Throws<DomainException>(() => DifficultyFlip.Compute([new("a", "math", 1, 1, Tokens: 0)]));
         Assert.Throws<ArgumentOutOfRangeException>(() => DifficultyFlip.Compute(Examples, new DifficultyFlipOptions { MinWeight = 0 }));
     }
 }

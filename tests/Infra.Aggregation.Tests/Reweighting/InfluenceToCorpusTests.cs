@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using System.Globalization;
 using System.Text;
 using Infra.Aggregation.Reweighting;
@@ -59,7 +60,7 @@ public class InfluenceToCorpusTests
         Assert.Equal(((2 * (0.5 + 0.002)) + 0.012) / 3, all.Single(e => e.Id == "math-5-2").Influence, 1e-12);
         Assert.All(all, e => Assert.Equal(1, e.Tokens));
         tokens.Remove("code-1-0");
-        Assert.Throws<ArgumentException>(() => WeightingExamples.From(Corpus, rollup, InfluenceScope.OwnDomain, tokens));
+        Assert.Throws<DomainException>(() => WeightingExamples.From(Corpus, rollup, InfluenceScope.OwnDomain, tokens));
     }
 
     [Fact]

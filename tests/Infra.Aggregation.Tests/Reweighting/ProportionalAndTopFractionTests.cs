@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Aggregation.Reweighting;
 
 namespace Infra.Aggregation.Tests.Reweighting;
@@ -37,7 +38,7 @@ public class ProportionalAndTopFractionTests
     [Fact]
     public void Proportional_weights_need_every_influence()
     {
-        var error = Assert.Throws<ArgumentException>(() => ProportionalWeights.Compute([new("a", "math", 1, 1), new("b", "math", 1, double.NaN)]));
+        var error = Assert.Throws<DomainException>(() => ProportionalWeights.Compute([new("a", "math", 1, 1), new("b", "math", 1, double.NaN)]));
         Assert.Contains("'b'", error.Message, StringComparison.Ordinal);
     }
 
@@ -52,7 +53,7 @@ public class ProportionalAndTopFractionTests
         Assert.Equal(3, TopFractionSelection.Select(ten, 0.3).Count(w => w.Weight == 1));                    // 0.3 x 10 is 3, not 4
         Assert.Equal(10, TopFractionSelection.Select(ten, 1).Count(w => w.Weight == 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => TopFractionSelection.Select(ten, 0));
-        Assert.Throws<ArgumentException>(() => TopFractionSelection.Select([new("a", "math", 1, double.NaN)]));
+        Assert.Throws<DomainException>(() => TopFractionSelection.Select([new("a", "math", 1, double.NaN)]));
     }
 
     [Fact]

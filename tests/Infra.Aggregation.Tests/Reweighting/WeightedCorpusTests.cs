@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using System.Text;
 using System.Text.Json;
 using Infra.Aggregation.Exports;
@@ -65,10 +66,10 @@ public class WeightedCorpusTests
     {
         var missing = new Dictionary<string, double>(Weights, StringComparer.Ordinal);
         missing.Remove("c-1");
-        Assert.Throws<InvalidDataException>(() => WeightedCorpus.WriteJsonl(new StringReader(CorpusText()), missing, new StringWriter()));
+        Assert.Throws<DomainException>(() => WeightedCorpus.WriteJsonl(new StringReader(CorpusText()), missing, new StringWriter()));
         var extra = new Dictionary<string, double>(Weights, StringComparer.Ordinal) { ["ghost"] = 1 };
-        Assert.Throws<InvalidDataException>(() => WeightedCorpus.WriteJsonl(new StringReader(CorpusText()), extra, new StringWriter()));
-        Assert.Throws<InvalidDataException>(() => WeightedCorpus.WriteJsonl(new StringReader("[1,2]\n"), Weights, new StringWriter()));
+        Assert.Throws<DomainException>(() => WeightedCorpus.WriteJsonl(new StringReader(CorpusText()), extra, new StringWriter()));
+        Assert.Throws<DomainException>(() => WeightedCorpus.WriteJsonl(new StringReader("[1,2]\n"), Weights, new StringWriter()));
     }
 
     [Fact]
@@ -126,8 +127,8 @@ public class WeightedCorpusTests
             Assert.Equal(expected[i], first[i] / 100_000.0, 0.006);
         }
         Assert.Equal(5, CorpusResampler.Draw(examples, seed: 1).Sum()); // default: as many draws as examples
-        Assert.Throws<ArgumentException>(() => CorpusResampler.Draw([new(new WeightingExample("a", "math", 1, 0), 0)], seed: 1));
-        Assert.Throws<ArgumentException>(() => CorpusResampler.Draw([new(new WeightingExample("a", "math", 1, 0), -1)], seed: 1));
+        Assert.Throws<DomainException>(() => CorpusResampler.Draw([new(new WeightingExample("a", "math", 1, 0), 0)], seed: 1));
+        Assert.Throws<DomainException>(() => CorpusResampler.Draw([new(new WeightingExample("a", "math", 1, 0), -1)], seed: 1));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Aggregation.Rollups;
 
 namespace Infra.Aggregation.Tests.Rollups;
@@ -171,13 +172,13 @@ public class InfluenceAccumulatorTests
     {
         var accumulator = new InfluenceAccumulator(HandMadeScores.Examples, HandMadeScores.Queries);
 
-        var unknownExample = Assert.Throws<ArgumentException>(() => accumulator.Add(new ScoreBlock(["m1", "x9"], ["qm1"], new double[] { 1, 2 })));
+        var unknownExample = Assert.Throws<DomainException>(() => accumulator.Add(new ScoreBlock(["m1", "x9"], ["qm1"], new double[] { 1, 2 })));
         Assert.Contains("unknown example 'x9'", unknownExample.Message, StringComparison.Ordinal);
-        var unknownQuery = Assert.Throws<ArgumentException>(() => accumulator.Add(new ScoreBlock(["m1"], ["qz"], new double[] { 1 })));
+        var unknownQuery = Assert.Throws<DomainException>(() => accumulator.Add(new ScoreBlock(["m1"], ["qz"], new double[] { 1 })));
         Assert.Contains("unknown query 'qz'", unknownQuery.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => accumulator.Add(new ScoreBlock(["m1"], ["qm1", "qm2"], new double[] { 1 })));
-        Assert.Throws<ArgumentException>(() => accumulator.Add(new ScoreBlock(["m1", "m1"], ["qm1"], new double[] { 1, 1 })));
-        Assert.Throws<ArgumentException>(() => accumulator.Add(new ScoreBlock(["m1"], ["qm1"], new[] { double.PositiveInfinity })));
+        Assert.Throws<DomainException>(() => accumulator.Add(new ScoreBlock(["m1"], ["qm1", "qm2"], new double[] { 1 })));
+        Assert.Throws<DomainException>(() => accumulator.Add(new ScoreBlock(["m1", "m1"], ["qm1"], new double[] { 1, 1 })));
+        Assert.Throws<DomainException>(() => accumulator.Add(new ScoreBlock(["m1"], ["qm1"], new[] { double.PositiveInfinity })));
         Assert.Equal(0, accumulator.ScoresAdded);
     }
 
@@ -187,7 +188,7 @@ public class InfluenceAccumulatorTests
         var accumulator = new InfluenceAccumulator(HandMadeScores.Examples, HandMadeScores.Queries, new RollupOptions { TopK = 3 });
         accumulator.Add(HandMadeScores.Whole());
 
-        var error = Assert.Throws<ArgumentException>(() => accumulator.Add(HandMadeScores.Block(HandMadeScores.Matrix, HandMadeScores.Examples, HandMadeScores.Queries, [3, 0], [0])));
+        var error = Assert.Throws<DomainException>(() => accumulator.Add(HandMadeScores.Block(HandMadeScores.Matrix, HandMadeScores.Examples, HandMadeScores.Queries, [3, 0], [0])));
         Assert.Contains("fed twice", error.Message, StringComparison.Ordinal);
         AssertSameRollup(HandMadeScores.Rollup(), accumulator.Finish()); // nothing of the bad chunk was added
     }
@@ -195,16 +196,16 @@ public class InfluenceAccumulatorTests
     [Fact]
     public void Empty_input_is_an_error()
     {
-        Assert.Throws<ArgumentException>(() => new InfluenceAccumulator([], HandMadeScores.Queries));
-        Assert.Throws<ArgumentException>(() => new InfluenceAccumulator(HandMadeScores.Examples, []));
-        Assert.Throws<ArgumentException>(() => new InfluenceAccumulator([new("a", "math", 1), new("a", "code", 1)], HandMadeScores.Queries));
-        Assert.Throws<ArgumentException>(() => new InfluenceAccumulator(HandMadeScores.Examples, [new("q", InfluenceRollup.AllQueries)]));
+        Assert.Throws<DomainException>(() => new InfluenceAccumulator([], HandMadeScores.Queries));
+        Assert.Throws<DomainException>(() => new InfluenceAccumulator(HandMadeScores.Examples, []));
+        Assert.Throws<DomainException>(() => new InfluenceAccumulator([new("a", "math", 1), new("a", "code", 1)], HandMadeScores.Queries));
+        Assert.Throws<DomainException>(() => new InfluenceAccumulator(HandMadeScores.Examples, [new("q", InfluenceRollup.AllQueries)]));
         var accumulator = new InfluenceAccumulator(HandMadeScores.Examples, HandMadeScores.Queries);
-        Assert.Throws<InvalidOperationException>(accumulator.Finish);
+        Assert.Throws<DomainException>(accumulator.Finish);
         accumulator.Add(new ScoreBlock(["m1"], ["qm1"], new[] { double.NaN })); // only filtered rows
         Assert.Equal(1, accumulator.ScoresSkipped);
-        Assert.Throws<InvalidOperationException>(accumulator.Finish);
-        Assert.Throws<ArgumentException>(() => HandMadeScores.Rollup().DomainDifficultyTable("poetry"));
+        Assert.Throws<DomainException>(accumulator.Finish);
+        Assert.Throws<DomainException>(() => HandMadeScores.Rollup().DomainDifficultyTable("poetry"));
     }
 
     private static RollupCell Cell(IReadOnlyList<RollupCell> table, string trainingDomain, int? difficulty) =>

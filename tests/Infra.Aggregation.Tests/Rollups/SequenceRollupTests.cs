@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Aggregation.Rollups;
 
 namespace Infra.Aggregation.Tests.Rollups;
@@ -66,7 +67,7 @@ public class SequenceRollupTests
         Assert.Equal([("e1", 0), ("e1", 1)], rollup.TopSequences("math").Select(s => (s.ExampleId, s.SequenceIndex)));
         Assert.Equal([("e2", 0), ("e2", 1)], rollup.BottomSequences("math").Select(s => (s.ExampleId, s.SequenceIndex)));
         Assert.Equal(["code", "math"], rollup.QueryDomains);
-        Assert.Throws<ArgumentException>(() => rollup.TopSequences("poetry"));
+        Assert.Throws<DomainException>(() => rollup.TopSequences("poetry"));
     }
 
     [Fact]
@@ -74,11 +75,11 @@ public class SequenceRollupTests
     {
         var accumulator = new SequenceRollupAccumulator();
 
-        Assert.Throws<InvalidOperationException>(accumulator.Finish);
-        Assert.Throws<ArgumentException>(() => accumulator.Add(Sequence("e", 0, "math", [], 0, 1)));
-        Assert.Throws<ArgumentException>(() => accumulator.Add(Sequence("e", 0, "math", [], 3, double.NaN)));
-        Assert.Throws<ArgumentException>(() => accumulator.Add(Sequence("e", 0, "math", [""], 3, 1)));
-        Assert.Throws<ArgumentException>(() => accumulator.Add(Sequence("", 0, "math", [], 3, 1)));
+        Assert.Throws<DomainException>(accumulator.Finish);
+        Assert.Throws<DomainException>(() => accumulator.Add(Sequence("e", 0, "math", [], 0, 1)));
+        Assert.Throws<DomainException>(() => accumulator.Add(Sequence("e", 0, "math", [], 3, double.NaN)));
+        Assert.Throws<DomainException>(() => accumulator.Add(Sequence("e", 0, "math", [""], 3, 1)));
+        Assert.Throws<DomainException>(() => accumulator.Add(Sequence("", 0, "math", [], 3, 1)));
         Assert.Equal(0, accumulator.Count);
     }
 }

@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Aggregation.Sequences;
 using Infra.Core.Text;
 
@@ -35,10 +36,10 @@ public sealed class SequenceTokenMapTests
     public void Bad_inputs_are_refused_with_the_problem_named()
     {
         var ok = new ScoredTokens("ab", ["a", "b"], [0, 1], [1, 1], [0, 1], [1f, 2f], 1);
-        Assert.Contains("scores", Assert.Throws<ArgumentException>(() => SequenceTokenMap.Build(ok with { Scores = [1f] }, SegmentationMode.Prose)).Message, StringComparison.Ordinal);
-        Assert.Contains("outside the text", Assert.Throws<ArgumentException>(() => SequenceTokenMap.Build(ok with { CharStarts = [0, 2] }, SegmentationMode.Prose)).Message, StringComparison.Ordinal);
-        Assert.Contains("no loss-mask", Assert.Throws<ArgumentException>(() => SequenceTokenMap.Build(ok with { LossMask = [0, 0] }, SegmentationMode.Prose)).Message, StringComparison.Ordinal);
-        Assert.Contains("loss-mask entries", Assert.Throws<ArgumentException>(() => SequenceTokenMap.Build(ok with { LossMask = [1] }, SegmentationMode.Prose)).Message, StringComparison.Ordinal);
+        Assert.Contains("scores", Assert.Throws<DomainException>(() => SequenceTokenMap.Build(ok with { Scores = [1f] }, SegmentationMode.Prose)).Message, StringComparison.Ordinal);
+        Assert.Contains("outside the text", Assert.Throws<DomainException>(() => SequenceTokenMap.Build(ok with { CharStarts = [0, 2] }, SegmentationMode.Prose)).Message, StringComparison.Ordinal);
+        Assert.Contains("no loss-mask", Assert.Throws<DomainException>(() => SequenceTokenMap.Build(ok with { LossMask = [0, 0] }, SegmentationMode.Prose)).Message, StringComparison.Ordinal);
+        Assert.Contains("loss-mask entries", Assert.Throws<DomainException>(() => SequenceTokenMap.Build(ok with { LossMask = [1] }, SegmentationMode.Prose)).Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string> Responses => new()

@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Aggregation.Sequences;
 using Infra.Aggregation.Tokens;
 
@@ -30,6 +31,6 @@ public sealed class TokenRankingAccumulatorExtensionsTests
         Assert.Contains(math.Tokens, s => s is { Token: "x", Category: TokenCategory.Identifier, Sum: 14 });
         Assert.Contains(math.Tokens, s => s is { Token: "<|im_end|>", Category: TokenCategory.Special, Sum: 20 });
         Assert.Equal(Enumerable.Range(2, 9).Sum(t => 2.0 * t), math.Sum, 12);
-        Assert.Throws<ArgumentException>(() => accumulator.AddResponse(map, ["math"]));
+        Assert.Throws<DomainException>(() => accumulator.AddResponse(map, ["math"]));
     }
 }

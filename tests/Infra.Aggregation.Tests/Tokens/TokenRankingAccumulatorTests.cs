@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Aggregation.Tokens;
 
 namespace Infra.Aggregation.Tests.Tokens;
@@ -93,7 +94,7 @@ public sealed class TokenRankingAccumulatorTests
         var empty = accumulator.Result("code");
         Assert.Empty(empty.Tokens);
         Assert.Equal(0, empty.Count);
-        Assert.Throws<ArgumentException>(() => accumulator.Add("x", TokenCategory.Word, double.NaN, "math"));
+        Assert.Throws<DomainException>(() => accumulator.Add("x", TokenCategory.Word, double.NaN, "math"));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TokenRankingAccumulator(new TokenRankingOptions { MinCount = 0 }));
     }
 

@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Core.Naming;
 using Infra.Core.Scoring;
 using Infra.Core.Preconditioning;
@@ -19,7 +20,7 @@ public sealed class ResourceNameTests
     [InlineData("é", "is invalid")]
     public void Other_names_are_refused_naming_the_rule(string name, string message)
     {
-        var error = Assert.Throws<ArgumentException>(() => ResourceName.Validate("query set", name));
+        var error = Assert.Throws<DomainException>(() => ResourceName.Validate("query set", name));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Contains("query set name", error.Message, StringComparison.Ordinal);
     }
@@ -28,10 +29,10 @@ public sealed class ResourceNameTests
     public void A_name_too_long_for_a_file_is_refused_as_bad_input_before_any_file_is_touched()
     {
         var name = new string('a', ResourceName.MaxLength + 200);
-        var error = Assert.Throws<ArgumentException>(() => ResourceName.Validate("query set", name));
+        var error = Assert.Throws<DomainException>(() => ResourceName.Validate("query set", name));
         Assert.Contains($"is {name.Length} characters long; at most {ResourceName.MaxLength} are allowed", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => QuerySetRepository.ValidateName(name));
-        Assert.Throws<ArgumentException>(() => PreconditionerRepository.ValidateName(name));
+        Assert.Throws<DomainException>(() => QuerySetRepository.ValidateName(name));
+        Assert.Throws<DomainException>(() => PreconditionerRepository.ValidateName(name));
         ResourceName.Validate("query set", new string('a', ResourceName.MaxLength));
     }
 }

@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Core.Compression;
 using Infra.Core.Linalg;
 using Infra.Core.Preconditioning;
@@ -100,7 +101,7 @@ public sealed class PreconditionerEquivalenceTests : IDisposable
         PreconditionerRepository.Save(_store, other, overwrite: true);
         Assert.Equal(0.5, PreconditionerRepository.Load(_store, "ek").Layers[0].Damping);
 
-        Assert.Throws<KeyNotFoundException>(() => PreconditionerRepository.Load(_store, "nope"));
+        Assert.Throws<DomainException>(() => PreconditionerRepository.Load(_store, "nope"));
         _store.Add(StoreFixtures.Example("late", 1234));
         _store.Flush();
         Assert.Contains("refit", Assert.Throws<StoreException>(() => PreconditionerRepository.Load(_store, "ek")).Message, StringComparison.Ordinal);

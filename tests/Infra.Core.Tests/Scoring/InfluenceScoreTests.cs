@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Core.Scoring;
 
 namespace Infra.Core.Tests.Scoring;
@@ -23,8 +24,8 @@ public sealed class InfluenceScoreTests
     [Fact]
     public void Mismatched_layers_are_refused()
     {
-        Assert.Throws<ArgumentException>(() => InfluenceScore.Example([new float[2]], [new float[2], new float[2]]));
-        Assert.Contains("layer 0", Assert.Throws<ArgumentException>(() => InfluenceScore.Example([new float[2]], [new float[3]])).Message, StringComparison.Ordinal);
+        Assert.Throws<DomainException>(() => InfluenceScore.Example([new float[2]], [new float[2], new float[2]]));
+        Assert.Contains("layer 0", Assert.Throws<DomainException>(() => InfluenceScore.Example([new float[2]], [new float[3]])).Message, StringComparison.Ordinal);
     }
 
     private static float[] Random(Random random, int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();

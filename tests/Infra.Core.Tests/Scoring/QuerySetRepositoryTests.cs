@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using System.Text.Json;
 using Infra.Core.Scoring;
 using Infra.Core.Store;
@@ -83,7 +84,7 @@ public sealed class QuerySetRepositoryTests : IDisposable
         Assert.Contains("format version 4", Assert.Throws<StoreException>(() => QuerySetRepository.Describe(store, "s")).Message, StringComparison.Ordinal);
         File.WriteAllText(path, "{ not json");
         Assert.Equal(StoreErrorKind.Corrupt, Assert.Throws<StoreException>(() => QuerySetRepository.Describe(store, "s")).Kind);
-        Assert.Throws<KeyNotFoundException>(() => QuerySetRepository.Describe(store, "other"));
+        Assert.Throws<DomainException>(() => QuerySetRepository.Describe(store, "other"));
     }
 
     [Theory]
@@ -94,7 +95,7 @@ public sealed class QuerySetRepositoryTests : IDisposable
     {
         using var store = Store();
         var set = new QuerySet("s", [Query("q0", 1), Query("q1", 2)], Recipe(recipeIds));
-        Assert.Contains(named, Assert.Throws<ArgumentException>(() => QuerySetRepository.Save(store, set)).Message, StringComparison.Ordinal);
+        Assert.Contains(named, Assert.Throws<DomainException>(() => QuerySetRepository.Save(store, set)).Message, StringComparison.Ordinal);
         Assert.Empty(QuerySetRepository.Names(store));
     }
 
@@ -103,6 +104,6 @@ public sealed class QuerySetRepositoryTests : IDisposable
     {
         var recipe = Recipe("q0", "q1");
         var bad = recipe with { Queries = [recipe.Queries[0], recipe.Queries[1] with { LossMask = [1] }] };
-        Assert.Contains("'q1'", Assert.Throws<ArgumentException>(() => bad.Validate("s", ["q0", "q1"])).Message, StringComparison.Ordinal);
+        Assert.Contains("'q1'", Assert.Throws<DomainException>(() => bad.Validate("s", ["q0", "q1"])).Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Core.Compression;
 using Infra.Core.Preconditioning;
 using Infra.Core.Scoring;
@@ -100,7 +101,7 @@ public sealed class ScorerTests : IDisposable
                 Assert.True(Math.Abs(sum - example) <= 1e-5 * Math.Max(1, Math.Abs(example)), $"{e.Id}: {sum} vs {example}");
             }
         }
-        Assert.Throws<KeyNotFoundException>(() => scorer.Score("nope", _queries));
+        Assert.Throws<DomainException>(() => scorer.Score("nope", _queries));
     }
 
     private static double Direct(IReadOnlyList<float[]> q, IReadOnlyList<float[]> g) =>

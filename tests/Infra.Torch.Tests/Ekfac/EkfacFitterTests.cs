@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Torch.Ekfac;
 using Infra.Torch.Gradients;
 using static TorchSharp.torch;
@@ -125,7 +126,7 @@ public sealed class EkfacFitterTests
     {
         using var factors = new EkfacLayerFactors("model.layers.0.mlp.up_proj", eye(2, dtype: ScalarType.Float64), ones(2, dtype: ScalarType.Float64),
             eye(2, dtype: ScalarType.Float64), ones(2, dtype: ScalarType.Float64), null);
-        var error = Assert.Throws<InvalidOperationException>(() => factors.Precondition(ones(2, 2), 0));
+        var error = Assert.Throws<DomainException>(() => factors.Precondition(ones(2, 2), 0));
         Assert.Contains("EIGENVALUE_CORRECTION", error.Message, StringComparison.Ordinal);
     }
 

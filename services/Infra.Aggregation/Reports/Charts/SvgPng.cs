@@ -1,5 +1,6 @@
 using SkiaSharp;
 using Svg.Skia;
+using Infra.Core.Errors;
 
 namespace Infra.Aggregation.Reports.Charts;
 
@@ -16,10 +17,10 @@ public static class SvgPng
         ArgumentNullException.ThrowIfNull(svgDocument);
         using var svg = new SKSvg();
         using var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(svgDocument));
-        var picture = svg.Load(input) ?? throw new InvalidOperationException("Svg.Skia could not load the chart's SVG");
+        var picture = svg.Load(input) ?? throw DomainException.FailedPrecondition("Svg.Skia could not load the chart's SVG");
         var bounds = picture.CullRect;
         if (bounds.Width <= 0 || bounds.Height <= 0)
-            throw new InvalidOperationException($"the chart's SVG has no size ({bounds.Width} x {bounds.Height})");
+            throw DomainException.FailedPrecondition($"the chart's SVG has no size ({bounds.Width} x {bounds.Height})");
         using var bitmap = new SKBitmap((int)Math.Ceiling(bounds.Width * scale), (int)Math.Ceiling(bounds.Height * scale));
         using (var canvas = new SKCanvas(bitmap))
         {
