@@ -21,6 +21,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         var rollupOptions = RollupOptionsFor(request.TopK, request.BootstrapSamples, request.Confidence, request.Seed, token);
         var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, rollupOptions,
@@ -55,6 +56,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         Selections.Validate(request.Queries);
         if (request.MinDifficulty < 0 || request.MaxDifficulty < 0 || (request.MaxDifficulty > 0 && request.MinDifficulty > request.MaxDifficulty))
@@ -108,6 +110,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         Selections.Validate(request.Queries);
         if (request.ExampleIds.Count == 0) throw new ArgumentException("example_ids is empty: name the stored examples to segment");
@@ -133,6 +136,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         Selections.Validate(request.Queries);
         var accumulator = new TokenRankingAccumulator(new TokenRankingOptions
@@ -178,6 +182,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         return new ReweightCall(scoring, options.Value).RunAsync(request, context.CancellationToken);
     }
 
@@ -185,6 +190,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         Selections.Validate(request.Queries);
         return new ReportCall(scoring, _tokens, _tagger, options.Value).RunAsync(request, context.CancellationToken);
     }
@@ -193,6 +199,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         return new InfluenceOrchestrator(scoring, gradients, _tokens, _tagger).RunAsync(request, context.CancellationToken);
     }
 

@@ -55,6 +55,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        ScoringLimits.Check(request, host.Options);
         using var _ = await host.AcquireAsync(context.CancellationToken).ConfigureAwait(false);
         var response = new MissingExamplesResponse();
         response.Ids.AddRange(host.Current is { } store ? request.Ids.Where(id => !store.Contains(id)) : request.Ids);
@@ -73,7 +74,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var store = host.Required;
         var messages = new List<string>();
         var fitted = await Task.Run(() => PreconditionerFitter.Fit(store, request.Name, kind, request.Damping > 0 ? request.Damping : null,
-            new Progress<string>(messages.Add)), context.CancellationToken).ConfigureAwait(false);
+            new Progress<string>(messages.Add), context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
         PreconditionerRepository.Save(store, fitted, request.Overwrite);
         foreach (var m in messages) await responseStream.WriteAsync(new FitResponse { Progress = m }).ConfigureAwait(false);
         var summary = new PreconditionerInfo { Name = fitted.Name, Kind = IngestMapper.ToWire(fitted.Kind), Examples = (ulong)fitted.Examples };
@@ -88,9 +89,13 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var token = context.CancellationToken;
         if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.Header is not { } header)
             throw new ArgumentException("the first message must carry a QuerySetHeader");
+        ScoringLimits.QuerySet(header.Queries.Count, host.Options);
         var assembler = new QueryGradientAssembler();
         while (await requestStream.MoveNext(token).ConfigureAwait(false))
+        {
             assembler.Accept(requestStream.Current.Chunk ?? throw new ArgumentException("QuerySetHeader may only be sent as the first message"));
+            ScoringLimits.QuerySet(assembler.Gradients.Count, host.Options);
+        }
         using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
         var store = host.Required;
         var domains = header.Queries.ToDictionary(q => q.Id, q => q.Domain, StringComparer.Ordinal);
@@ -117,6 +122,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var token = context.CancellationToken;
         if (request.RankByNormalized && string.IsNullOrEmpty(request.Preconditioner))
             throw new ArgumentException("rank_by_normalized needs a preconditioner (normalised scores are cosines in its metric)");
+        ScoringLimits.Check(request, host.Options);
         var filter = new ScoreFilter(request.Domains.Count == 0 ? null : request.Domains.ToHashSet(StringComparer.Ordinal),
             request.MinDifficulty == 0 ? null : request.MinDifficulty, request.MaxDifficulty == 0 ? null : request.MaxDifficulty);
         using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
@@ -166,6 +172,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
+        ScoringLimits.Check(request, host.Options);
         using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
         var store = host.Required;
         var prepared = host.Prepare(request.QuerySet, request.Preconditioner, request.QueryIds);
@@ -276,6 +283,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         if (request.Ids.Count == 0) throw new ArgumentException("GetExamplesRequest.ids is empty: name the examples to read");
+        ScoringLimits.Check(request, host.Options);
         var token = context.CancellationToken;
         using var _ = await host.AcquireAsync(token).ConfigureAwait(false);
         var store = host.Required;
