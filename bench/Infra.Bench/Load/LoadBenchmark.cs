@@ -18,7 +18,7 @@ namespace Infra.Bench.Load;
 /// </summary>
 internal static class LoadBenchmark
 {
-    public const string Usage = "usage: load [--quick] [--seconds N] [--clients N] [--examples N] [--candidates N] [--out FOLDER]";
+    public const string Usage = "usage: load [--quick] [--seconds N] [--clients N] [--examples N] [--candidates N] [--rerank exact|none] [--out FOLDER]";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static async Task<int> RunAsync(string[] args)
@@ -29,6 +29,8 @@ internal static class LoadBenchmark
         var clients = Option(args, "--clients", 32);
         var examples = Option(args, "--examples", quick ? 48 : 112);
         var candidates = Option(args, "--candidates", 8);
+        // exact (the default): TopK and Influence rerank their candidates through the GradientService; none: stage 1 only, store reads alone.
+        var rerank = OptionText(args, "--rerank") == "none" ? RerankMode.None : RerankMode.Exact;
         var output = OptionText(args, "--out") ?? ResultsFolder.Locate();
         var machine = MachineInfo.Capture(quick);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -52,7 +54,7 @@ internal static class LoadBenchmark
                 case 0:
                     await aggregation.TopKAsync(new TopKRequest
                     {
-                        Queries = new QuerySelection { QuerySet = LoadServices.QuerySet, QueryIds = { query }, Candidates = (uint)candidates }, K = 5,
+                        Queries = new QuerySelection { QuerySet = LoadServices.QuerySet, QueryIds = { query }, Candidates = (uint)candidates, Rerank = rerank }, K = 5,
                     }, cancellationToken: token).ConfigureAwait(false);
                     return "TopK";
                 case 1:
@@ -69,7 +71,7 @@ internal static class LoadBenchmark
                 default:
                     await aggregation.InfluenceAsync(new InfluenceRequest
                     {
-                        QuerySet = LoadServices.QuerySet, QueryId = query, TopExamples = 5, TopSequences = 5, TopTokens = 10, Candidates = (uint)candidates,
+                        QuerySet = LoadServices.QuerySet, QueryId = query, TopExamples = 5, TopSequences = 5, TopTokens = 10, Candidates = (uint)candidates, Rerank = rerank,
                     }, cancellationToken: token).ConfigureAwait(false);
                     return "Influence";
             }
@@ -102,9 +104,9 @@ internal static class LoadBenchmark
         var finished = machine with { LoadAverageAtEnd = MachineInfo.LoadAverage(), WallSeconds = clock.Elapsed.TotalSeconds };
         var setup = new Dictionary<string, object>
         {
-            ["store_examples"] = examples, ["queries"] = services.Queries.Count, ["projection"] = "32 x 32", ["candidates"] = candidates,
+            ["store_examples"] = examples, ["queries"] = services.Queries.Count, ["projection"] = "32 x 32", ["candidates"] = candidates, ["rerank"] = rerank.ToString(),
             ["seconds_per_phase"] = seconds, ["clients"] = clients, ["model"] = "models/default (Qwen2, 4 layers, hidden 128), CPU",
-            ["mix"] = "TopK (k 5, exact rerank) / ScoreTokens (1 example) / Influence (query set, exact rerank) in turn",
+            ["mix"] = "TopK (k 5) / ScoreTokens (1 example) / Influence (query set) in turn; closed loop: a phase ends when its last call in flight does",
         };
         Directory.CreateDirectory(output);
         await File.WriteAllTextAsync(Path.Combine(output, "load.json"),
