@@ -3,6 +3,9 @@ using Infra.Bench.Scoring;
 
 // dotnet run -c Release --project bench/Infra.Bench -- gradients [--quick] [--out bench/results]
 // dotnet run -c Release --project bench/Infra.Bench -- scoring [--quick] [--big]
+// dotnet run -c Release --project bench/Infra.Bench -- load [--quick] [--seconds 60] [--clients 32]
+if (args.Length > 0 && args[0] == "load")
+    return await Infra.Bench.Load.LoadBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
 if (args.Length > 0 && args[0] == "scoring")
     return await ScoringBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
 if (!BenchArguments.TryParse(args, out var arguments, out var error))

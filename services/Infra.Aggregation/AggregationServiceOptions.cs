@@ -26,4 +26,27 @@ public sealed class AggregationServiceOptions
     /// points outside. Defaults to "corpora" (relative to the working directory).
     /// </summary>
     public string CorpusRoot { get; set; } = "corpora";
+    /// <summary>Largest list length a request asks for: top_k, k, top, sequences, top_examples, top_sequences, top_tokens. Defaults to 10,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxTopK { get; set; } = 10_000;
+
+    /// <summary>Largest candidates (stage 1 candidates per query and direction reranked exactly through the GradientService). Defaults to 4,096.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxCandidates { get; set; } = 4096;
+
+    /// <summary>Largest bootstrap_samples of an Aggregate. Defaults to 100,000 (also the most allowed).</summary>
+    [Range(1, Rollups.BootstrapOptions.MaxResamples)]
+    public int MaxBootstrapSamples { get; set; } = Rollups.BootstrapOptions.MaxResamples;
+
+    /// <summary>Most entries in one request's id or name list (example_ids, queries.query_ids, domains). Defaults to 10,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxIdsPerRequest { get; set; } = 10_000;
+
+    /// <summary>Largest max_new_tokens of an Influence call that generates its answer. Defaults to 4,096.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxNewTokens { get; set; } = 4096;
+
+    /// <summary>Largest heat_map_examples of a Report (each costs one ScoreTokens and a rendered map). Defaults to 100.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxHeatMapExamples { get; set; } = 100;
 }

@@ -73,4 +73,24 @@ public sealed class GradientServiceOptions
     /// <summary>Largest gRPC message sent, in bytes. Defaults to 4,194,304 (4 MiB, gRPC's usual limit): factor chunks stay under <see cref="ChunkBytes"/>.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxSendMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest batch_size a request may ask for (GradientOptions, FitFactorsOptions, ExactScoringOptions). Defaults to 256.</summary>
+    [Range(1, 1 << 16)]
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Largest max_new_tokens of a Generate. Defaults to 4,096.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxNewTokens { get; set; } = 4096;
+
+    /// <summary>Most prompts in one Generate. Defaults to 256.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxPrompts { get; set; } = 256;
+
+    /// <summary>Most queries in one ComputeQueryGradients or ScoreExact (each costs a forward/backward and a gradient kept in memory). Defaults to 4,096.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxQueries { get; set; } = 4096;
+
+    /// <summary>Largest projected dims a request may ask for (ProjectionSpec.k_in, k_out; the projection matrices grow with them). Defaults to 4,096.</summary>
+    [Range(1, 1 << 20)]
+    public int MaxProjectionDim { get; set; } = 4096;
 }

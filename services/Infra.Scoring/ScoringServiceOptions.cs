@@ -35,4 +35,19 @@ public sealed class ScoringServiceOptions
     /// <summary>Largest gRPC message sent, in bytes. Defaults to 16,777,216 (16 MiB): score dumps stay under 4 MB per chunk, token scores of long examples can be larger.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxSendMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest top_k of a Score request (examples kept at each end per query). Defaults to 100,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxTopK { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most entries in one request's id or name list (example_ids, ids, query_ids, domains). Defaults to 100,000
+    /// (the CLI asks MissingExamples 10,000 ids at a time).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxIdsPerRequest { get; set; } = 100_000;
+
+    /// <summary>Most queries in one registered query set (QuerySetHeader.queries, or the chunks' distinct ids). Defaults to 4,096.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxQueriesPerSet { get; set; } = 4096;
 }

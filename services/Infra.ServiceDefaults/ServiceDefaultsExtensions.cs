@@ -31,6 +31,8 @@ public static class ServiceDefaultsExtensions
     /// <item><see cref="SecurityOptions"/> ("Security" section), validated at start-up; <see cref="ApiKeyInterceptor"/>
     /// as the outermost gRPC interceptor; the refusal to listen on a non-loopback address without a key unless
     /// Security:AllowInsecure.</item>
+    /// <item><see cref="ConcurrencyOptions"/> ("Concurrency" section), validated at start-up; <see cref="ConcurrencyLimitInterceptor"/>
+    /// right after the API-key gate: beyond the limit a call queues briefly, then ends with RESOURCE_EXHAUSTED.</item>
     /// </list>
     /// Call it before the service's own AddGrpc registration is resolved (any point while building).
     /// </summary>
@@ -42,6 +44,7 @@ public static class ServiceDefaultsExtensions
         AddLogging(builder);
         AddTelemetry(builder);
         AddSecurity(builder);
+        AddConcurrencyLimit(builder);
         return builder;
     }
 
@@ -101,14 +104,27 @@ public static class ServiceDefaultsExtensions
         // Outermost: a call without the key is refused before any service interceptor or handler runs.
         builder.Services.PostConfigure<GrpcServiceOptions>(o =>
         {
-            var others = o.Interceptors.Where(i => i.Type != typeof(ApiKeyInterceptor)).ToList();
+            var limited = o.Interceptors.Any(i => i.Type == typeof(ConcurrencyLimitInterceptor));
+            var others = o.Interceptors.Where(i => i.Type != typeof(ApiKeyInterceptor) && i.Type != typeof(ConcurrencyLimitInterceptor)).ToList();
             o.Interceptors.Clear();
             o.Interceptors.Add<ApiKeyInterceptor>();
+            // Second: a call over the concurrency limit is refused before any service work, once authorized.
+            if (limited) o.Interceptors.Add<ConcurrencyLimitInterceptor>();
             foreach (var other in others) o.Interceptors.Add(other);
         });
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<SecurityOptions>>((kestrel, security) =>
             kestrel.ConfigureEndpointDefaults(listen => ListenAddressGuard.CheckEndpoint(listen, security.Value)));
         builder.Services.AddHostedService<ListenAddressGuard>();
+    }
+
+    private static void AddConcurrencyLimit(IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ConcurrencyOptions>()
+            .Bind(builder.Configuration.GetSection(ConcurrencyOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ConcurrencyLimitInterceptor>();
+        builder.Services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<ConcurrencyLimitInterceptor>());
     }
 
     private sealed class ServiceDefaultsMarker;

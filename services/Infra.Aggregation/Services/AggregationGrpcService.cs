@@ -22,6 +22,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         var rollupOptions = RollupOptionsFor(request.TopK, request.BootstrapSamples, request.Confidence, request.Seed, token);
         var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, rollupOptions,
@@ -56,6 +57,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         Selections.Validate(request.Queries);
         if (request.MinDifficulty < 0 || request.MaxDifficulty < 0 || (request.MaxDifficulty > 0 && request.MinDifficulty > request.MaxDifficulty))
@@ -109,6 +111,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         Selections.Validate(request.Queries);
         if (request.ExampleIds.Count == 0) throw DomainException.InvalidArgument("example_ids is empty: name the stored examples to segment", "example_ids");
@@ -134,6 +137,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         Selections.Validate(request.Queries);
         var accumulator = new TokenRankingAccumulator(new TokenRankingOptions
@@ -179,6 +183,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         return new ReweightCall(scoring, options.Value).RunAsync(request, context.CancellationToken);
     }
 
@@ -186,6 +191,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         Selections.Validate(request.Queries);
         return new ReportCall(scoring, _tokens, _tagger, options.Value).RunAsync(request, context.CancellationToken);
     }
@@ -194,6 +200,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        AggregationLimits.Check(request, options.Value);
         return new InfluenceOrchestrator(scoring, gradients, _tokens, _tagger).RunAsync(request, context.CancellationToken);
     }
 

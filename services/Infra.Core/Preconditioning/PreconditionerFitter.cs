@@ -13,8 +13,11 @@ namespace Infra.Core.Preconditioning;
 /// </summary>
 public static class PreconditionerFitter
 {
+    /// <remarks>The cancellation token is checked every 4,096 token rows, every example gradient and every eigen-decomposition, so a cancelled fit stops within a second.</remarks>
     /// <exception cref="StoreException">Empty store, or K-FAC/EK-FAC on a store without token factors.</exception>
-    public static FittedPreconditioner Fit(IStoreView store, string name, PreconditionerKind kind, double? damping = null, IProgress<string>? progress = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    public static FittedPreconditioner Fit(IStoreView store, string name, PreconditionerKind kind, double? damping = null, IProgress<string>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (store.Count == 0) throw new StoreException(StoreErrorKind.FailedPrecondition, $"store {store.Path} is empty: ingest examples before fitting");
@@ -36,11 +39,13 @@ public static class PreconditionerFitter
                 {
                     for (long first = 0; first < shard.TokenCount; first += 4096)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         var count = (int)Math.Min(4096, shard.TokenCount - first);
                         a.Add(shard.DecodeTokenRows(l, false, (int)first, count));
                         s.Add(shard.DecodeTokenRows(l, true, (int)first, count));
                     }
                 }
+                cancellationToken.ThrowIfCancellationRequested();
                 var (alpha, uA) = SymmetricEigen.Decompose(a.Mean(), layers[l].KIn);
                 var (sigma, uS) = SymmetricEigen.Decompose(s.Mean(), layers[l].KOut);
                 bases[l] = (uA, alpha, uS, sigma);
@@ -53,6 +58,7 @@ public static class PreconditionerFitter
         {
             foreach (var (gradient, layer) in Gradients(store))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var values = kind == PreconditionerKind.Diagonal
                     ? gradient.Select(v => (double)v).ToArray()
                     : Dense.Rotate(bases[layer].US, gradient.Select(v => (double)v).ToArray(), bases[layer].UA, layers[layer].KOut, layers[layer].KIn);
@@ -81,8 +87,11 @@ public static class PreconditionerFitter
         foreach (var shard in store.Shards)
         {
             for (var row = 0; row < shard.Count; row++, index++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
                 for (var l = 0; l < layers.Count; l++)
                     selfInfluence[index] += fitted[l].SelfInfluence(shard.DecodeExampleGradient(row, l));
+            }
         }
         progress?.Report($"{kind} fitted on {store.Count} examples");
         return new FittedPreconditioner(name, kind, damping, fitted, selfInfluence);

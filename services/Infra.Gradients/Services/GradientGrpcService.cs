@@ -18,6 +18,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
     public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
+        GradientLimits.Check(request.Projection, "projection", session.Options);
         var spec = WireTypes.ToProjection(request.Projection, session.Options.DefaultProjectionDim);
         spec.Validate();
         var config = session.Model.Config;
@@ -47,6 +48,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         var options = await FirstMessage(requestStream, r => r.Options, "GradientOptions", token).ConfigureAwait(false);
+        GradientLimits.Check(options, session.Options);
         if (!options.IncludeTokenFactors && !options.IncludeExampleGradient)
             throw DomainException.InvalidArgument("GradientOptions asks for neither token factors nor example gradients", "options.include_example_gradient");
         var spec = WireTypes.ToProjection(options.Projection, session.Options.DefaultProjectionDim);
@@ -104,6 +106,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         if (request.Queries.Count == 0) throw DomainException.InvalidArgument("no queries were given", "queries");
+        GradientLimits.Check(request, session.Options);
         if (!double.IsFinite(request.Damping)) throw DomainException.InvalidArgument($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {request.Damping}", "damping");
         var token = context.CancellationToken;
         var spec = WireTypes.ToProjection(request.Projection, session.Options.DefaultProjectionDim);
@@ -121,7 +124,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             try
             {
                 results = engine.Compute(queries, WireTypes.ToReduction(request.Reduction), request.Aggregate, factors, request.Damping,
-                    session.Options.DefaultBatchSize, request.Truncate);
+                    session.Options.DefaultBatchSize, request.Truncate, token);
             }
             finally
             {
@@ -143,6 +146,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         var options = await FirstMessage(requestStream, r => r.Options, "FitFactorsOptions", token).ConfigureAwait(false);
+        GradientLimits.Check(options, session.Options);
         EkfacFactorStore.ValidateName(options.Name, "options.name");
         var layerNames = session.Layers.Select(l => l.Name).ToList();
         var format = WireTypes.ToChatFormat(options.ChatFormat);
@@ -228,6 +232,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         AnswerGenerator.Validate(request);
+        GradientLimits.Check(request, session.Options);
         var format = WireTypes.ToChatFormat(request.ChatFormat);
         var maxNewTokens = request.MaxNewTokens == 0 ? AnswerGenerator.DefaultMaxNewTokens : checked((int)request.MaxNewTokens);
         var token = context.CancellationToken;
@@ -249,6 +254,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
         var options = await FirstMessage(requestStream, r => r.Options, "ExactScoringOptions", token).ConfigureAwait(false);
+        GradientLimits.Check(options, session.Options);
         ExactScoringMessages.Validate(options, session.Fingerprint);
         var format = WireTypes.ToChatFormat(options.ChatFormat);
         var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
@@ -265,7 +271,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             try
             {
                 gradients = new QueryGradientEngine(session.Computer, session.ProjectorFor(Core.Compression.ProjectionSpec.Exact))
-                    .ComputeFullSpace(queries, WireTypes.ToReduction(options.Reduction), factors, options.Damping, session.Options.DefaultBatchSize, options.Truncate);
+                    .ComputeFullSpace(queries, WireTypes.ToReduction(options.Reduction), factors, options.Damping, session.Options.DefaultBatchSize, options.Truncate, token);
                 if (options.MeanByDomain)
                 {
                     using var perQuery = gradients;

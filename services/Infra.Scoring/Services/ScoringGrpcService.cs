@@ -57,6 +57,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        ScoringLimits.Check(request, host.Options);
         var response = new MissingExamplesResponse();
         // Committed examples only: an id in flight in another ingest is missing until that ingest commits it.
         response.Ids.AddRange(host.Current?.Snapshot is { } snapshot ? request.Ids.Where(id => !snapshot.Contains(id)) : request.Ids);
@@ -76,7 +77,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var messages = new List<string>();
         // Fitted on one commit, outside any lock; only saving it commits (briefly). Examples committed meanwhile make it stale, as it says.
         var fitted = await Task.Run(() => PreconditionerFitter.Fit(snapshot, request.Name, kind, request.Damping > 0 ? request.Damping : null,
-            new Progress<string>(messages.Add)), context.CancellationToken).ConfigureAwait(false);
+            new Progress<string>(messages.Add), context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
         PreconditionerRepository.Save(store, fitted, request.Overwrite);
         foreach (var m in messages) await responseStream.WriteAsync(new FitResponse { Progress = m }).ConfigureAwait(false);
         var summary = new PreconditionerInfo { Name = fitted.Name, Kind = IngestMapper.ToWire(fitted.Kind), Examples = (ulong)fitted.Examples };
@@ -91,9 +92,13 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var token = context.CancellationToken;
         if (!await requestStream.MoveNext(token).ConfigureAwait(false) || requestStream.Current.Header is not { } header)
             throw DomainException.InvalidArgument("the first message must carry a QuerySetHeader", "header");
+        ScoringLimits.QuerySet(header.Queries.Count, host.Options);
         var assembler = new QueryGradientAssembler();
         while (await requestStream.MoveNext(token).ConfigureAwait(false))
+        {
             assembler.Accept(requestStream.Current.Chunk ?? throw DomainException.InvalidArgument("QuerySetHeader may only be sent as the first message"));
+            ScoringLimits.QuerySet(assembler.Gradients.Count, host.Options);
+        }
         var store = host.Required;
         var domains = header.Queries.ToDictionary(q => q.Id, q => q.Domain, StringComparer.Ordinal);
         var ids = header.Queries.Count > 0 ? header.Queries.Select(q => q.Id).ToList() : assembler.Gradients.Keys.ToList();
@@ -119,6 +124,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var token = context.CancellationToken;
         if (request.RankByNormalized && string.IsNullOrEmpty(request.Preconditioner))
             throw DomainException.InvalidArgument("rank_by_normalized needs a preconditioner (normalised scores are cosines in its metric)", "rank_by_normalized");
+        ScoringLimits.Check(request, host.Options);
         var filter = new ScoreFilter(request.Domains.Count == 0 ? null : request.Domains.ToHashSet(StringComparer.Ordinal),
             request.MinDifficulty == 0 ? null : request.MinDifficulty, request.MaxDifficulty == 0 ? null : request.MaxDifficulty);
         // One commit for the whole call: a slow client holds nothing, and commits meanwhile do not change what it reads.
@@ -169,6 +175,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         var token = context.CancellationToken;
+        ScoringLimits.Check(request, host.Options);
         var store = host.Snapshot();
         var prepared = StoreHost.Prepare(store, request.QuerySet, request.Preconditioner, request.QueryIds);
         var ids = request.ExampleIds.Count > 0 ? request.ExampleIds.ToList() : store.Shards.SelectMany(s => s.Metadata.Ids).ToList();
@@ -294,6 +301,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
         if (request.Ids.Count == 0) throw DomainException.InvalidArgument("GetExamplesRequest.ids is empty: name the examples to read", "ids");
+        ScoringLimits.Check(request, host.Options);
         var token = context.CancellationToken;
         var store = host.Snapshot();
         // Every id is checked before anything streams, so a caller never gets a partial answer to a bad request.

@@ -30,8 +30,10 @@ public sealed class QueryGradientEngine
     /// <param name="damping">&lt;= 0: 0.1 x mean(Λ) per layer.</param>
     /// <param name="batchSize">Queries per forward/backward batch.</param>
     /// <param name="truncate">Cut over-long queries instead of refusing them.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
     public IReadOnlyList<QueryGradient> Compute(IReadOnlyList<TokenizedExample> queries, MeasurementReduction reduction,
-        bool aggregate, IReadOnlyList<EkfacLayerFactors>? factors = null, double damping = 0, int batchSize = 8, bool truncate = false)
+        bool aggregate, IReadOnlyList<EkfacLayerFactors>? factors = null, double damping = 0, int batchSize = 8, bool truncate = false,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
         if (queries.Count == 0) throw new ArgumentException("no queries", nameof(queries));
@@ -45,6 +47,7 @@ public sealed class QueryGradientEngine
         {
             foreach (var chunk in queries.Chunk(Math.Max(1, batchSize)))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var prepared = chunk.Select(q => Scaled(_computer.Prepare(q, truncate, out _), reduction, aggregate ? queries.Count : 1)).ToList();
                 using var batch = _computer.Run(prepared);
                 using var scope = NewDisposeScope();
@@ -93,8 +96,10 @@ public sealed class QueryGradientEngine
     /// <param name="damping">&lt;= 0: 0.1 x mean(Λ) per layer.</param>
     /// <param name="batchSize">Queries per forward/backward batch.</param>
     /// <param name="truncate">Cut over-long queries instead of refusing them.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
     public FullSpaceQueryGradients ComputeFullSpace(IReadOnlyList<TokenizedExample> queries, MeasurementReduction reduction,
-        IReadOnlyList<EkfacLayerFactors>? factors = null, double damping = 0, int batchSize = 8, bool truncate = false)
+        IReadOnlyList<EkfacLayerFactors>? factors = null, double damping = 0, int batchSize = 8, bool truncate = false,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
         if (queries.Count == 0) throw new ArgumentException("no queries", nameof(queries));
@@ -107,6 +112,7 @@ public sealed class QueryGradientEngine
         {
             foreach (var chunk in queries.Chunk(Math.Max(1, batchSize)))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var prepared = chunk.Select(q => Scaled(_computer.Prepare(q, truncate, out _), reduction, 1)).ToList();
                 using var batch = _computer.Run(prepared);
                 using var scope = NewDisposeScope();

@@ -34,10 +34,13 @@ public sealed class ReadoutTests(ServicesFixture fixture)
     }
 
     [Fact]
-    public async Task Counts_beyond_int_range_mean_all_rather_than_wrapping_negative()
+    public async Task Counts_beyond_the_store_mean_all_and_beyond_the_limit_are_refused_naming_the_field()
     {
-        var reply = await fixture.Aggregation.TopKAsync(new TopKRequest { Queries = HeldOut(), K = uint.MaxValue });
+        var reply = await fixture.Aggregation.TopKAsync(new TopKRequest { Queries = HeldOut(), K = 10_000 });
         Assert.All(reply.Queries, q => Assert.Equal(fixture.Training.Count, q.Top.Count));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => fixture.Aggregation.TopKAsync(new TopKRequest { Queries = HeldOut(), K = uint.MaxValue }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("k must be at most 10000 (Aggregation:MaxTopK)", refused.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
