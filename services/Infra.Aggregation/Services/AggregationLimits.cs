@@ -1,5 +1,5 @@
 using Infra.Contracts.Aggregation.V1;
-using Infra.ServiceDefaults;
+using Infra.Contracts.Grpc;
 
 namespace Infra.Aggregation.Services;
 

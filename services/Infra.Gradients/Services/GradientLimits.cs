@@ -1,5 +1,5 @@
 using Infra.Contracts.Gradients.V1;
-using Infra.ServiceDefaults;
+using Infra.Contracts.Grpc;
 
 namespace Infra.Gradients.Services;
 

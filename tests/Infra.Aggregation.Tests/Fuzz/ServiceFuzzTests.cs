@@ -85,10 +85,7 @@ public sealed class ServiceFuzzTests(FuzzServices services)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    /// <summary>Pending the error-model branch: today grpc-dotnet answers an undecodable request with INTERNAL ("Protocol message contained a tag with an invalid wire type").</summary>
-    public const string UndecodablePending = "Undecodable protobuf ends INTERNAL on every RPC until the error-model branch (wt-errors) maps it to INVALID_ARGUMENT; re-check after that merge";
-
-    [Theory(Skip = UndecodablePending)]
+    [Theory]
     [MemberData(nameof(Methods))]
     public async Task Random_bytes_instead_of_a_request_get_a_client_error(string fullName)
     {
