@@ -66,12 +66,18 @@ public sealed class ExampleAssembler(int? layerCount = null)
             throw DomainException.InvalidArgument($"'{chunk.ExampleId}': a chunk for layer {chunk.LayerIndex}, but only layers 0..{layers - 1} are tracked");
         if (chunk.Kind is not (FactorKind.InputActivation or FactorKind.OutputGradient or FactorKind.ExampleGradient))
             throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex}: unknown factor kind {chunk.Kind}");
-        var key = (checked((int)chunk.LayerIndex), chunk.Kind);
-        var block = chunk.Block;
+        var block = chunk.Block ?? throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: the chunk carries no block", "chunk.block");
+        var elements = (ulong)chunk.TotalRows * block.Cols; // cannot overflow: both are 32-bit
+        // Checked before anything is allocated: a wild shape is the sender's error, not an overflow or a huge allocation.
+        if (block.Rows == 0 || block.Cols == 0 || elements > (ulong)QueryGradientAssembler.MaxMatrixElements || chunk.LayerIndex > int.MaxValue
+            || (long)chunk.RowOffset + block.Rows > chunk.TotalRows)
+            throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: rows {chunk.RowOffset}..{(long)chunk.RowOffset + block.Rows} of "
+                + $"{chunk.TotalRows} x {block.Cols} do not fit (at most {QueryGradientAssembler.MaxMatrixElements} elements)", "chunk.block");
+        var key = ((int)chunk.LayerIndex, chunk.Kind);
         var cols = (int)block.Cols;
         if (!open.Factors.TryGetValue(key, out var matrix))
         {
-            matrix = new float[checked((int)chunk.TotalRows * cols)];
+            matrix = new float[elements];
             open.Factors[key] = matrix;
             open.Columns[key] = cols;
         }
@@ -79,12 +85,32 @@ public sealed class ExampleAssembler(int? layerCount = null)
         {
             throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: column count changed");
         }
-        var decoded = Quantizer.Decode(new QuantizedBlock((int)block.Rows, cols, ToFactorDType(block.Dtype), block.Data.ToByteArray(), block.RowScales.ToArray()));
-        if ((chunk.RowOffset + block.Rows) * cols > matrix.Length)
+        var decoded = Decode(block, cols, $"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}");
+        if (((long)chunk.RowOffset + block.Rows) * cols > matrix.Length)
             throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: rows beyond {chunk.TotalRows}");
-        decoded.CopyTo(matrix.AsSpan((int)chunk.RowOffset * cols));
+        decoded.CopyTo(matrix.AsSpan((int)(chunk.RowOffset * (long)cols)));
         _rowsSeen[key] = _rowsSeen.GetValueOrDefault(key) + (int)block.Rows;
         open.PayloadBytes += block.Data.Length + 4L * block.RowScales.Count;
+    }
+
+    /// <summary>
+    /// Decodes a block that came over the wire. Its sizes are the sender's claims, so a block whose bytes or row scales do
+    /// not match its rows, columns and dtype is the caller's error: InvalidArgument naming <c>block</c> and
+    /// <paramref name="what"/> (the example or query and layer), never a bug.
+    /// </summary>
+    /// <exception cref="DomainException">InvalidArgument: the block's payload does not fit its shape or dtype.</exception>
+    public static float[] Decode(QuantizedMatrix block, int cols, string what)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var quantized = new QuantizedBlock((int)block.Rows, cols, ToFactorDType(block.Dtype), block.Data.ToByteArray(), block.RowScales.ToArray());
+        try
+        {
+            return Quantizer.Decode(quantized);
+        }
+        catch (ArgumentException ex)
+        {
+            throw DomainException.InvalidArgument($"{what}: {ex.Message}", "block");
+        }
     }
 
     /// <summary>Wire dtype to <see cref="FactorDType"/>; unspecified means fp32.</summary>

@@ -93,6 +93,9 @@ public sealed class FuzzServices : IAsyncLifetime
         ];
         Seeds[scoring + "StoreInfo"] = [new StoreInfoRequest()];
         Seeds[scoring + "GetQuerySet"] = [new GetQuerySetRequest { Name = ServicesFixture.QuerySet }];
+        Seeds[scoring + "ListQuerySets"] = [new ListQuerySetsRequest()];
+        // The set the RegisterQueries seed registers, never the fixture's own (other cases score against it).
+        Seeds[scoring + "DeleteQuerySet"] = [new DeleteQuerySetRequest { Name = "fuzz-set" }];
         Seeds[scoring + "GetExamples"] = [new GetExamplesRequest { Ids = { training[0].Id, training[1].Id } }];
 
         const string aggregation = "infra.aggregation.v1.AggregationService/";

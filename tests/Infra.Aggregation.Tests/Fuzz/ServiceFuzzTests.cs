@@ -139,7 +139,7 @@ public sealed class ServiceFuzzTests(FuzzServices services)
     }
 
     private static bool IsReadOnly(MethodDescriptor method) => method.Name is "MissingExamples" or "Score" or "ScoreTokens" or "StoreInfo"
-        or "GetQuerySet" or "GetExamples" or "GetModelInfo" or "ComputeQueryGradients" or "Generate" or "TopK" or "Aggregate" or "Sequences"
+        or "GetQuerySet" or "ListQuerySets" or "GetExamples" or "GetModelInfo" or "ComputeQueryGradients" or "Generate" or "TopK" or "Aggregate" or "Sequences"
         or "TokenRanking" or "Influence";
 
     /// <summary>The store's and the factor folder's files with their sizes: what a refused call must not change.</summary>

@@ -1,3 +1,4 @@
+using Infra.Core.Errors;
 using Infra.Core.Preconditioning;
 using Infra.Core.Scoring;
 using Infra.Core.Store;
@@ -111,7 +112,7 @@ public sealed class StoreFaultTests : IDisposable
         _faults.Armed = false;
         AssertFailure(error, diskFull, store);
         Assert.Equal(["held-out"], store.QuerySets);
-        Assert.Throws<KeyNotFoundException>(() => QuerySetRepository.Describe(store, "fresh"));
+        Assert.Equal(ErrorKind.NotFound, Assert.Throws<DomainException>(() => QuerySetRepository.Describe(store, "fresh")).Kind);
         DiskAgreement.AssertSame(store);
         DiskAgreement.AssertNoStrayFiles(store);
 
