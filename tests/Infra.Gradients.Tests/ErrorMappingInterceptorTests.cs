@@ -82,6 +82,17 @@ public sealed class ErrorMappingInterceptorTests
     }
 
     [Fact]
+    public async Task A_stream_the_caller_reset_is_cancelled_but_the_same_error_on_a_live_call_is_a_bug()
+    {
+        // Kestrel reports a client's RST_STREAM as this IOException from the request body, and fires the call's token.
+        var reset = new IOException("The client reset the request stream.");
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        Assert.Equal(StatusCode.Cancelled, (await Intercept(reset, new FakeCallContext(DateTime.MaxValue, gone.Token))).StatusCode);
+        Assert.Equal(StatusCode.Internal, (await Intercept(reset)).StatusCode);
+    }
+
+    [Fact]
     public async Task Rpc_exceptions_pass_through()
     {
         var rpc = await Intercept(new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "x")));

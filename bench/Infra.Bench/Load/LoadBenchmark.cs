@@ -109,10 +109,12 @@ internal static class LoadBenchmark
             ["mix"] = "TopK (k 5) / ScoreTokens (1 example) / Influence (query set) in turn; closed loop: a phase ends when its last call in flight does",
         };
         Directory.CreateDirectory(output);
-        await File.WriteAllTextAsync(Path.Combine(output, "load.json"),
+        // One file pair per mode, so a run of one does not overwrite the other's figures.
+        var name = rerank == RerankMode.None ? "load-stage1" : "load";
+        await File.WriteAllTextAsync(Path.Combine(output, name + ".json"),
             JsonSerializer.Serialize(new { machine = finished, setup, results = phases, ratios }, Indented)).ConfigureAwait(false);
         var markdown = Markdown(finished, setup, phases, ratios);
-        await File.WriteAllTextAsync(Path.Combine(output, "load.md"), markdown).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(output, name + ".md"), markdown).ConfigureAwait(false);
         Console.WriteLine(markdown);
         return 0;
     }

@@ -102,7 +102,9 @@ public abstract partial class StatusMappingInterceptor(ILogger logger) : Interce
     private RpcException? Map(Exception ex, ServerCallContext context)
     {
         if (ex is RpcException) return null;
-        if (ex is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        // The caller went away: its cancellation, its deadline, or a reset stream (which Kestrel reports as an IOException
+        // from the request body while it fires the call's token). Not a bug, so no correlation id and no stack in the log.
+        if (ex is OperationCanceledException or IOException && context.CancellationToken.IsCancellationRequested)
         {
             return context.Deadline <= DateTime.UtcNow
                 ? new RpcException(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed"))
