@@ -8,7 +8,8 @@ namespace Infra.Core.Scoring;
 /// Example-level influence of every stored example on M preconditioned queries, shard by shard
 /// (memory-mapped; memory does not grow with the store), keeping the top and bottom k per query and
 /// optionally handing every shard's scores to a dump callback. Ranking uses the kernels' fp32 scores;
-/// the scores reported for the kept examples are recomputed exactly from their stored gradients.
+/// the scores reported for the kept examples are recomputed from their decoded stored gradients by
+/// <see cref="InfluenceScore.Example"/> (an fp32 dot product per layer, the layers summed in double).
 /// </summary>
 public sealed class ExampleScorer(IStoreView store)
 {
@@ -84,7 +85,7 @@ public sealed class ExampleScorer(IStoreView store)
         return denominator > 0 ? raw / denominator : 0;
     }
 
-    // The kept examples with their scores recomputed exactly (double sums of the decoded gradients).
+    // The kept examples with their scores recomputed from the decoded gradients (fp32 dot per layer, summed in double).
     private List<ScoredExample> Resolve(TopKAccumulator kept, List<long> offsets, IReadOnlyList<float[]> query, int q, (double[] Examples, double[] Queries)? norms)
     {
         return kept.ToSortedArray().Select(hit =>

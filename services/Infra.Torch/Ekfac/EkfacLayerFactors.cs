@@ -19,7 +19,7 @@ public sealed record EkfacLayerFactors(
 {
     /// <summary>
     /// <c>Q̃ = U_S [ (U_S^T Q U_A) / (Λ + λ) ] U_A^T</c> for a full-space gradient <c>Q [d_out, d_in]</c>.
-    /// <paramref name="damping"/> &lt;= 0 means <c>0.1 x mean(Λ)</c> (kronfluence's default).
+    /// <paramref name="damping"/> &lt;= 0 means <c>0.1 x mean(Λ)</c> (kronfluence's heuristic when <c>damping_factor=None</c>; its default is 1e-8).
     /// </summary>
     /// <exception cref="InvalidOperationException">The eigenvalue correction has not been fitted.</exception>
     public Tensor Precondition(Tensor q, double damping)

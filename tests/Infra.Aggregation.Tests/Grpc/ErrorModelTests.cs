@@ -91,13 +91,17 @@ public sealed class ErrorModelTests(ServicesFixture fixture)
     public async Task Forward_to_an_address_that_is_not_allowed_is_permission_denied()
     {
         using var call = fixture.Gradients.ComputeGradients();
-        await call.RequestStream.WriteAsync(new ComputeGradientsRequest
+        // The service refuses on the options message, so the refusal may surface at a later write as well as at the read.
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            Options = new GradientOptions { Projection = ServicesFixture.Projection, IncludeExampleGradient = true, ForwardTo = "http://scoring.example.com:8080" },
+            await call.RequestStream.WriteAsync(new ComputeGradientsRequest
+            {
+                Options = new GradientOptions { Projection = ServicesFixture.Projection, IncludeExampleGradient = true, ForwardTo = "http://scoring.example.com:8080" },
+            });
+            await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = fixture.Training[0] });
+            await call.RequestStream.CompleteAsync();
+            await call.ResponseStream.ReadAllAsync().ToListAsync();
         });
-        await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = fixture.Training[0] });
-        await call.RequestStream.CompleteAsync();
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.ReadAllAsync().ToListAsync().AsTask());
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
         Assert.Contains("forward_to 'http://scoring.example.com:8080' is not a ScoringService this GradientService may forward to", error.Status.Detail, StringComparison.Ordinal);
         Assert.Equal("options.forward_to", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
