@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Infra.Core.Checkpoints;
 using Infra.Core.Text;
+using Infra.Core.IO;
 using Infra.Lab.Experiments;
 using Infra.Torch.Evaluation;
 using Infra.Torch.Gradients;
@@ -104,7 +105,7 @@ internal sealed class ConditionRun(ExperimentConfig config, ExperimentCorpus cor
             LogLikelihood = likelihood,
             StrippedLogLikelihood = stripped,
         };
-        AtomicText.Write(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(unit, Json));
+        AtomicFile.WriteText(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(unit, Json), createFolder: true);
         // The periodic checkpoints only serve resuming; the final model stays for inspection.
         foreach (var checkpoint in Directory.Exists(modelFolder) ? Directory.GetDirectories(modelFolder, "checkpoint-*") : [])
             Directory.Delete(checkpoint, recursive: true);
@@ -123,7 +124,7 @@ internal sealed class ConditionRun(ExperimentConfig config, ExperimentCorpus cor
         if (done.StrippedLogLikelihood is not null || !File.Exists(Path.Combine(modelFolder, SftTrainerState.FileName))) return done;
         using var model = CheckpointLoader.Load(CheckpointFolder.Open(modelFolder), CPU, ScalarType.Float32);
         var completed = done with { StrippedLogLikelihood = Likelihood(model, corpus.EvaluationReferences(stripped: true)) };
-        AtomicText.Write(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(completed, Json));
+        AtomicFile.WriteText(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(completed, Json), createFolder: true);
         output.WriteLine($"[{done.Condition}/seed-{done.Seed.ToString(CultureInfo.InvariantCulture)}] added the stripped-reference log-likelihood from the kept model");
         return completed;
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Infra.Cli.Lab;
 using Infra.Contracts.Gradients.V1;
+using Infra.Core.IO;
 using Infra.Lab.Experiments;
 using Infra.Torch.Training;
 
@@ -125,9 +126,9 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
 
     private void Write(ExperimentResults results, bool quiet)
     {
-        AtomicText.Write(Path.Combine(options.OutputPath, ResultsFile), JsonSerializer.Serialize(results, ExperimentJson.Options));
+        AtomicFile.WriteText(Path.Combine(options.OutputPath, ResultsFile), JsonSerializer.Serialize(results, ExperimentJson.Options), createFolder: true);
         var markdown = ExperimentTables.Markdown(results);
-        AtomicText.Write(Path.Combine(options.OutputPath, MarkdownFile), markdown);
+        AtomicFile.WriteText(Path.Combine(options.OutputPath, MarkdownFile), markdown, createFolder: true);
         if (!quiet) output.Write(markdown);
     }
 
@@ -146,7 +147,7 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
             output.WriteLine($"[run] --overwrite: deleting {options.OutputPath}, a run with other arguments");
             Directory.Delete(options.OutputPath, recursive: true);
         }
-        if (!File.Exists(path)) AtomicText.Write(path, json);
+        if (!File.Exists(path)) AtomicFile.WriteText(path, json, createFolder: true);
         return true;
     }
 
@@ -165,7 +166,7 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
         var work = Path.Combine(options.OutputPath, "influence");
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var rollup = await new InfluenceRollupRunner(modelFolder, work, config.ProjectionDim, output).RunAsync(sample, corpus.Queries, token).ConfigureAwait(false);
-        AtomicText.Write(path, JsonSerializer.Serialize(rollup, ExperimentJson.Options));
+        AtomicFile.WriteText(path, JsonSerializer.Serialize(rollup, ExperimentJson.Options), createFolder: true);
         return rollup;
     }
 
@@ -187,7 +188,7 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
                     cellTokens / total, g.Sum(x => weights[x.i] * x.e.LossTokens) / total);
             })
             .ToList();
-        AtomicText.Write(Path.Combine(options.OutputPath, WeightsFile), JsonSerializer.Serialize(new { formula = CellWeighting.Formula, budgetRelativeError = error, cells = rows }, ExperimentJson.Options));
+        AtomicFile.WriteText(Path.Combine(options.OutputPath, WeightsFile), JsonSerializer.Serialize(new { formula = CellWeighting.Formula, budgetRelativeError = error, cells = rows }, ExperimentJson.Options), createFolder: true);
         return (weights, rows, error);
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Infra.Core.Store;
+using Infra.Core.IO;
 
 namespace Infra.Core.Checkpoints;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Infra.Core.Checkpoints;
 using Infra.Core.Store;
 using Infra.Core.Errors;
+using Infra.Core.IO;
 
 namespace Infra.Core.Scoring;
 

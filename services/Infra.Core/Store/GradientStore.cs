@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Infra.Core.Checkpoints;
+using Infra.Core.IO;
 
 namespace Infra.Core.Store;
 
@@ -281,9 +282,8 @@ public sealed class GradientStore : IStoreView, IDisposable
 
     private void WriteManifest(StoreManifest manifest)
     {
+        // AtomicFile also flushes the folder: the rename is durable only once the directory entry is.
         AtomicFile.WriteText(System.IO.Path.Combine(Path, ManifestFile), JsonSerializer.Serialize(manifest, StoreManifest.Json), Options.BeforeWrite);
-        // The rename is durable only once the directory entry is: fsync the folder too.
-        SyncDirectory(Path);
     }
 
     // Files a crashed writer left behind: shards and preconditioner files not (yet) named by the manifest, and temp files.
@@ -326,23 +326,6 @@ public sealed class GradientStore : IStoreView, IDisposable
         catch (IOException ex)
         {
             throw new StoreException(StoreErrorKind.FailedPrecondition, $"store {path} is in use by another process", ex);
-        }
-    }
-
-    private static void SyncDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        try
-        {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
-            RandomAccess.FlushToDisk(handle);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Some file systems refuse opening directories; the rename itself is still atomic there.
-        }
-        catch (IOException)
-        {
         }
     }
 

@@ -2,6 +2,7 @@ using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 using Infra.Core.Checkpoints;
+using Infra.Core.IO;
 
 namespace Infra.Core.Store;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Infra.Core.Checkpoints;
 using static TorchSharp.torch;
 using Infra.Core.Errors;
+using Infra.Core.IO;
 
 namespace Infra.Torch.Ekfac;
 
@@ -56,10 +57,8 @@ public sealed class EkfacFactorStore
         }
         SafetensorsWriter.Write(Path.Combine(folder, TensorFile), tensors,
             new Dictionary<string, string> { ["model_fingerprint"] = manifest.ModelFingerprint, ["phase"] = manifest.Phase });
-        var manifestPath = Path.Combine(folder, ManifestFile);
-        var temp = manifestPath + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(manifest, Json));
-        File.Move(temp, manifestPath, overwrite: true);
+        // The manifest last: it is what makes the factors loadable.
+        AtomicFile.WriteText(Path.Combine(folder, ManifestFile), JsonSerializer.Serialize(manifest, Json));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Infra.Core.IO;
 
 namespace Infra.Torch.Training;
 
@@ -16,10 +17,7 @@ public sealed record SftTrainerState(int Step, int TotalSteps, int ExampleCount,
     /// <summary>Writes the state into <paramref name="folder"/> atomically.</summary>
     public void Write(string folder)
     {
-        var path = Path.Combine(folder, FileName);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json));
     }
 
     /// <summary>Reads the state of a checkpoint folder.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Infra.Core.IO;
 
 namespace Infra.Validation.Lds;
 
@@ -15,16 +16,7 @@ internal static class JsonFiles
 
     public static void Write<T>(string path, T value) => WriteText(path, JsonSerializer.Serialize(value, Options));
 
-    public static void WriteText(string path, string text)
-    {
-        var temp = $"{path}.tmp-{Guid.NewGuid():N}";
-        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void WriteText(string path, string text) => AtomicFile.WriteText(path, text);
 
     public static T? Read<T>(string path) => File.Exists(path) ? JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options) : default;
 }
