@@ -68,7 +68,7 @@ internal static class ReportChartSet
         return new NamedChart("behaviours", SvgCharts.HorizontalBars(chart));
     }
 
-    public static NamedChart? TopTokens(TokenRanking ranking)
+    public static NamedChart? TopTokens(TokenRankingSection ranking)
     {
         if (ranking.Tokens.Count == 0)
             return null;
@@ -77,7 +77,7 @@ internal static class ReportChartSet
         return new NamedChart($"tokens-{HtmlText.Slug(ranking.QueryDomain)}", SvgCharts.HorizontalBars(chart));
     }
 
-    public static NamedChart? TokenCategories(TokenRanking ranking)
+    public static NamedChart? TokenCategories(TokenRankingSection ranking)
     {
         if (ranking.Categories.Count == 0)
             return null;

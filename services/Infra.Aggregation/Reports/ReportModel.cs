@@ -27,7 +27,7 @@ public sealed record ReportModel
     public IReadOnlyList<BehaviourComparison> Behaviours { get; init; } = [];
 
     /// <summary>Token rankings, one entry per query domain.</summary>
-    public IReadOnlyList<TokenRanking> TokenRankings { get; init; } = [];
+    public IReadOnlyList<TokenRankingSection> TokenRankings { get; init; } = [];
 
     /// <summary>The most helpful training examples, best first, with their tokens.</summary>
     public IReadOnlyList<ReportExample> TopExamples { get; init; } = [];
@@ -39,5 +39,5 @@ public sealed record ReportModel
     public IReadOnlyList<ReportSequence> TopSequences { get; init; } = [];
 
     /// <summary>The reweighting of the training mix; null when none was computed.</summary>
-    public ReweightingSummary? Reweighting { get; init; }
+    public ReweightingSection? Reweighting { get; init; }
 }

@@ -6,7 +6,6 @@ using Infra.Aggregation.Sequences;
 using Infra.Aggregation.Tokens;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Scoring.V1;
-using ReportTokenRanking = Infra.Aggregation.Reports.TokenRanking;
 
 namespace Infra.Aggregation.Services;
 
@@ -109,7 +108,7 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
             Behaviours = sequenceRollup.BehaviourComparison().Select(b => new BehaviourComparison(b.QueryDomain, b.Tag, b.TaggedN, b.TaggedMeanScore,
                 b.TaggedMeanPerToken, b.UntaggedN, b.UntaggedMeanScore, b.UntaggedMeanPerToken, b.PerTokenDifference, b.PerTokenDifferenceCiLow,
                 b.PerTokenDifferenceCiHigh)).ToList(),
-            TokenRankings = ranking.Results().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new ReportTokenRanking(kv.Key,
+            TokenRankings = ranking.Results().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new TokenRankingSection(kv.Key,
                 kv.Value.Top.Select(s => new TokenRankingRow(s.Token, Wire.UpperSnake(s.Category), s.Count, s.Mean, s.Sum)).ToList(),
                 kv.Value.Categories.Select(c => new TokenCategoryTotal(Wire.UpperSnake(c.Category), c.Count, c.Mean, c.Sum)).ToList())).ToList(),
             TopExamples = top.Where(e => kept.ContainsKey(e.ExampleId)).Select(e => Example(e, kept[e.ExampleId], weightsOf[e.ExampleId])).ToList(),

@@ -6,7 +6,7 @@ namespace Infra.Core.Kernels;
 /// Plain loops in double precision: the reference the SIMD kernels are tested against. Every stored element is
 /// decoded exactly (bf16, fp16 and int8 are all exact in fp32), so the only error left is the kernels' fp32 rounding.
 /// </summary>
-public static class ScalarReference
+internal static class ScalarReference
 {
     /// <summary><c>Σ_d rows[n, d] · queries[j, d]</c>, row-major <c>n x m</c>.</summary>
     public static double[] Scores(ReadOnlySpan<float> rows, int n, int d, ReadOnlySpan<float> queries, int m) =>

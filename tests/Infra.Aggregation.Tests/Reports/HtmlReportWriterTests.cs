@@ -33,7 +33,7 @@ public sealed partial class HtmlReportWriterTests
                 Sequences = [new SequenceBoundary(0, 8, "<kind>", 2.0), new SequenceBoundary(20, 11, "verification", 1.0)],
             },
         ],
-        TokenRankings = [new TokenRanking("math", [new TokenRankingRow("<|im_end|>", "punctuation/syntax", 3, 1, 3)], [])],
+        TokenRankings = [new TokenRankingSection("math", [new TokenRankingRow("<|im_end|>", "punctuation/syntax", 3, 1, 3)], [])],
     };
 
     [Fact]

@@ -148,7 +148,7 @@ internal static class SampleReport
         return rows;
     }
 
-    private static TokenRanking Ranking(string queryDomain, IReadOnlyList<ScoredExample> examples, Func<ScoredExample, double> factor)
+    private static TokenRankingSection Ranking(string queryDomain, IReadOnlyList<ScoredExample> examples, Func<ScoredExample, double> factor)
     {
         var occurrences = examples
             .SelectMany(e => e.View.Tokens.Where(t => t.InResponse).Select(t => (t.Text, Score: t.Score * factor(e))))
@@ -159,16 +159,16 @@ internal static class SampleReport
             .Select(g => new TokenCategoryTotal(g.Key, g.Sum(t => t.Count), g.Sum(t => t.Sum) / g.Sum(t => t.Count), g.Sum(t => t.Sum)))
             .OrderByDescending(c => c.Sum).ToList();
         var ranked = occurrences.OrderByDescending(t => t.Sum).ThenBy(t => t.Token, StringComparer.Ordinal).Take(20).ToList();
-        return new TokenRanking(queryDomain, ranked, categories);
+        return new TokenRankingSection(queryDomain, ranked, categories);
     }
 
-    private static ReweightingSummary Reweighting(IReadOnlyList<ScoredExample> examples)
+    private static ReweightingSection Reweighting(IReadOnlyList<ScoredExample> examples)
     {
         var cells = examples.GroupBy(e => (Domain: Name(e.Record.Domain), e.Record.Difficulty)).OrderBy(g => g.Key.Domain, StringComparer.Ordinal).ThenBy(g => g.Key.Difficulty).ToList();
         var total = (double)examples.Count;
         var weights = cells.Select(c => 0.5 + (0.25 * c.Key.Difficulty)).ToList();
         var newTotal = cells.Select((c, i) => c.Count() * weights[i]).Sum();
-        return new ReweightingSummary("Difficulty flip: up-weight hard examples (weight 0.5 + 0.25 x difficulty), normalised to the same total.",
+        return new ReweightingSection("Difficulty flip: up-weight hard examples (weight 0.5 + 0.25 x difficulty), normalised to the same total.",
             cells.Select((c, i) => new ReweightingCell(c.Key.Domain, c.Key.Difficulty, c.Count() / total, c.Count() * weights[i] / newTotal, weights[i] * total / newTotal)).ToList());
     }
 
