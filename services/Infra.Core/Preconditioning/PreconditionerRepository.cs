@@ -52,7 +52,7 @@ public static class PreconditionerRepository
         {
             SafetensorsWriter.Write(path, tensors, new Dictionary<string, string> { ["kind"] = fitted.Kind.ToString(), ["damping"] = dampings },
                 store.Options.BeforeWrite, StoreWriteStep.Preconditioner);
-            var entry = new PreconditionerEntry(fitted.Kind.ToString(), fitted.Layers.Count == 0 ? 0 : fitted.Layers[0].Damping, arguments,
+            var entry = new PreconditionerEntry(fitted.Kind, fitted.Layers.Select(l => l.Damping).ToList(), arguments,
                 FileChecksum.Describe(folder, file), fitted.Examples);
             store.UpdateManifest(m =>
             {
@@ -84,7 +84,7 @@ public static class PreconditionerRepository
         var path = Path.Combine(store.Path, Folder, entry.File.Name);
         if (!File.Exists(path) || FileChecksum.Of(path) != entry.File.XxHash128)
             throw new StoreException(StoreErrorKind.Corrupt, $"preconditioner file {path} is missing or corrupt");
-        var kind = Enum.Parse<PreconditionerKind>(entry.Kind);
+        var kind = entry.Kind;
         using var file = SafetensorsFile.Open(path);
         var dampings = file.Metadata["damping"].Split(',').Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray();
         double[]? Read(string key) => file.Tensors.ContainsKey(key) ? ToDoubles(file.GetBytes(key)) : null;

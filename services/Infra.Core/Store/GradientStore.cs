@@ -101,18 +101,8 @@ public sealed class GradientStore : IStoreView, IDisposable
     {
         var manifestPath = System.IO.Path.Combine(path, ManifestFile);
         if (!File.Exists(manifestPath)) throw new StoreException($"{path} is not a gradient store (no {ManifestFile})");
-        StoreManifest manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<StoreManifest>(File.ReadAllText(manifestPath), StoreManifest.Json)
-                ?? throw new StoreException($"{manifestPath} is empty");
-        }
-        catch (JsonException ex)
-        {
-            throw new StoreException(StoreErrorKind.Corrupt, $"{manifestPath} is not a valid store manifest: {ex.Message}", ex);
-        }
-        if (manifest.FormatVersion != StoreManifest.CurrentVersion)
-            throw new StoreException($"{manifestPath}: format version {manifest.FormatVersion}, this build reads {StoreManifest.CurrentVersion}");
+        // Older formats are read as today's; the next commit writes today's.
+        var manifest = StoreManifestMigration.Read(manifestPath);
         var lockFile = AcquireLock(path);
         var shards = new List<ShardReader>();
         try

@@ -1,17 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Infra.Core.Compression;
+using Infra.Core.Preconditioning;
 
 namespace Infra.Core.Store;
 
 /// <summary>
 /// <c>manifest.json</c>: the schema, the committed shards with their checksums, and the fitted
 /// preconditioners. The only mutable file of a store; replaced atomically on every commit.
+/// Format 2: every key snake_case, enums as lower-case strings (<c>"bfloat16"</c>, <c>"ekfac"</c>), a
+/// preconditioner's damping per layer as an array. Format 1 (mixed casing, the layer list written twice, one
+/// damping) is read through <see cref="StoreManifestMigration"/> and written as format 2 at the next commit.
 /// </summary>
 public sealed record StoreManifest
 {
-    /// <summary>Format version this code writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>Format version this code writes; 1 and 2 are read.</summary>
+    public const int CurrentVersion = 2;
 
     [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentVersion;
     [JsonPropertyName("model_fingerprint")] public required string ModelFingerprint { get; init; }
@@ -24,7 +28,8 @@ public sealed record StoreManifest
     [JsonPropertyName("preconditioners")] public IReadOnlyDictionary<string, PreconditionerEntry> Preconditioners { get; init; } =
         new Dictionary<string, PreconditionerEntry>();
 
-    /// <summary>The schema part.</summary>
+    /// <summary>The schema part (not written: its fields are the manifest's own).</summary>
+    [JsonIgnore]
     public StoreSchema Schema => new()
     {
         ModelFingerprint = ModelFingerprint,
@@ -53,8 +58,15 @@ public sealed record StoreManifest
     internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(new LowerCaseNamingPolicy()) },
     };
+
+    // Enum members as one lower-case word, as the wire and the CLI spell them ("bfloat16", not "b_float16").
+    private sealed class LowerCaseNamingPolicy : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => name.ToLowerInvariant();
+    }
 }
 
 /// <summary>A committed shard: its files with sizes and XxHash128 checksums, and its counts.</summary>
@@ -70,10 +82,10 @@ public sealed record ShardFile(
     [property: JsonPropertyName("bytes")] long Bytes,
     [property: JsonPropertyName("xxhash128")] string XxHash128);
 
-/// <summary>A fitted preconditioner: its kind, the arguments used, and where its tensors are.</summary>
+/// <summary>A fitted preconditioner: its kind (written in lower case, e.g. "ekfac"), the damping of each layer, the arguments used, and where its tensors are.</summary>
 public sealed record PreconditionerEntry(
-    [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("damping")] double Damping,
+    [property: JsonPropertyName("kind")] PreconditionerKind Kind,
+    [property: JsonPropertyName("damping")] IReadOnlyList<double> Damping,
     [property: JsonPropertyName("arguments")] IReadOnlyDictionary<string, string> Arguments,
     [property: JsonPropertyName("file")] ShardFile File,
     [property: JsonPropertyName("examples")] long Examples);

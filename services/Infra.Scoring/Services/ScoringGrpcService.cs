@@ -256,8 +256,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         response.Schema = IngestMapper.ToHeader(store.Schema);
         foreach (var (name, entry) in store.Manifest.Preconditioners)
         {
-            var info = new PreconditionerInfo { Name = name, Kind = IngestMapper.ToWire(Enum.Parse<Core.Preconditioning.PreconditionerKind>(entry.Kind)), Examples = (ulong)entry.Examples };
-            info.Damping.Add(entry.Damping);
+            var info = new PreconditionerInfo { Name = name, Kind = IngestMapper.ToWire(entry.Kind), Examples = (ulong)entry.Examples };
+            info.Damping.AddRange(entry.Damping);
             response.Preconditioners.Add(info);
         }
         response.QuerySets.AddRange(QuerySetRepository.Names(store));

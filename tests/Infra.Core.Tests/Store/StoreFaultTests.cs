@@ -78,7 +78,7 @@ public sealed class StoreFaultTests : IDisposable
         _faults.Armed = false;
 
         AssertFailure(error, diskFull, store);
-        Assert.Equal(nameof(PreconditionerKind.Identity), store.Manifest.Preconditioners["p"].Kind);
+        Assert.Equal(PreconditionerKind.Identity, store.Manifest.Preconditioners["p"].Kind);
         Assert.Equal(PreconditionerKind.Identity, PreconditionerRepository.Load(store, "p").Kind);
         DiskAgreement.AssertSame(store);
         DiskAgreement.AssertNoStrayFiles(store);
