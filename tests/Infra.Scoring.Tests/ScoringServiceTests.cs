@@ -50,6 +50,11 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
         await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages);
         var fit = await ScoringClient.FitAsync(_client, new FitRequest { Name = "ek", Kind = PreconditionerKind.Ekfac });
         Assert.Equal(20ul, fit[^1].Summary.Examples);
+        // Progress streams in the order the fit reports it (each layer's covariances, then the end), the summary last.
+        var progress = fit.Take(fit.Count - 1).Select(m => m.Progress).ToList();
+        Assert.All(progress, p => Assert.False(string.IsNullOrEmpty(p)));
+        Assert.StartsWith("covariances of ", progress[0], StringComparison.Ordinal);
+        Assert.EndsWith("fitted on 20 examples", progress[^1], StringComparison.Ordinal);
         await ScoringClient.RegisterAsync(_client, "held-out", fixture.Queries, fixture.QueryChunks);
 
         var responses = await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "held-out", Preconditioner = "ek", TopK = 20, IncludeAllScores = true });

@@ -74,12 +74,25 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var kind = IngestMapper.ToKind(request.Kind);
         var store = host.Required;
         var snapshot = store.Snapshot;
-        var messages = new List<string>();
         // Fitted on one commit, outside any lock; only saving it commits (briefly). Examples committed meanwhile make it stale, as it says.
-        var fitted = await Task.Run(() => PreconditionerFitter.Fit(snapshot, request.Name, kind, request.Damping > 0 ? request.Damping : null,
-            new Progress<string>(messages.Add), context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
+        // Progress goes to the caller as it happens (one message per layer's covariances), in order.
+        var progress = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var fitting = Task.Run(() =>
+        {
+            try
+            {
+                return PreconditionerFitter.Fit(snapshot, request.Name, kind, request.Damping > 0 ? request.Damping : null,
+                    new ChannelProgress(progress.Writer), context.CancellationToken);
+            }
+            finally
+            {
+                progress.Writer.Complete();
+            }
+        });
+        await foreach (var message in progress.Reader.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            await responseStream.WriteAsync(new FitResponse { Progress = message }, context.CancellationToken).ConfigureAwait(false);
+        var fitted = await fitting.ConfigureAwait(false);
         PreconditionerRepository.Save(store, fitted, request.Overwrite);
-        foreach (var m in messages) await responseStream.WriteAsync(new FitResponse { Progress = m }).ConfigureAwait(false);
         var summary = new PreconditionerInfo { Name = fitted.Name, Kind = IngestMapper.ToWire(fitted.Kind), Examples = (ulong)fitted.Examples };
         summary.Damping.AddRange(fitted.Layers.Select(l => l.Damping));
         await responseStream.WriteAsync(new FitResponse { Summary = summary }).ConfigureAwait(false);
@@ -351,4 +364,10 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
     {
         Id = s.Id, Domain = s.Domain, Difficulty = s.Difficulty, Score = s.Score, Normalized = s.Normalized ?? double.NaN, Fidelity = fidelity,
     };
+
+    // Reports synchronously, in order (Progress<T> would post each report to the thread pool, unordered).
+    private sealed class ChannelProgress(ChannelWriter<string> writer) : IProgress<string>
+    {
+        public void Report(string value) => writer.TryWrite(value);
+    }
 }
