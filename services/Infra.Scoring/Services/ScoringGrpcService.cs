@@ -148,7 +148,9 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         // Full dumps stream while the scorer works: a bounded channel between the scoring thread and the
         // response stream keeps memory flat however large the store (HTTP/2 flow control pushes back).
         var chunks = Channel.CreateBounded<ScoreChunk>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-        var scoring = Task.Run(() =>
+        // The scorer is synchronous CPU work whose dump callback waits (blocks) while the client is slower than the
+        // scan: it runs on a thread of its own, so a slow client never holds a thread-pool thread that async calls need.
+        var scoring = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -164,7 +166,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             {
                 chunks.Writer.Complete();
             }
-        }, token);
+        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await foreach (var chunk in chunks.Reader.ReadAllAsync(token).ConfigureAwait(false))
             await responseStream.WriteAsync(new ScoreResponse { Chunk = chunk }, token).ConfigureAwait(false);
         var results = await scoring.ConfigureAwait(false);
