@@ -196,14 +196,11 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var ids = request.ExampleIds.Count > 0 ? request.ExampleIds.ToList() : store.Shards.SelectMany(s => s.Metadata.Ids).ToList();
         var unknown = ids.FirstOrDefault(id => !store.Contains(id));
         if (unknown is not null) throw DomainException.InvalidArgument($"example '{unknown}' is not in the store", "example_ids");
-        var scorer = new TokenScorer(store);
-        var m = prepared.Queries.Count;
         var fidelity = Fidelity(store.Schema, request.Preconditioner);
-        foreach (var id in ids)
+        foreach (var scored in new TokenScorer(store).ScoreMany(ids, prepared.Preconditioned, cancellationToken: token))
         {
-            token.ThrowIfCancellationRequested();
-            var (scores, details) = scorer.Score(id, prepared.Preconditioned);
-            var message = new TokenScores { ExampleId = id, Text = details.Text, Fidelity = fidelity };
+            var details = scored.Tokens;
+            var message = new TokenScores { ExampleId = scored.ExampleId, Text = details.Text, Fidelity = fidelity };
             message.QueryIds.AddRange(prepared.Queries.Select(q => q.Id));
             message.QueryDomains.AddRange(prepared.Queries.Select(q => q.Domain));
             message.TokenIds.AddRange(details.TokenIds);
@@ -211,8 +208,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             message.CharStarts.AddRange(details.CharStarts);
             message.CharLengths.AddRange(details.CharLengths);
             message.LossMask.AddRange(details.LossMask.Select(b => (uint)b));
-            message.Scores.AddRange(scores);
-            message.ExampleScores.AddRange(Enumerable.Range(0, m).Select(q => Enumerable.Range(0, details.TokenIds.Length).Sum(t => (double)scores[t * m + q])));
+            message.Scores.AddRange(scored.Scores);
+            message.ExampleScores.AddRange(scored.ExampleScores);
             await responseStream.WriteAsync(message, token).ConfigureAwait(false);
         }
     }

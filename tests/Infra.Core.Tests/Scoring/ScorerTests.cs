@@ -104,6 +104,31 @@ public sealed class ScorerTests : IDisposable
         Assert.Throws<DomainException>(() => scorer.Score("nope", _queries));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(TokenScorer.DefaultBlock)]
+    public void Scoring_many_examples_in_blocks_equals_scoring_each_in_the_order_asked(int block)
+    {
+        using var store = Build(FactorDType.Float32, "tokens-many");
+        Assert.True(store.Shards.Count > 1, "the examples must span shards");
+        var scorer = new TokenScorer(store);
+        // Out of store order, across shards, with a repeat.
+        var ids = _examples.Select(e => e.Id).Reverse().Where((_, i) => i % 2 == 0).Append(_examples[0].Id).Append(_examples[0].Id).ToList();
+        var many = scorer.ScoreMany(ids, _queries, block).ToList();
+        Assert.Equal(ids, many.Select(s => s.ExampleId));
+        foreach (var scored in many)
+        {
+            var (scores, tokens) = scorer.Score(scored.ExampleId, _queries);
+            Assert.Equal(scores, scored.Scores);
+            Assert.Equal(tokens.TokenIds, scored.Tokens.TokenIds);
+            Assert.Equal(tokens.Text, scored.Tokens.Text);
+            for (var q = 0; q < 2; q++)
+                Assert.Equal(Enumerable.Range(0, tokens.TokenIds.Length).Sum(t => (double)scores[t * 2 + q]), scored.ExampleScores[q]);
+        }
+        Assert.Throws<DomainException>(() => scorer.ScoreMany(["nope"], _queries).ToList());
+    }
+
     private static double Direct(IReadOnlyList<float[]> q, IReadOnlyList<float[]> g) =>
         q.Select((layer, l) => layer.Select((v, i) => (double)v * g[l][i]).Sum()).Sum();
 
