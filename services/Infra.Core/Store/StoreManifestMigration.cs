@@ -29,7 +29,13 @@ internal static class StoreManifestMigration
             throw new StoreException(StoreErrorKind.Corrupt, $"{manifestPath} is not a valid store manifest: {ex.Message}", ex);
         }
         if (root is not JsonObject manifest) throw new StoreException(StoreErrorKind.Corrupt, $"{manifestPath} is not a valid store manifest: not a JSON object");
-        var version = manifest["format_version"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
+        // Format 1 read a missing format_version as 1, so a manifest without one is format 1.
+        var version = manifest["format_version"] switch
+        {
+            null => 1,
+            JsonValue v when v.TryGetValue<int>(out var n) => n,
+            _ => 0,
+        };
         if (version == 1) FromVersion1(manifest, Path.GetDirectoryName(Path.GetFullPath(manifestPath))!);
         else if (version != StoreManifest.CurrentVersion)
             throw new StoreException($"{manifestPath}: format version {version}, this build reads 1 to {StoreManifest.CurrentVersion}");

@@ -61,6 +61,18 @@ public sealed class StoreManifestMigrationTests : IDisposable
     }
 
     [Fact]
+    public void A_format_1_manifest_without_a_version_opens_as_format_1_did()
+    {
+        CreateStoreWithPreconditioner();
+        var version1 = JsonNode.Parse(AsVersion1(File.ReadAllText(ManifestPath)))!.AsObject();
+        version1.Remove("format_version");
+        File.WriteAllText(ManifestPath, version1.ToJsonString());
+        using var store = GradientStore.Open(_root);
+        Assert.Equal(6, store.Count);
+        Assert.Equal(StoreFixtures.Layers, store.Schema.Layers);
+    }
+
+    [Fact]
     public void A_format_this_build_does_not_know_is_refused_naming_the_versions_it_reads()
     {
         CreateStoreWithPreconditioner();
