@@ -2,6 +2,7 @@ using System.Text.Json;
 using Infra.Cli.Lab;
 using Infra.Core.Checkpoints;
 using Infra.Core.Text;
+using Infra.Corpus;
 using Infra.Lab.Schema;
 using Infra.Torch.Model;
 using static TorchSharp.torch;

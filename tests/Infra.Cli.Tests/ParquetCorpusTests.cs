@@ -17,11 +17,11 @@ public sealed class ParquetCorpusTests : IDisposable
     {
         var jsonl = Path.Combine(_root, "corpus.jsonl");
         Harness.EmbeddedSlice.WriteCorpus(jsonl, 10);
-        var fromJsonl = await CorpusFile.LoadAsync(jsonl, CancellationToken.None);
+        var fromJsonl = await CorpusInput.LoadAsync(jsonl, CancellationToken.None);
         var parquet = Path.Combine(_root, "corpus.parquet");
         await ParquetSerializer.SerializeAsync(fromJsonl.Select(e => new Row { Id = e.Id, Domain = e.Domain, Difficulty = e.Difficulty, Prompt = e.Prompt, Response = e.Response }), parquet);
 
-        var fromParquet = await CorpusFile.LoadAsync(parquet, CancellationToken.None);
+        var fromParquet = await CorpusInput.LoadAsync(parquet, CancellationToken.None);
 
         Assert.Equal(10, fromParquet.Count);
         Assert.Equal(fromJsonl, fromParquet);
@@ -37,7 +37,7 @@ public sealed class ParquetCorpusTests : IDisposable
             new Row { Id = "a", Domain = "math", Difficulty = 9, Prompt = "p", Response = "" },
         }, parquet);
 
-        var error = await Assert.ThrowsAsync<CliException>(() => CorpusFile.LoadAsync(parquet, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CliException>(() => CorpusInput.LoadAsync(parquet, CancellationToken.None));
 
         Assert.Equal(ExitCodes.BadInput, error.ExitCode);
         Assert.Contains("row 2: missing or empty 'response'", error.Details);
@@ -50,7 +50,7 @@ public sealed class ParquetCorpusTests : IDisposable
     {
         var parquet = Path.Combine(_root, "other.parquet");
         await ParquetSerializer.SerializeAsync(new[] { new Other { Id = "a" } }, parquet);
-        var error = await Assert.ThrowsAsync<CliException>(() => CorpusFile.LoadAsync(parquet, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CliException>(() => CorpusInput.LoadAsync(parquet, CancellationToken.None));
         Assert.Equal(ExitCodes.BadInput, error.ExitCode);
         Assert.Contains("missing column(s) domain, difficulty, prompt, response", error.Message, StringComparison.Ordinal);
     }

@@ -1,11 +1,11 @@
 using Grpc.Net.Client;
 using Infra.Aggregation.Hosting;
+using Infra.Client.Corpus;
 using Infra.Client.Pipeline;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Corpus;
 using Infra.Gradients.Hosting;
-using Infra.Lab.Corpus;
-using Infra.Lab.Schema;
 using Infra.Scoring.Hosting;
 using Microsoft.AspNetCore.Builder;
 
@@ -75,22 +75,25 @@ internal sealed class LoadServices : IAsyncDisposable
         _apps.Add(aggregationApp);
         (GradientAddress, ScoringAddress, AggregationAddress) = (gradientAddress, scoringAddress, aggregationAddress);
 
-        var sample = CorpusReader.ReadFile(Path.Combine(models, "corpus", "train-sample.jsonl")).Records.Select(ToExample).ToList();
+        var sample = CorpusReader.ReadFile(Path.Combine(models, "corpus", "train-sample.jsonl")).Records.Select(CorpusExamples.ToExample).ToList();
         Training = sample.Take(examples).ToList();
         var spare = sample.Skip(examples).Take(16).ToList();
         Queries = CorpusReader.ReadFile(Path.Combine(models, "queries-math.jsonl")).Records.Take((queries + 1) / 2)
-            .Concat(CorpusReader.ReadFile(Path.Combine(models, "queries-code.jsonl")).Records.Take(queries / 2)).Select(ToExample).ToList();
+            .Concat(CorpusReader.ReadFile(Path.Combine(models, "queries-code.jsonl")).Records.Take(queries / 2)).Select(CorpusExamples.ToExample).ToList();
 
         using var gradientChannel = GrpcChannel.ForAddress(GradientAddress);
         using var scoringChannel = GrpcChannel.ForAddress(ScoringAddress);
         var gradients = new GradientService.GradientServiceClient(gradientChannel);
         var scoring = new ScoringService.ScoringServiceClient(scoringChannel);
         log($"[setup] indexing {Training.Count} examples, fitting EK-FAC, registering {Queries.Count} queries");
-        await GradientStreams.ForwardIndexAsync(gradients, ScoringAddress, Training, Projection, null, CancellationToken.None).ConfigureAwait(false);
-        foreach (var phase in new[] { FitPhase.Covariance, FitPhase.EigenvalueCorrection })
-            await GradientStreams.FitPhaseAsync(gradients, Factors, phase, Training, CancellationToken.None).ConfigureAwait(false);
-        await GradientStreams.RegisterQueriesAsync(gradients, scoring, Queries, Projection, Factors, QuerySet, preconditionStage1: true, CancellationToken.None)
+        var pipeline = new InfluencePipeline(gradients, GradientAddress, scoring, ScoringAddress);
+        await pipeline.IndexAsync(Training, new IndexSettings { ProjectionDim = (int)Projection.KIn, Seed = Projection.Seed, BatchSize = 0 }, null, CancellationToken.None)
             .ConfigureAwait(false);
+        await pipeline.FitFactorsTwoPassAsync(Factors, Training, null, CancellationToken.None).ConfigureAwait(false);
+        await pipeline.RegisterQueriesAsync(new QueryRegistration
+        {
+            QuerySet = QuerySet, Queries = Queries, FactorsName = Factors, PreconditionStage1 = true, Projection = Projection,
+        }, CancellationToken.None).ConfigureAwait(false);
         Schema = (await scoring.StoreInfoAsync(new StoreInfoRequest())).Schema;
 
         using var call = gradients.ComputeGradients();
@@ -121,12 +124,6 @@ internal sealed class LoadServices : IAsyncDisposable
         {
         }
     }
-
-    private static Example ToExample(CorpusRecord r) => new()
-    {
-        Id = r.Id, Prompt = r.Prompt, Response = r.Response, Difficulty = r.Difficulty,
-        Domain = r.Domain == ReasoningDomain.Math ? CorpusFields.Math : CorpusFields.Code,
-    };
 
     private static string RepositoryRoot()
     {

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Infra.Client.Calls;
+using Infra.Client.Pipeline;
 using Infra.Client.Rerank;
 using Infra.Contracts.Gradients.V1;
 using Microsoft.Extensions.Options;
@@ -24,16 +25,12 @@ public sealed class GradientCaller(IServiceProvider services, IOptions<Aggregati
     /// <summary>Stage 2 (exact recomputation) on this GradientService; null when none is configured.</summary>
     internal ExactRescorer? Rescorer => _address is null ? null : new ExactRescorer(Client, _address);
 
+    /// <summary>The pipeline's steps (query registration) on this GradientService and <paramref name="scoring"/>; needs a configured address.</summary>
+    internal InfluencePipeline Pipeline(ScoringPuller scoring) => new(Client, _address!, scoring.Client, scoring.Address);
+
     public Task<ModelInfo> ModelInfoAsync(CancellationToken token) =>
         Downstream.CallAsync(Name, _address, () => Client.GetModelInfoAsync(new GetModelInfoRequest(), cancellationToken: token).ResponseAsync);
 
     public Task<GenerateResponse> GenerateAsync(GenerateRequest request, CancellationToken token) =>
         Downstream.CallAsync(Name, _address, () => Client.GenerateAsync(request, cancellationToken: token).ResponseAsync);
-
-    public Task<List<QueryGradientChunk>> QueryGradientsAsync(ComputeQueryGradientsRequest request, CancellationToken token) =>
-        Downstream.CallAsync(Name, _address, async () =>
-        {
-            using var call = Client.ComputeQueryGradients(request, cancellationToken: token);
-            return await call.ResponseStream.ReadAllAsync(token).ToListAsync(token).ConfigureAwait(false);
-        });
 }

@@ -16,7 +16,7 @@ public sealed class ScoringPuller(ScoringService.ScoringServiceClient client, IO
     private const string Name = "ScoringService";
     private readonly Uri? _address = options.Value.ScoringAddress;
 
-    /// <summary>The client itself, for the pipelines in Infra.Client.</summary>
+    /// <summary>The client itself, for the pipeline in Infra.Client.</summary>
     internal ScoringService.ScoringServiceClient Client => client;
 
     /// <summary>The configured address (named in errors).</summary>
@@ -53,17 +53,5 @@ public sealed class ScoringPuller(ScoringService.ScoringServiceClient client, IO
             using var call = client.ScoreTokens(request, cancellationToken: token);
             await foreach (var example in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
                 await onExample(example).ConfigureAwait(false);
-        });
-
-    /// <summary>Registers query gradients (chunks as the GradientService streamed them) under <paramref name="header"/>'s name.</summary>
-    public Task<RegisterQueriesResponse> RegisterAsync(QuerySetHeader header, IReadOnlyList<QueryGradientChunk> chunks, CancellationToken token) =>
-        Downstream.CallAsync(Name, _address, async () =>
-        {
-            using var call = client.RegisterQueries(cancellationToken: token);
-            await call.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header }, token).ConfigureAwait(false);
-            foreach (var chunk in chunks)
-                await call.RequestStream.WriteAsync(new RegisterQueriesRequest { Chunk = chunk }, token).ConfigureAwait(false);
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-            return await call.ResponseAsync.ConfigureAwait(false);
         });
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Infra.Aggregation.Rollups;
-using Infra.Lab.Schema;
 using Infra.Core.Errors;
+using Infra.Corpus;
 
 namespace Infra.Aggregation.Reweighting;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text;
 using Infra.Aggregation.Exports;
-using Infra.Lab.Schema;
 using Infra.Core.Errors;
+using Infra.Corpus;
 
 namespace Infra.Aggregation.Reweighting;
 
@@ -87,7 +87,7 @@ public static class WeightedCorpus
             }
             table.AddRow(
                 record.Id,
-                WeightingExamples.DomainName(record.Domain),
+                CorpusFields.DomainName(record.Domain),
                 record.Difficulty,
                 record.Prompt,
                 record.Response,

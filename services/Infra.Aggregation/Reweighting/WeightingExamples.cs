@@ -1,7 +1,6 @@
 using Infra.Aggregation.Rollups;
-using Infra.Lab.Corpus;
-using Infra.Lab.Schema;
 using Infra.Core.Errors;
+using Infra.Corpus;
 
 namespace Infra.Aggregation.Reweighting;
 
@@ -26,7 +25,7 @@ public static class WeightingExamples
         var examples = new List<WeightingExample>();
         foreach (var record in corpus)
         {
-            var domain = DomainName(record.Domain);
+            var domain = CorpusFields.DomainName(record.Domain);
             var queryDomain = scope == InfluenceScope.AllQueries ? InfluenceRollup.AllQueries : domain;
             var influence = queryDomain == InfluenceRollup.AllQueries || rollup.QueryDomains.Contains(queryDomain)
                 ? rollup.ExampleInfluence(record.Id, queryDomain)
@@ -44,7 +43,4 @@ public static class WeightingExamples
         }
         return examples;
     }
-
-    /// <summary>The corpus schema's word for a domain: "math" or "code".</summary>
-    public static string DomainName(ReasoningDomain domain) => domain == ReasoningDomain.Math ? CorpusFields.Math : CorpusFields.Code;
 }

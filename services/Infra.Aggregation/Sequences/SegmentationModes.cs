@@ -1,4 +1,4 @@
-using Infra.Lab.Corpus;
+using Infra.Corpus;
 
 namespace Infra.Aggregation.Sequences;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Infra.Aggregation.Clients;
 using Infra.Aggregation.Sequences;
+using Infra.Client.Pipeline;
 using Infra.Client.Rerank;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
@@ -125,18 +126,6 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         return "influence-" + Convert.ToHexStringLower(hash)[..24];
     }
 
-    /// <summary>
-    /// The projection the store was indexed with: its seed and identity flag, and as dims the largest k_in / k_out
-    /// over its layers (a layer narrower than the spec has its dims capped, so the largest is the spec's own).
-    /// </summary>
-    private static Contracts.Gradients.V1.ProjectionSpec StoreProjection(IngestHeader schema) => new()
-    {
-        Identity = schema.Projection?.Identity ?? false,
-        Seed = schema.Projection?.Seed ?? 0,
-        KIn = schema.Layers.Max(l => l.KIn),
-        KOut = schema.Layers.Max(l => l.KOut),
-    };
-
     // A set registered before recipes existed is registered again, so its scores can be recomputed exactly.
     private async Task<bool> HasRecipeAsync(string name, CancellationToken token)
     {
@@ -186,11 +175,10 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
             if (answer.Length == 0) throw DomainException.FailedPrecondition("the model's greedy answer to the prompt is empty: there is nothing to attribute; give an answer");
         }
         response.Answer = answer;
-        var projection = StoreProjection(store.Schema);
+        var projection = StoreProjection.Of(store.Schema);
         // With a store preconditioner, stage 1 scores an unpreconditioned projected gradient through it (EK-FAC fitted on
         // the store: the better stage 1); the full-space factors then serve stage 2 only, through the recipe.
         var storePreconditioned = !string.IsNullOrEmpty(request.Preconditioner);
-        var stage1Factors = storePreconditioned ? "" : request.FactorsName;
         var name = QuerySetName(model.Fingerprint, projection, storePreconditioned ? $"{request.FactorsName}@{request.Preconditioner}" : request.FactorsName,
             request.Damping, prompt.System, prompt.Prompt, answer);
         if (store.QuerySets.Contains(name) && await HasRecipeAsync(name, token).ConfigureAwait(false))
@@ -198,17 +186,12 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
             response.Reused = true;
             return name;
         }
-        var example = new Example { Id = name, System = prompt.System, Prompt = prompt.Prompt, Response = answer, Domain = prompt.Domain };
-        var query = new ComputeQueryGradientsRequest { Projection = projection, FactorsName = stage1Factors, Damping = request.Damping };
-        query.Queries.Add(example);
-        var chunks = await gradients.QueryGradientsAsync(query, token).ConfigureAwait(false);
-        var header = new QuerySetHeader
+        var domain = string.IsNullOrEmpty(prompt.Domain) ? RollupPuller.UnnamedDomain : prompt.Domain;
+        await gradients.Pipeline(scoring).RegisterQueriesAsync(new QueryRegistration
         {
-            Name = name,
-            Recipe = new QueryRecipe { FactorsName = request.FactorsName, Damping = request.Damping, Queries = { example } },
-        };
-        header.Queries.Add(new QueryInfo { Id = name, Domain = string.IsNullOrEmpty(prompt.Domain) ? RollupPuller.UnnamedDomain : prompt.Domain });
-        await scoring.RegisterAsync(header, chunks, token).ConfigureAwait(false);
+            QuerySet = name, Queries = [new Example { Id = name, System = prompt.System, Prompt = prompt.Prompt, Response = answer, Domain = domain }],
+            FactorsName = request.FactorsName, PreconditionStage1 = !storePreconditioned, Damping = request.Damping, Projection = projection,
+        }, token).ConfigureAwait(false);
         return name;
     }
 }

@@ -4,6 +4,8 @@ using System.Text;
 using Grpc.Core;
 using Infra.Cli.Connections;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
+using Infra.Client.Pipeline;
 using Infra.Contracts.Aggregation.V1;
 using Spectre.Console;
 
@@ -45,19 +47,9 @@ internal static class AggregateCommand
             };
             await scope.Services.RequireAsync(ServiceKind.Aggregation, scope.Token).ConfigureAwait(false);
             var result = await scope.WithStatusAsync($"aggregating '{queries.QuerySet}'", update =>
-                scope.Services.CallAsync(ServiceKind.Aggregation, async () =>
-                {
-                    using var call = scope.Services.Aggregation.Aggregate(request, cancellationToken: scope.Token);
-                    AggregateResult? last = null;
-                    await foreach (var item in call.ResponseStream.ReadAllAsync(scope.Token).ConfigureAwait(false))
-                    {
-                        if (item.ItemCase == AggregateResponse.ItemOneofCase.Progress)
-                            update(string.Create(CultureInfo.InvariantCulture, $"aggregating '{queries.QuerySet}': {item.Progress.Examples} example rows, {item.Progress.Scores} scores"));
-                        else if (item.ItemCase == AggregateResponse.ItemOneofCase.Result)
-                            last = item.Result;
-                    }
-                    return last ?? throw new CliException(ExitCodes.Failure, $"{scope.Services.Describe(ServiceKind.Aggregation)} ended the Aggregate stream without a result");
-                }, scope.Token)).ConfigureAwait(false);
+                scope.Services.CallAsync(ServiceKind.Aggregation, () => AggregationCalls.AggregateAsync(scope.Services.Aggregation, request,
+                    p => update(string.Create(CultureInfo.InvariantCulture, $"aggregating '{queries.QuerySet}': {p.Examples} example rows, {p.Scores} scores")),
+                    scope.Token), scope.Token)).ConfigureAwait(false);
 
             var document = Document(queries, result);
             Directory.CreateDirectory(scope.Settings.Output);

@@ -4,6 +4,7 @@ using Infra.Cli.Connections;
 using Infra.Cli.Corpora;
 using Infra.Cli.Pipeline;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 using Spectre.Console;
@@ -40,13 +41,13 @@ internal static class FitCommand
             if (corpusPath is not null)
             {
                 var path = Path.GetFullPath(corpusPath, scope.Context.WorkingDirectory);
-                var examples = await CorpusFile.LoadAsync(path, scope.Token).ConfigureAwait(false);
+                var examples = await CorpusInput.LoadAsync(path, scope.Token).ConfigureAwait(false);
                 await scope.Services.RequireAsync(ServiceKind.Gradients, scope.Token).ConfigureAwait(false);
                 var factorsName = scope.Parse.GetValue(factors)!;
                 foreach (var phase in new[] { FitPhase.Covariance, FitPhase.EigenvalueCorrection })
                 {
                     full.Add(await scope.WithProgressAsync($"ekfac {PhaseWord(phase)}", examples.Count, progress =>
-                        FactorFitter.FitPhaseAsync(scope.Services, factorsName, phase, examples, scope.Settings.BatchSize, scope.Parse.GetValue(overwrite), progress, scope.Token)).ConfigureAwait(false));
+                        scope.Services.Pipeline.FitFactorsAsync(factorsName, phase, examples, scope.Settings.BatchSize, scope.Parse.GetValue(overwrite), progress, scope.Token)).ConfigureAwait(false));
                 }
             }
             if (kindName is not null)
@@ -59,7 +60,7 @@ internal static class FitCommand
                     Damping = scope.Parse.GetValue(damping),
                     Overwrite = scope.Parse.GetValue(overwrite),
                 };
-                projected = await FactorFitter.FitProjectedAsync(scope.Services, request, line => scope.Say($"[grey]fit[/] {Markup.Escape(line)}"), scope.Token).ConfigureAwait(false);
+                projected = await scope.Services.Pipeline.FitStoreAsync(request, line => scope.Say($"[grey]fit[/] {Markup.Escape(line)}"), scope.Token).ConfigureAwait(false);
             }
             scope.WriteJson(new
             {

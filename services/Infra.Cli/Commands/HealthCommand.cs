@@ -2,6 +2,7 @@ using System.CommandLine;
 using Grpc.Core;
 using Infra.Cli.Connections;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
 using Spectre.Console;
 
 namespace Infra.Cli.Commands;

@@ -4,6 +4,8 @@ using Infra.Cli.Connections;
 using Infra.Cli.Corpora;
 using Infra.Cli.Pipeline;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
+using Infra.Client.Pipeline;
 using Infra.Contracts.Gradients.V1;
 using Spectre.Console;
 
@@ -27,10 +29,10 @@ internal static class IndexCommand
         CommandRunner.SetAction(command, context, common, async scope =>
         {
             var path = Path.GetFullPath(scope.Parse.GetValue(corpus)!, scope.Context.WorkingDirectory);
-            var examples = await CorpusFile.LoadAsync(path, scope.Token).ConfigureAwait(false);
+            var examples = await CorpusInput.LoadAsync(path, scope.Token).ConfigureAwait(false);
             await scope.Services.RequireAsync(ServiceKind.Scoring, scope.Token).ConfigureAwait(false);
             await scope.Services.RequireAsync(ServiceKind.Gradients, scope.Token).ConfigureAwait(false);
-            var options = new IndexOptions
+            var options = new IndexSettings
             {
                 ProjectionDim = scope.Settings.ProjectionDim,
                 BatchSize = scope.Settings.BatchSize,
@@ -41,7 +43,7 @@ internal static class IndexCommand
             };
             scope.Say($"[grey]corpus[/] {Markup.Escape(path)}: {examples.Count} examples");
             var result = await scope.WithProgressAsync("index", examples.Count, progress =>
-                CorpusIndexer.RunAsync(scope.Services, scope.Settings.ScoringForwardAddress, examples, options, progress, scope.Token)).ConfigureAwait(false);
+                scope.Services.Pipeline.IndexAsync(examples, options, progress, scope.Token, scope.Settings.ScoringForwardAddress)).ConfigureAwait(false);
             scope.WriteJson(new { Command = "index", Corpus = path, Result = result });
             if (!scope.Json)
             {

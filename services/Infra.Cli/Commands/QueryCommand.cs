@@ -4,10 +4,11 @@ using Infra.Cli.Connections;
 using Infra.Cli.Corpora;
 using Infra.Cli.Pipeline;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
 using Infra.Contracts.Gradients.V1;
-using Infra.Lab.Schema;
-using Spectre.Console;
 using Infra.Core.Errors;
+using Infra.Corpus;
+using Spectre.Console;
 
 namespace Infra.Cli.Commands;
 
@@ -57,7 +58,7 @@ internal static class QueryCommand
             if (p.GetValue(queries) is { } file)
             {
                 if (p.GetValue(prompt) is not null || p.GetValue(answer) is not null) throw new CliException(ExitCodes.Usage, "give either --queries or --prompt with --answer, not both");
-                examples = await CorpusFile.LoadAsync(Path.GetFullPath(file, scope.Context.WorkingDirectory), scope.Token).ConfigureAwait(false);
+                examples = await CorpusInput.LoadAsync(Path.GetFullPath(file, scope.Context.WorkingDirectory), scope.Token).ConfigureAwait(false);
             }
             else if (p.GetValue(prompt) is { } text && p.GetValue(answer) is { } correct && !string.IsNullOrWhiteSpace(text) && !string.IsNullOrWhiteSpace(correct))
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Infra.Cli.Connections;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
 using Infra.Contracts.Aggregation.V1;
 using Spectre.Console;
 

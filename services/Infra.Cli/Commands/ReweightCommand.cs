@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Infra.Cli.Connections;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
 using Infra.Contracts.Aggregation.V1;
 using Spectre.Console;
 

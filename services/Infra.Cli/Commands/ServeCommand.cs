@@ -2,6 +2,7 @@ using System.CommandLine;
 using Infra.Aggregation.Hosting;
 using Infra.Cli.Connections;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
 using Infra.Gradients.Hosting;
 using Infra.Scoring.Hosting;
 using Microsoft.AspNetCore.Builder;

@@ -4,6 +4,8 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Infra.Cli.Configuration;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
+using Infra.Client.Pipeline;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
@@ -14,7 +16,7 @@ namespace Infra.Cli.Connections;
 /// One gRPC channel per service, created on first use, each call carrying the x-api-key header when an API key is set.
 /// <see cref="CallAsync{T}"/> turns a failed call into a <see cref="CliException"/> that names the service and its address.
 /// </summary>
-internal sealed class ServiceConnections(CliSettings settings) : IDisposable
+internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, IDisposable
 {
     /// <summary>The header the services read the API key from.</summary>
     public const string ApiKeyHeader = "x-api-key";
@@ -30,6 +32,12 @@ internal sealed class ServiceConnections(CliSettings settings) : IDisposable
 
     /// <summary>The AggregationService's client.</summary>
     public AggregationService.AggregationServiceClient Aggregation => new(Invoker(ServiceKind.Aggregation));
+
+    /// <summary>
+    /// The pipeline over the GradientService and ScoringService, its failures reported by <see cref="CallAsync{T}"/>
+    /// (exit codes naming the service and its address).
+    /// </summary>
+    public InfluencePipeline Pipeline => new(Gradients, Address(ServiceKind.Gradients), Scoring, Address(ServiceKind.Scoring), this);
 
     /// <summary>The call invoker of <paramref name="kind"/>.</summary>
     public CallInvoker Invoker(ServiceKind kind)
@@ -89,17 +97,17 @@ internal sealed class ServiceConnections(CliSettings settings) : IDisposable
             throw new CliException(ExitCodes.Unavailable, $"{Describe(kind)} is not serving (health: {status})");
     }
 
-    /// <summary>Runs calls on <paramref name="kind"/>, turning a failure into a <see cref="CliException"/> naming it.</summary>
-    public async Task<T> CallAsync<T>(ServiceKind kind, Func<Task<T>> call, CancellationToken token)
+    /// <summary>Runs calls on <paramref name="service"/>, turning a failure into a <see cref="CliException"/> naming it.</summary>
+    public async Task<T> CallAsync<T>(ServiceKind service, Func<Task<T>> work, CancellationToken token)
     {
-        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(work);
         try
         {
-            return await call().ConfigureAwait(false);
+            return await work().ConfigureAwait(false);
         }
         catch (RpcException e) when (!(e.StatusCode == StatusCode.Cancelled && token.IsCancellationRequested))
         {
-            throw ServiceError(kind, e);
+            throw ServiceError(service, e);
         }
     }
 

@@ -1,5 +1,7 @@
 using Infra.Cli.Lab;
+using Infra.Client.Corpus;
 using Infra.Contracts.Gradients.V1;
+using Infra.Corpus;
 using Infra.Lab.Corpus;
 using Infra.Lab.Schema;
 
@@ -13,7 +15,7 @@ namespace Infra.Cli.Demo;
 internal sealed record DemoData(IReadOnlyList<CorpusRecord> TrainingRecords, IReadOnlyList<Example> Queries, string Source)
 {
     /// <summary>The training records as the GradientService's examples.</summary>
-    public IReadOnlyList<Example> Training { get; } = TrainingRecords.Select(ToExample).ToList();
+    public IReadOnlyList<Example> Training { get; } = TrainingRecords.Select(CorpusExamples.ToExample).ToList();
 
     /// <summary>Seed of the fallback corpus; the default model's own seed, so the two agree in kind.</summary>
     private const int FallbackSeed = 20250525;
@@ -58,10 +60,7 @@ internal sealed record DemoData(IReadOnlyList<CorpusRecord> TrainingRecords, IRe
         File.Exists(path) ? CorpusReader.ReadFile(path).Records : [];
 
     private static List<CorpusRecord> BalancedRecords(IEnumerable<CorpusRecord> records, int count) =>
-        CellBalance.RoundRobin(records, r => (DefaultModelBuilder.DomainWord(r.Domain), r.Difficulty), count).ToList();
+        CellBalance.RoundRobin(records, r => (CorpusFields.DomainName(r.Domain), r.Difficulty), count).ToList();
 
-    private static List<Example> Balanced(IEnumerable<CorpusRecord> records, int count) => BalancedRecords(records, count).Select(ToExample).ToList();
-
-    private static Example ToExample(CorpusRecord r) =>
-        new() { Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = DefaultModelBuilder.DomainWord(r.Domain), Difficulty = r.Difficulty };
+    private static List<Example> Balanced(IEnumerable<CorpusRecord> records, int count) => BalancedRecords(records, count).Select(CorpusExamples.ToExample).ToList();
 }

@@ -2,19 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Grpc.Core;
-using Grpc.Net.Client;
-using Infra.Aggregation.Hosting;
-using Infra.Contracts.Aggregation.V1;
-using Infra.Contracts.Gradients.V1;
-using Infra.Core.Checkpoints;
-using Infra.Contracts.Scoring.V1;
-using Infra.Gradients.Hosting;
 using Infra.Cli.Lab;
 using Infra.Client.Pipeline;
 using Infra.Client.Rerank;
-using Infra.Lab.Schema;
-using Infra.Scoring.Hosting;
+using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Scoring.V1;
+using Infra.Core.Checkpoints;
+using Infra.Corpus;
 using Infra.Torch.Model;
 
 namespace Infra.Cli.Demo;
@@ -57,37 +51,13 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         Directory.CreateDirectory(options.OutputPath);
         var modelPath = ResolveModel();
 
-        var (gradientApp, gradientAddress) = await GradientServiceHost.StartLoopbackAsync(new Dictionary<string, string?>
-        {
-            ["Gradients:ModelPath"] = modelPath,
-            ["Gradients:Device"] = options.Device,
-            ["Gradients:FactorsPath"] = Path.Combine(options.OutputPath, "factors"),
-            ["Logging:LogLevel:Default"] = "Warning",
-        }, cancellationToken).ConfigureAwait(false);
-        await using var _ = gradientApp.ConfigureAwait(false);
-        var (scoringApp, scoringAddress) = await ScoringServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
-        {
-            ["Scoring:StorePath"] = Path.Combine(options.OutputPath, "store"),
-            ["Logging:LogLevel:Default"] = "Warning",
-        }, cancellationToken).ConfigureAwait(false);
-        await using var __ = scoringApp.ConfigureAwait(false);
-        var (aggregationApp, aggregationAddress) = await AggregationServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
-        {
-            ["Aggregation:ScoringAddress"] = scoringAddress.ToString(),
-            ["Aggregation:GradientAddress"] = gradientAddress.ToString(),
-            ["Aggregation:OutputRoot"] = options.OutputPath,
-            ["Aggregation:CorpusRoot"] = options.OutputPath,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }, cancellationToken).ConfigureAwait(false);
-        await using var ___ = aggregationApp.ConfigureAwait(false);
-        output.WriteLine($"[services] GradientService on {gradientAddress}, ScoringService on {scoringAddress}, AggregationService on {aggregationAddress}");
+        var services = await LoopbackServices.StartAsync(modelPath, options.Device, options.OutputPath, cancellationToken).ConfigureAwait(false);
+        await using var _ = services.ConfigureAwait(false);
+        output.WriteLine($"[services] GradientService on {services.GradientAddress}, ScoringService on {services.ScoringAddress}, AggregationService on {services.AggregationAddress}");
 
-        using var gradientChannel = GrpcChannel.ForAddress(gradientAddress);
-        using var scoringChannel = GrpcChannel.ForAddress(scoringAddress);
-        var gradients = new GradientService.GradientServiceClient(gradientChannel);
-        var scoring = new ScoringService.ScoringServiceClient(scoringChannel);
+        var pipeline = services.Pipeline;
         var projection = new ProjectionSpec { KIn = (uint)options.ProjectionDim, KOut = (uint)options.ProjectionDim, Seed = 0 };
-        var info = await gradients.GetModelInfoAsync(new GetModelInfoRequest { Projection = projection }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var info = await services.Gradients.GetModelInfoAsync(new GetModelInfoRequest { Projection = projection }, cancellationToken: cancellationToken).ConfigureAwait(false);
         output.WriteLine($"[model] {info.ModelType}, {info.NumHiddenLayers} layers, {info.Layers.Count} tracked MLP projections, {info.Device}, fingerprint {info.Fingerprint[..12]}");
 
         var data = DemoData.Load(options.DefaultModelFolder, options.Examples, options.Queries);
@@ -96,14 +66,19 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         var corpusPath = Path.Combine(options.OutputPath, "corpus.jsonl");
         CorpusWriter.WriteFile(corpusPath, data.TrainingRecords);
 
-        await IndexAsync(gradients, scoringAddress, corpus, projection, cancellationToken).ConfigureAwait(false);
+        await IndexAsync(pipeline, corpus, cancellationToken).ConfigureAwait(false);
         const string factorsName = "demo";
-        foreach (var phase in new[] { FitPhase.Covariance, FitPhase.EigenvalueCorrection })
-            await FitAsync(gradients, factorsName, phase, corpus, cancellationToken).ConfigureAwait(false);
-        await FitStoreAsync(scoring, cancellationToken).ConfigureAwait(false);
-        await RegisterQueriesAsync(gradients, scoring, queries, projection, factorsName, cancellationToken).ConfigureAwait(false);
+        await pipeline.FitFactorsTwoPassAsync(factorsName, corpus, (phase, summary) => output.WriteLine($"[ekfac] {phase}: {summary.Examples} examples, {summary.Tokens} tokens"),
+            cancellationToken).ConfigureAwait(false);
+        var store = await pipeline.FitStoreAsync(new FitRequest { Name = StorePreconditioner, Kind = PreconditionerKind.Ekfac, Overwrite = true }, null, cancellationToken)
+            .ConfigureAwait(false);
+        output.WriteLine($"[ekfac] store (projected) EK-FAC '{store.Name}' on {store.Examples} examples: stage 1's ranking");
+        // Unpreconditioned projected query gradients (stage 1 applies the store's EK-FAC), registered with the recipe stage 2 recomputes them by.
+        var registered = await pipeline.RegisterQueriesAsync(new QueryRegistration { QuerySet = QuerySet, Queries = queries, FactorsName = factorsName, Projection = projection },
+            cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"[query] {registered.Queries} held-out problems registered as '{registered.Name}' (stage 2 recipe: full-space EK-FAC '{factorsName}')");
 
-        var twoStage = new TwoStageScorer(scoring, new ExactRescorer(gradients, gradientAddress), scoringAddress);
+        var twoStage = pipeline.TwoStage;
         var ranked = await twoStage.RankAsync(new TwoStageRequest { QuerySet = QuerySet, Preconditioner = StorePreconditioner, K = 10 }, cancellationToken)
             .ConfigureAwait(false);
         Report(ranked, corpus.Count);
@@ -112,12 +87,9 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(ranked.Queries.Select(q => new QueryInfluence(q, ranked)).ToList(), Indented), cancellationToken)
             .ConfigureAwait(false);
 
-        using var aggregationChannel = GrpcChannel.ForAddress(aggregationAddress);
-        var readout = await new DemoReadout(new AggregationService.AggregationServiceClient(aggregationChannel), QuerySet, StorePreconditioner, factorsName, output)
+        var readout = await new DemoReadout(services.Aggregation, QuerySet, StorePreconditioner, factorsName, output)
             .RunAsync(options.OutputPath, corpusPath, cancellationToken).ConfigureAwait(false);
-        await aggregationApp.StopAsync(cancellationToken).ConfigureAwait(false);
-        await scoringApp.StopAsync(cancellationToken).ConfigureAwait(false);
-        await gradientApp.StopAsync(cancellationToken).ConfigureAwait(false);
+        await services.DisposeAsync().ConfigureAwait(false);
         output.WriteLine($"[done] {clock.Elapsed.TotalSeconds:F1} s; services stopped");
         output.WriteLine($"[done] report:           {readout.Report}");
         output.WriteLine($"[done] roll-up:          {readout.Rollup} (and {readout.TokenRanking})");
@@ -148,44 +120,15 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
 
     private static bool HasCheckpoint(string folder) => File.Exists(Path.Combine(folder, "config.json"));
 
-    // The GPU -> CPU path: the GradientService forwards every example's factors straight into the store.
-    private async Task IndexAsync(GradientService.GradientServiceClient client, Uri scoringAddress, IReadOnlyList<Example> corpus,
-        ProjectionSpec projection, CancellationToken token)
+    // The GPU -> CPU path: the GradientService forwards every example's factors straight into the store (resumable: a
+    // rerun sends only what the store lacks).
+    private async Task IndexAsync(InfluencePipeline pipeline, IReadOnlyList<Example> corpus, CancellationToken token)
     {
-        var clock = Stopwatch.StartNew();
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var summary = await GradientStreams.ForwardIndexAsync(client, scoringAddress, corpus, projection, p =>
-        {
-            if (interactive) output.Write($"\r[index] {p.ExamplesDone}/{corpus.Count} examples, {p.TokensPerSecond:F0} tokens/s   ");
-        }, token).ConfigureAwait(false);
-        output.WriteLine($"{(interactive ? "\r" : "")}[index] {corpus.Count} examples -> store: {summary?.Stored} stored, {summary?.Skipped} already there, "
-            + $"{summary?.StoreExamples} in the store ({clock.Elapsed.TotalSeconds:F1} s)");
-    }
-
-    private async Task FitAsync(GradientService.GradientServiceClient client, string name, FitPhase phase, IReadOnlyList<Example> corpus, CancellationToken token)
-    {
-        var summary = await GradientStreams.FitPhaseAsync(client, name, phase, corpus, token).ConfigureAwait(false);
-        output.WriteLine($"[ekfac] {phase}: {summary?.Examples} examples, {summary?.Tokens} tokens");
-    }
-
-    // Stage 1's preconditioner: EK-FAC fitted on the projected store (CPU, no model).
-    private async Task FitStoreAsync(ScoringService.ScoringServiceClient scoring, CancellationToken token)
-    {
-        using var call = scoring.Fit(new FitRequest { Name = StorePreconditioner, Kind = PreconditionerKind.Ekfac, Overwrite = true }, cancellationToken: token);
-        await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
-        {
-            if (message.ItemCase == FitResponse.ItemOneofCase.Summary)
-                output.WriteLine($"[ekfac] store (projected) EK-FAC '{message.Summary.Name}' on {message.Summary.Examples} examples: stage 1's ranking");
-        }
-    }
-
-    // Unpreconditioned projected query gradients (stage 1 applies the store's EK-FAC), registered with the recipe stage 2 recomputes them by.
-    private async Task RegisterQueriesAsync(GradientService.GradientServiceClient gradients, ScoringService.ScoringServiceClient scoring,
-        IReadOnlyList<Example> queries, ProjectionSpec projection, string factorsName, CancellationToken token)
-    {
-        var registered = await GradientStreams.RegisterQueriesAsync(gradients, scoring, queries, projection, factorsName, QuerySet, preconditionStage1: false, token)
-            .ConfigureAwait(false);
-        output.WriteLine($"[query] {registered.Queries} held-out problems registered as '{registered.Name}' (stage 2 recipe: full-space EK-FAC '{factorsName}')");
+        var settings = new IndexSettings { ProjectionDim = options.ProjectionDim, BatchSize = 0 };
+        var result = await pipeline.IndexAsync(corpus, settings, interactive ? new LineProgress(output, corpus.Count) : null, token).ConfigureAwait(false);
+        output.WriteLine($"{(interactive ? "\r" : "")}[index] {corpus.Count} examples -> store: {result.Stored} stored, {result.Skipped + (ulong)result.AlreadyStored} already there, "
+            + $"{result.StoreExamples} in the store ({result.Seconds:F1} s)");
     }
 
     private void Report(TwoStageResult ranked, int examples)
@@ -219,6 +162,19 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         var sum = Enumerable.Range(0, t.Tokens.Count).Sum(i => (double)t.Scores[i * m + column]);
         output.WriteLine($"[tokens] {t.ExampleId} on {query.QueryId}, {Label(t.Fidelity)}: {t.Tokens.Count} tokens summing to {Format(sum)} "
             + $"(example score {Format(t.ExampleScores[column])}); most influential response tokens: {string.Join(", ", top)}");
+    }
+
+    // "\r[index] 12/64 examples, 830 tokens/s" on an interactive terminal.
+    private sealed class LineProgress(TextWriter output, int total) : IProgressSink
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        public void SetTotal(long examples)
+        {
+        }
+
+        public void Report(long examples, long tokens) =>
+            output.Write($"\r[index] {examples}/{total} examples, {tokens / Math.Max(1e-9, _clock.Elapsed.TotalSeconds):F0} tokens/s   ");
     }
 
     private static string Label(ScoreFidelity fidelity) => fidelity == ScoreFidelity.Exact ? "EXACT" : "APPROXIMATE";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
+using Infra.Client.Pipeline;
 using Infra.Contracts.Aggregation.V1;
 
 namespace Infra.Cli.Demo;
@@ -19,7 +20,7 @@ internal sealed class DemoReadout(AggregationService.AggregationServiceClient cl
     {
         // Stage 1 through the store's EK-FAC; the lists, heat-maps, sequences and tokens are reranked exactly (the default).
         var queries = new QuerySelection { QuerySet = querySet, Preconditioner = preconditioner };
-        var rollup = await AggregateAsync(queries, token).ConfigureAwait(false);
+        var rollup = await AggregationCalls.AggregateAsync(client, new AggregateRequest { Queries = queries }, null, token).ConfigureAwait(false);
         var rollupPath = Path.Combine(outputFolder, "aggregate.json");
         await File.WriteAllTextAsync(rollupPath, Json.Format(rollup), token).ConfigureAwait(false);
         PrintTables(rollup);
@@ -45,16 +46,6 @@ internal sealed class DemoReadout(AggregationService.AggregationServiceClient cl
 
         await InfluenceAsync(token).ConfigureAwait(false);
         return new DemoReadoutFiles(report.Html, rollupPath, rankingPath, reweight.Files);
-    }
-
-    private async Task<AggregateResult> AggregateAsync(QuerySelection queries, CancellationToken token)
-    {
-        using var call = client.Aggregate(new AggregateRequest { Queries = queries }, cancellationToken: token);
-        await foreach (var message in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
-        {
-            if (message.ItemCase == AggregateResponse.ItemOneofCase.Result) return message.Result;
-        }
-        throw new InvalidOperationException("the AggregationService ended the Aggregate stream without a result");
     }
 
     // One line per (query domain, training domain): mean influence per difficulty 1..5, then over all difficulties.

@@ -1,10 +1,10 @@
+using ChatFormat = Infra.Core.Text.ChatFormat;
 using Infra.Cli.Lab;
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Text;
-using ChatFormat = Infra.Core.Text.ChatFormat;
+using Infra.Corpus;
 using Infra.Lab.Corpus;
 using Infra.Lab.Experiments;
-using Infra.Lab.Schema;
 using Infra.Torch.Evaluation;
 using Infra.Torch.Gradients;
 
@@ -52,14 +52,14 @@ internal sealed record ExperimentCorpus(
         var evaluation = CellBalance.TakePerCell(heldOut.Where(e => !queryIds.Contains(e.Id)), e => e, config.EvalPerCell);
         var queries = queryRecords.Select(r => new Example
         {
-            Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = DefaultModelBuilder.DomainWord(r.Domain), Difficulty = r.Difficulty,
+            Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = CorpusFields.DomainName(r.Domain), Difficulty = r.Difficulty,
         }).ToList();
         return new ExperimentCorpus(train, evaluation, queries, tokenizer);
     }
 
     /// <summary>The evaluation items: greedy generation judged by <see cref="AnswerChecker"/>, as the lab evaluates.</summary>
     public IEnumerable<EvaluationItem> EvaluationItems() =>
-        Evaluation.Select(e => new EvaluationItem(e.Id, e.Prompt, text => AnswerChecker.Check(e, text).Correct, DefaultModelBuilder.DomainWord(e.Domain), e.Difficulty));
+        Evaluation.Select(e => new EvaluationItem(e.Id, e.Prompt, text => AnswerChecker.Check(e, text).Correct, CorpusFields.DomainName(e.Domain), e.Difficulty));
 
     /// <summary>
     /// The evaluation problems with their reference responses, as the measurement f reads them; with
@@ -77,7 +77,7 @@ internal sealed record ExperimentCorpus(
     public IReadOnlyList<CellKey> EvaluationCells() =>
         Evaluation.Select(CellOf).Distinct().OrderBy(c => c.Domain, StringComparer.Ordinal).ThenBy(c => c.Difficulty).ToList();
 
-    public static CellKey CellOf(LabExample e) => new(DefaultModelBuilder.DomainWord(e.Domain), e.Difficulty);
+    public static CellKey CellOf(LabExample e) => new(CorpusFields.DomainName(e.Domain), e.Difficulty);
 
     private static EncodedExample Encode(HfTokenizer tokenizer, string prompt, string response) =>
         ChatTemplate.Build(tokenizer, null, prompt, response, ChatFormat.Qwen25);
@@ -87,6 +87,6 @@ internal sealed record ExperimentCorpus(
         var path = Path.Combine(defaultFolder, file);
         if (!File.Exists(path)) throw new FileNotFoundException($"the default model's query set {path} is missing; run `infra lab build-default`", path);
         var records = CorpusReader.ReadFile(path).Records;
-        return perDomain is { } n ? CellBalance.RoundRobin(records, r => (DefaultModelBuilder.DomainWord(r.Domain), r.Difficulty), n) : records.ToList();
+        return perDomain is { } n ? CellBalance.RoundRobin(records, r => (CorpusFields.DomainName(r.Domain), r.Difficulty), n) : records.ToList();
     }
 }

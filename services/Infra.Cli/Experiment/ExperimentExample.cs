@@ -1,4 +1,5 @@
 using Infra.Core.Text;
+using Infra.Corpus;
 using Infra.Lab.Corpus;
 using Infra.Lab.Experiments;
 using Infra.Torch.Training;

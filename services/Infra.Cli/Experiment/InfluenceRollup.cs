@@ -1,5 +1,3 @@
-using Infra.Lab.Experiments;
-
 namespace Infra.Cli.Experiment;
 
 /// <summary>What the influence roll-up measured on the influence model; kept in the run folder as influence.json.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Infra.Core.Checkpoints;
 using Infra.Core.Text;
+using Infra.Corpus;
 using Infra.Lab.Corpus;
 using Infra.Lab.Schema;
 using Infra.Torch.Evaluation;
@@ -114,16 +115,14 @@ internal sealed class DefaultModelBuilder(DefaultModelOptions options, TextWrite
     private static int ResponseTokens(EncodedExample encoded) => encoded.LossMask.Count(m => m == 1);
 
     private static EvaluationItem Item(LabExample e) =>
-        new(e.Id, e.Prompt, text => AnswerChecker.Check(e, text).Correct, DomainWord(e.Domain), e.Difficulty);
-
-    internal static string DomainWord(ReasoningDomain domain) => domain == ReasoningDomain.Math ? CorpusFields.Math : CorpusFields.Code;
+        new(e.Id, e.Prompt, text => AnswerChecker.Check(e, text).Correct, CorpusFields.DomainName(e.Domain), e.Difficulty);
 
     private void WriteCorpus(BuiltCorpus corpus)
     {
         var folder = Path.Combine(options.OutputPath, DefaultModelFiles.Corpus);
         CorpusFolder.Write(corpus, folder);
         // A balanced sample the demo can use when the full split is not committed.
-        var sample = CellBalance.RoundRobin(corpus.Train, e => (DomainWord(e.Domain), e.Difficulty), 128);
+        var sample = CellBalance.RoundRobin(corpus.Train, e => (CorpusFields.DomainName(e.Domain), e.Difficulty), 128);
         CorpusWriter.WriteFile(Path.Combine(folder, DefaultModelFiles.TrainSample), sample.Select(LabRecords.ToRecord));
     }
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Infra.Cli.Connections;
 using Infra.Cli.Terminal;
+using Infra.Client.Calls;
 using Infra.Client.Pipeline;
 using Infra.Client.Rerank;
 using Infra.Contracts.Gradients.V1;
@@ -23,53 +24,39 @@ internal static class QueryScorer
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(queries);
-        var scoring = services.Scoring;
-        var info = await services.CallAsync(ServiceKind.Scoring, async () => await scoring.StoreInfoAsync(new StoreInfoRequest(), cancellationToken: token), token).ConfigureAwait(false);
+        var pipeline = services.Pipeline;
+        var info = await pipeline.StoreInfoAsync(token).ConfigureAwait(false);
         if (!info.Exists || info.Examples == 0)
             throw new CliException(ExitCodes.Failure, $"{services.Describe(ServiceKind.Scoring)} has no indexed examples yet: run 'infra index CORPUS' first");
 
-        var stage1Factors = string.IsNullOrEmpty(preconditioner) ? factors ?? "" : "";
-        var request = new ComputeQueryGradientsRequest { Projection = StoreProjection.Of(info.Schema), FactorsName = stage1Factors };
-        request.Queries.AddRange(queries);
-        var chunks = await services.CallAsync(ServiceKind.Gradients, async () =>
+        // With a store preconditioner, stage 1 scores an unpreconditioned projected gradient through it; the full-space
+        // factors then serve stage 2 only, through the recipe.
+        await pipeline.RegisterQueriesAsync(new QueryRegistration
         {
-            using var call = services.Gradients.ComputeQueryGradients(request, cancellationToken: token);
-            var list = new List<QueryGradientChunk>();
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false)) list.Add(chunk);
-            return list;
+            QuerySet = querySet, Queries = queries, FactorsName = factors ?? "", PreconditionStage1 = string.IsNullOrEmpty(preconditioner),
+            Projection = StoreProjection.Of(info.Schema),
         }, token).ConfigureAwait(false);
 
-        await services.CallAsync(ServiceKind.Scoring, async () =>
-        {
-            using var sink = scoring.RegisterQueries(cancellationToken: token);
-            var header = GradientStreams.Header(querySet, queries, factors ?? "");
-            await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header }, token).ConfigureAwait(false);
-            foreach (var chunk in chunks) await sink.RequestStream.WriteAsync(new RegisterQueriesRequest { Chunk = chunk }, token).ConfigureAwait(false);
-            await sink.RequestStream.CompleteAsync().ConfigureAwait(false);
-            return await sink;
-        }, token).ConfigureAwait(false);
+        var chunks = new List<ScoreChunk>();
+        var stage1 = await pipeline.ScoreAsync(new ScoreRequest { QuerySet = querySet, Preconditioner = preconditioner ?? "", TopK = (uint)topK, IncludeAllScores = true },
+            chunk =>
+            {
+                chunks.Add(chunk);
+                return Task.CompletedTask;
+            }, token).ConfigureAwait(false);
 
-        var responses = await services.CallAsync(ServiceKind.Scoring, async () =>
-        {
-            using var call = scoring.Score(new ScoreRequest { QuerySet = querySet, Preconditioner = preconditioner ?? "", TopK = (uint)topK, IncludeAllScores = true },
-                cancellationToken: token);
-            var list = new List<ScoreResponse>();
-            await foreach (var response in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false)) list.Add(response);
-            return list;
-        }, token).ConfigureAwait(false);
-
-        var matrix = Matrix(responses.Where(r => r.ItemCase == ScoreResponse.ItemOneofCase.Chunk).Select(r => r.Chunk).ToList());
+        var matrix = Matrix(chunks);
         var domains = queries.ToDictionary(q => q.Id, q => q.Domain, StringComparer.Ordinal);
         if (!exact)
         {
-            var stage1 = responses.Where(r => r.ItemCase == ScoreResponse.ItemOneofCase.Result).Select(r => r.Result)
+            var results1 = stage1
                 .Select(r => new QueryScore(r.QueryId, domains.GetValueOrDefault(r.QueryId, ""), r.Measurement, r.Scored, r.Top.Select(Row).ToList(), r.Bottom.Select(Row).ToList()))
                 .ToList();
-            return new QueryScores(querySet, factors, preconditioner, stage1, matrix, ScoreFidelity.Approximate, 0);
+            return new QueryScores(querySet, factors, preconditioner, results1, matrix, ScoreFidelity.Approximate, 0);
         }
 
         // Stage 2: each query's candidates recomputed in the full space on the GradientService and ranked by exact scores.
-        var scorer = new TwoStageScorer(scoring, new ExactRescorer(services.Gradients, services.Address(ServiceKind.Gradients)), services.Address(ServiceKind.Scoring));
+        var scorer = pipeline.TwoStage;
         TwoStageResult ranked;
         try
         {

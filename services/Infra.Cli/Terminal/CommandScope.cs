@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Infra.Cli.Configuration;
 using Infra.Cli.Connections;
+using Infra.Client.Pipeline;
 using Spectre.Console;
 
 namespace Infra.Cli.Terminal;

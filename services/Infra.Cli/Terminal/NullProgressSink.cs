@@ -1,3 +1,4 @@
+using Infra.Client.Pipeline;
 namespace Infra.Cli.Terminal;
 
 /// <summary>Progress under --json: stdout carries only the final document.</summary>

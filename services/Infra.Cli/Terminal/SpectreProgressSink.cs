@@ -1,3 +1,4 @@
+using Infra.Client.Pipeline;
 using Spectre.Console;
 
 namespace Infra.Cli.Terminal;

@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Infra.Lab.Corpus.CodeProblems;
 using Infra.Lab.Interpreter;
 
+using Infra.Corpus;
+
 namespace Infra.Lab.Corpus;
 
 /// <summary>

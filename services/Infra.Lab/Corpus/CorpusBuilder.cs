@@ -1,6 +1,8 @@
 using Infra.Lab.Corpus.CodeProblems;
 using Infra.Lab.Corpus.MathProblems;
 
+using Infra.Corpus;
+
 namespace Infra.Lab.Corpus;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Infra.Lab.Schema;
 
+using Infra.Corpus;
+
 namespace Infra.Lab.Corpus;
 
 /// <summary>Writes a built corpus as JSONL files plus a manifest (seed, counts per split x domain x difficulty, generator version).</summary>

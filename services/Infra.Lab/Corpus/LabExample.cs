@@ -1,3 +1,5 @@
+using Infra.Corpus;
+
 namespace Infra.Lab.Corpus;
 
 /// <summary>One generated problem with its solution.</summary>

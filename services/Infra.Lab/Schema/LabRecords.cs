@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Infra.Lab.Corpus;
 
+using Infra.Corpus;
+
 namespace Infra.Lab.Schema;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using Infra.Core.Text;
+using Infra.Corpus;
 using Infra.Lab.Corpus;
-using Infra.Lab.Schema;
 using Infra.Torch.Gradients;
 
 namespace Infra.Validation.Fidelity;
@@ -56,7 +56,7 @@ public sealed record FidelityCorpus(IReadOnlyList<TokenizedExample> Training, IR
     // Round-robin over cells ordered by difficulty, then domain name, as the demo's sample (train-sample.jsonl) is drawn.
     private static List<TokenizedExample> RoundRobin(IEnumerable<(ReasoningDomain Domain, int Difficulty, TokenizedExample Encoded)> items, int count)
     {
-        var groups = items.GroupBy(x => (Domain: x.Domain == ReasoningDomain.Math ? "math" : "code", x.Difficulty))
+        var groups = items.GroupBy(x => (Domain: CorpusFields.DomainName(x.Domain), x.Difficulty))
             .OrderBy(g => g.Key.Difficulty).ThenBy(g => g.Key.Domain, StringComparer.Ordinal)
             .Select(g => g.Select(x => x.Encoded));
         return Statistics.RoundRobin.Take(groups, count);

@@ -1,4 +1,5 @@
 using Infra.Core.Text;
+using Infra.Corpus;
 using Infra.Lab.Corpus;
 using Infra.Torch.Gradients;
 using Infra.Torch.Training;

@@ -74,7 +74,7 @@ public sealed class FuzzServices : IAsyncLifetime
         Seeds[scoring + "Fit"] = [new FitRequest { Name = "fuzz", Kind = PreconditionerKind.Diagonal, Overwrite = true }];
         Seeds[scoring + "RegisterQueries"] =
         [
-            new RegisterQueriesRequest { Header = GradientStreams.Header("fuzz-set", queries, "") },
+            new RegisterQueriesRequest { Header = new QueryRegistration { QuerySet = "fuzz-set", Queries = queries }.Header() },
             .. queryChunks.Select(c => new RegisterQueriesRequest { Chunk = c }),
         ];
         Seeds[scoring + "Score"] = [new ScoreRequest { QuerySet = ServicesFixture.QuerySet, TopK = 3 }];

@@ -151,8 +151,10 @@ public sealed class ExactRerankTests(ServicesFixture fixture)
                 await call.RequestStream.CompleteAsync();
                 await call.ResponseStream.ReadAllAsync().ToListAsync();
             }
-            await GradientStreams.RegisterQueriesAsync(fixture.Gradients, client, fixture.Queries, identity, ServicesFixture.Factors, ReferenceSet,
-                preconditionStage1: true, CancellationToken.None);
+            await new InfluencePipeline(fixture.Gradients, fixture.GradientAddress, client, null).RegisterQueriesAsync(new QueryRegistration
+            {
+                QuerySet = ReferenceSet, Queries = fixture.Queries, FactorsName = ServicesFixture.Factors, PreconditionStage1 = true, Projection = identity,
+            }, CancellationToken.None);
             return _reference = client;
         }
         finally

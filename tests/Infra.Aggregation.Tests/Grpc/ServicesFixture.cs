@@ -7,13 +7,13 @@ using Infra.Client.Pipeline;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Corpus;
 using Infra.Gradients.Hosting;
-using Infra.Lab.Schema;
 using Infra.Scoring.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,7 +88,7 @@ public sealed class ServicesFixture : IAsyncLifetime
         var chunks = await Gradients.ComputeQueryGradients(query).ResponseStream.ReadAllAsync().ToListAsync();
         using var register = Scoring.RegisterQueries();
         // With the recipe, so read-outs can rerank the set exactly (the default).
-        var header = GradientStreams.Header(QuerySet, Queries, Factors);
+        var header = new QueryRegistration { QuerySet = QuerySet, Queries = Queries, FactorsName = Factors }.Header();
         await register.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header });
         foreach (var c in chunks) await register.RequestStream.WriteAsync(new RegisterQueriesRequest { Chunk = c });
         await register.RequestStream.CompleteAsync();
@@ -174,7 +174,7 @@ public sealed class ServicesFixture : IAsyncLifetime
 
     private static Example ToExample(CorpusRecord r) => new()
     {
-        Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = WeightingExamples.DomainName(r.Domain), Difficulty = r.Difficulty,
+        Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = CorpusFields.DomainName(r.Domain), Difficulty = r.Difficulty,
     };
 
     private static string FindRepositoryRoot()

@@ -1,6 +1,6 @@
 using Infra.Aggregation.Reports;
 using Infra.Core.Text;
-using Infra.Lab.Corpus;
+using Infra.Corpus;
 using Infra.Lab.Schema;
 
 namespace Infra.Aggregation.Tests.Reports;

@@ -1,10 +1,9 @@
-using Infra.Core.Errors;
 using System.Globalization;
 using System.Text;
 using Infra.Aggregation.Reweighting;
 using Infra.Aggregation.Rollups;
-using Infra.Lab.Corpus;
-using Infra.Lab.Schema;
+using Infra.Core.Errors;
+using Infra.Corpus;
 
 namespace Infra.Aggregation.Tests.Reweighting;
 
@@ -21,7 +20,7 @@ public class InfluenceToCorpusTests
            from difficulty in Enumerable.Range(1, 5)
            from copy in Enumerable.Range(0, 4)
            select new CorpusRecord(
-               $"{WeightingExamples.DomainName(domain)}-{difficulty}-{copy}", domain, difficulty,
+               $"{CorpusFields.DomainName(domain)}-{difficulty}-{copy}", domain, difficulty,
                $"problem {difficulty}.{copy}", $"solution {difficulty}.{copy}"),
     ];
 
@@ -29,14 +28,14 @@ public class InfluenceToCorpusTests
 
     private static double Score(CorpusRecord record, QueryAttributes query, int copy)
     {
-        var own = WeightingExamples.DomainName(record.Domain) == query.Domain;
+        var own = CorpusFields.DomainName(record.Domain) == query.Domain;
         var signal = record.Domain == ReasoningDomain.Math ? record.Difficulty : 6 - record.Difficulty;
         return (own ? 0.1 * signal : 0.01) + (0.001 * copy);
     }
 
     private static InfluenceRollup Rollup()
     {
-        var examples = Corpus.Select(r => new ExampleAttributes(r.Id, WeightingExamples.DomainName(r.Domain), r.Difficulty)).ToArray();
+        var examples = Corpus.Select(r => new ExampleAttributes(r.Id, CorpusFields.DomainName(r.Domain), r.Difficulty)).ToArray();
         var accumulator = new InfluenceAccumulator(examples, Queries);
         foreach (var chunk in Corpus.Chunk(7))
         {

@@ -1,10 +1,9 @@
-using Infra.Core.Errors;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Infra.Aggregation.Exports;
 using Infra.Aggregation.Reweighting;
-using Infra.Lab.Corpus;
-using Infra.Lab.Schema;
+using Infra.Core.Errors;
+using Infra.Corpus;
 using Parquet;
 
 namespace Infra.Aggregation.Tests.Reweighting;

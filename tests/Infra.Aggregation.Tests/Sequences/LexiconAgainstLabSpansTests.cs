@@ -1,4 +1,5 @@
 using Infra.Aggregation.Sequences;
+using Infra.Corpus;
 using Infra.Lab.Corpus;
 using Infra.Lab.Schema;
 using Xunit.Abstractions;

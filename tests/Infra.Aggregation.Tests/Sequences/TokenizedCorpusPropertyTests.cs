@@ -1,6 +1,6 @@
 using Infra.Aggregation.Sequences;
 using Infra.Core.Text;
-using Infra.Lab.Schema;
+using Infra.Corpus;
 
 namespace Infra.Aggregation.Tests.Sequences;
 

@@ -1,5 +1,6 @@
-using Infra.Lab.Corpus;
+using Infra.Corpus;
 using Infra.Lab.Corpus.CodeProblems;
+using Infra.Lab.Corpus;
 
 namespace Infra.Lab.Tests.Corpus;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Infra.Corpus;
 using Infra.Lab.Corpus;
 using Infra.Lab.Schema;
 

@@ -1,3 +1,4 @@
+using Infra.Corpus;
 using Infra.Lab.Corpus;
 
 namespace Infra.Lab.Tests.Corpus;

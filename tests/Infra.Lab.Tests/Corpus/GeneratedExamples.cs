@@ -1,6 +1,7 @@
-using Infra.Lab.Corpus;
+using Infra.Corpus;
 using Infra.Lab.Corpus.CodeProblems;
 using Infra.Lab.Corpus.MathProblems;
+using Infra.Lab.Corpus;
 
 namespace Infra.Lab.Tests.Corpus;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Infra.Corpus;
 using Infra.Lab.Corpus;
 
 namespace Infra.Lab.Tests.Corpus;

@@ -36,26 +36,4 @@ public sealed class ExperimentMathTests
         Assert.Equal(0.6, spread.Max);
         Assert.Equal(0, SeedSpread.Of([0.5]).StandardDeviation);
     }
-
-    [Fact]
-    public void Cell_table_means_per_query_domain_and_counts_each_domain_equally()
-    {
-        var math1 = new CellKey("math", 1);
-        var code2 = new CellKey("code", 2);
-        InfluenceScore[] scores =
-        [
-            new("math", "m1", math1, 4), new("math", "m2", math1, 2),   // math queries: mean 3
-            new("code", "m1", math1, -1), new("code", "m2", math1, 1), new("code", "m1", math1, 3), // code queries: mean 1
-            new("code", "c1", code2, 5),
-        ];
-        var cells = InfluenceCellTable.Build(scores);
-        Assert.Equal([code2, math1], cells.Select(c => c.Cell));
-        var math = cells[1];
-        Assert.Equal(2, math.Examples);
-        Assert.Equal(3, math.OnMath, 12);
-        Assert.Equal(1, math.OnCode, 12);
-        Assert.Equal(2, math.Mean, 12); // (3 + 1) / 2, not the pooled 9 / 5
-        Assert.True(double.IsNaN(cells[0].OnMath));
-        Assert.Equal(5, cells[0].Mean, 12);
-    }
 }

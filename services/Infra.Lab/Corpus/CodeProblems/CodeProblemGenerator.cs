@@ -1,5 +1,7 @@
 using Infra.Lab.Interpreter;
 
+using Infra.Corpus;
+
 namespace Infra.Lab.Corpus.CodeProblems;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Infra.Corpus;
+
 namespace Infra.Lab.Corpus.MathProblems;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace Infra.Lab.Schema;
+namespace Infra.Corpus;
 
 /// <summary>A problem with one line of a corpus file; <see cref="Line"/> is 1-based.</summary>
 public sealed record CorpusError(int Line, string Message)

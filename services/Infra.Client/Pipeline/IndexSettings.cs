@@ -1,11 +1,11 @@
 using Infra.Contracts.Gradients.V1;
 
-namespace Infra.Cli.Pipeline;
+namespace Infra.Client.Pipeline;
 
-/// <summary>How <c>infra index</c> creates a new store (an existing store's own schema wins).</summary>
-internal sealed record IndexOptions
+/// <summary>How <see cref="InfluencePipeline.IndexAsync"/> creates a new store (an existing store's own schema wins).</summary>
+public sealed record IndexSettings
 {
-    /// <summary>k_in = k_out of a new store. Defaults to 32.</summary>
+    /// <summary>k_in = k_out of a new store. Defaults to 64.</summary>
     public int ProjectionDim { get; init; } = 64;
 
     /// <summary>Seed of the Gaussian projections of a new store. Defaults to 0.</summary>
@@ -17,7 +17,7 @@ internal sealed record IndexOptions
     /// <summary>Storage dtype of a new store. Defaults to bfloat16.</summary>
     public WireDType StoreDtype { get; init; } = WireDType.Bfloat16;
 
-    /// <summary>Examples per GradientService batch. Defaults to 8.</summary>
+    /// <summary>Examples per GradientService batch; 0 = the service's default. Defaults to 8.</summary>
     public int BatchSize { get; init; } = 8;
 
     /// <summary>Cut over-long examples instead of failing. Defaults to false.</summary>

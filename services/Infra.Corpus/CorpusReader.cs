@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Infra.Lab.Corpus;
 
-namespace Infra.Lab.Schema;
+namespace Infra.Corpus;
 
 /// <summary>
 /// Reads and validates a corpus JSONL, one record per line. Every line is either a record or at

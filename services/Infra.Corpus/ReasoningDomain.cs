@@ -1,4 +1,4 @@
-namespace Infra.Lab.Corpus;
+namespace Infra.Corpus;
 
 /// <summary>The two reasoning domains of the paper; written as "math" and "code" in JSONL.</summary>
 public enum ReasoningDomain

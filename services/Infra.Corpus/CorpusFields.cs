@@ -1,4 +1,4 @@
-namespace Infra.Lab.Schema;
+namespace Infra.Corpus;
 
 /// <summary>Field names and domain words of the JSONL schema, in one place for the reader and the writer.</summary>
 public static class CorpusFields
@@ -17,4 +17,7 @@ public static class CorpusFields
     /// <summary>Lowest and highest difficulty level: 1 and 5.</summary>
     public const int MinDifficulty = 1;
     public const int MaxDifficulty = 5;
+
+    /// <summary>The JSONL word for <paramref name="domain"/>: "math" or "code".</summary>
+    public static string DomainName(ReasoningDomain domain) => domain == ReasoningDomain.Math ? Math : Code;
 }

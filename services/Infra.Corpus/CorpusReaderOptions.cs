@@ -1,4 +1,4 @@
-namespace Infra.Lab.Schema;
+namespace Infra.Corpus;
 
 /// <summary>How a corpus is read.</summary>
 public sealed class CorpusReaderOptions

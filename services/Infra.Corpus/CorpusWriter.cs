@@ -1,8 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Infra.Lab.Corpus;
 
-namespace Infra.Lab.Schema;
+namespace Infra.Corpus;
 
 /// <summary>
 /// Writes records as JSONL (UTF-8, no BOM, "\n" after every line, fields in schema order, optional
@@ -40,7 +39,7 @@ public static class CorpusWriter
     {
         json.WriteStartObject();
         json.WriteString(CorpusFields.Id, record.Id);
-        json.WriteString(CorpusFields.Domain, record.Domain == ReasoningDomain.Math ? CorpusFields.Math : CorpusFields.Code);
+        json.WriteString(CorpusFields.Domain, CorpusFields.DomainName(record.Domain));
         json.WriteNumber(CorpusFields.Difficulty, record.Difficulty);
         json.WriteString(CorpusFields.Prompt, record.Prompt);
         json.WriteString(CorpusFields.Response, record.Response);

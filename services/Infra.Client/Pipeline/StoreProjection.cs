@@ -1,10 +1,10 @@
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 
-namespace Infra.Cli.Pipeline;
+namespace Infra.Client.Pipeline;
 
 /// <summary>The projection an existing store was built with, as a request must ask for it again.</summary>
-internal static class StoreProjection
+public static class StoreProjection
 {
     /// <summary>
     /// The store's seed and identity flag with k_in / k_out taken from its layers (the largest over layers: a layer's k

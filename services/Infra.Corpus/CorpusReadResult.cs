@@ -1,4 +1,4 @@
-namespace Infra.Lab.Schema;
+namespace Infra.Corpus;
 
 /// <summary>
 /// The outcome of reading a corpus: the valid records, and every invalid line accounted for —

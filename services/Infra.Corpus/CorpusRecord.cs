@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Infra.Lab.Corpus;
 
-namespace Infra.Lab.Schema;
+namespace Infra.Corpus;
 
 /// <summary>
 /// One line of a user's corpus JSONL: required id, domain ("math" or "code"), difficulty (1-5),

@@ -1,17 +1,14 @@
 using System.Globalization;
-using Infra.Cli.Terminal;
-using Infra.Lab.Corpus;
-using Infra.Lab.Schema;
 using Parquet;
 using Parquet.Schema;
 
-namespace Infra.Cli.Corpora;
+namespace Infra.Corpus;
 
 /// <summary>
 /// A corpus in Parquet: string columns id, domain ("math" or "code"), prompt, response and an integer column difficulty
 /// (int32 or int64, 1-5). Rows are checked like JSONL lines (row numbers from 1); other columns are ignored.
 /// </summary>
-internal static class ParquetCorpus
+public static class ParquetCorpus
 {
     /// <summary>The columns a corpus file must have.</summary>
     public static readonly string[] RequiredColumns = [CorpusFields.Id, CorpusFields.Domain, CorpusFields.Difficulty, CorpusFields.Prompt, CorpusFields.Response];
@@ -28,14 +25,14 @@ internal static class ParquetCorpus
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
         {
-            throw new CliException(ExitCodes.BadInput, $"{path} is not a readable Parquet file: {e.Message}", e);
+            throw new CorpusFormatException($"{path} is not a readable Parquet file: {e.Message}", e);
         }
         await using (reader.ConfigureAwait(false))
         {
             var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name, StringComparer.Ordinal);
             var missing = RequiredColumns.Where(c => !fields.ContainsKey(c)).ToList();
             if (missing.Count > 0)
-                throw new CliException(ExitCodes.BadInput, $"{path}: missing column(s) {string.Join(", ", missing)} (a corpus needs {string.Join(", ", RequiredColumns)})");
+                throw new CorpusFormatException($"{path}: missing column(s) {string.Join(", ", missing)} (a corpus needs {string.Join(", ", RequiredColumns)})");
             var records = new List<CorpusRecord>();
             var errors = new List<string>();
             var seen = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -73,7 +70,7 @@ internal static class ParquetCorpus
                 }
             }
             if (errors.Count > 0)
-                throw new CliException(ExitCodes.BadInput, $"{path}: {errors.Count.ToString(CultureInfo.InvariantCulture)} problem(s); first: {errors[0]}") { Details = errors.Take(100).ToList() };
+                throw new CorpusFormatException($"{path}: {errors.Count.ToString(CultureInfo.InvariantCulture)} problem(s); first: {errors[0]}", errors.Take(100).ToList());
             return records;
         }
     }
@@ -100,6 +97,6 @@ internal static class ParquetCorpus
             await rows.ReadAsync(field, values.AsMemory(), cancellationToken: token).ConfigureAwait(false);
             return values;
         }
-        throw new CliException(ExitCodes.BadInput, $"{path}: column '{field.Name}' must be int32 or int64, not {type.Name}");
+        throw new CorpusFormatException($"{path}: column '{field.Name}' must be int32 or int64, not {type.Name}");
     }
 }

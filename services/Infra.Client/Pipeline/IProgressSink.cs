@@ -1,7 +1,7 @@
-namespace Infra.Cli.Terminal;
+namespace Infra.Client.Pipeline;
 
-/// <summary>Where a long step reports how far it is; a no-op under --json.</summary>
-internal interface IProgressSink
+/// <summary>Where a long pipeline step (indexing, a factor fit) reports how far it is.</summary>
+public interface IProgressSink
 {
     /// <summary>Total work in examples, once known.</summary>
     void SetTotal(long examples);
