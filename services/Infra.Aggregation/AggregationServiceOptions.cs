@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Infra.Core.Statistics;
 
 namespace Infra.Aggregation;
 
@@ -35,8 +36,8 @@ public sealed class AggregationServiceOptions
     public int MaxCandidates { get; set; } = 4096;
 
     /// <summary>Largest bootstrap_samples of an Aggregate. Defaults to 100,000 (also the most allowed).</summary>
-    [Range(1, Rollups.BootstrapOptions.MaxResamples)]
-    public int MaxBootstrapSamples { get; set; } = Rollups.BootstrapOptions.MaxResamples;
+    [Range(1, BootstrapOptions.MaxResamples)]
+    public int MaxBootstrapSamples { get; set; } = BootstrapOptions.MaxResamples;
 
     /// <summary>Most entries in one request's id or name list (example_ids, queries.query_ids, domains). Defaults to 10,000.</summary>
     [Range(1, int.MaxValue)]

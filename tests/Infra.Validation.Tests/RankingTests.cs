@@ -1,3 +1,4 @@
+using Infra.Core.Statistics;
 using Infra.Validation.Statistics;
 
 namespace Infra.Validation.Tests;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Infra.Aggregation.Rollups;
 using Infra.Core.Errors;
+using Infra.Core.Statistics;
 using Infra.Corpus;
 
 namespace Infra.Aggregation.Reweighting;

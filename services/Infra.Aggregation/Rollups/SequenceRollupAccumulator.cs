@@ -1,4 +1,5 @@
 using Infra.Core.Errors;
+using Infra.Core.Statistics;
 
 namespace Infra.Aggregation.Rollups;
 

@@ -1,3 +1,5 @@
+using Infra.Core.Statistics;
+
 namespace Infra.Aggregation.Rollups;
 
 /// <summary>

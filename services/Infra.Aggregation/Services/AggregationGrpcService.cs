@@ -5,8 +5,9 @@ using Infra.Aggregation.Sequences;
 using Infra.Aggregation.Tokens;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
-using Microsoft.Extensions.Options;
 using Infra.Core.Errors;
+using Infra.Core.Statistics;
+using Microsoft.Extensions.Options;
 
 namespace Infra.Aggregation.Services;
 

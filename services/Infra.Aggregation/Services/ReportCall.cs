@@ -6,6 +6,7 @@ using Infra.Aggregation.Sequences;
 using Infra.Aggregation.Tokens;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Core.Statistics;
 
 namespace Infra.Aggregation.Services;
 

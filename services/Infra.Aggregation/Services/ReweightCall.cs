@@ -5,6 +5,7 @@ using Infra.Aggregation.Reweighting;
 using Infra.Aggregation.Rollups;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Core.Errors;
+using Infra.Core.Statistics;
 
 namespace Infra.Aggregation.Services;
 

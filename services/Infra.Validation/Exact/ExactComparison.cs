@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Infra.Core.Compression;
+using Infra.Core.Statistics;
 using Infra.Core.Text;
 using Infra.Torch.Gradients;
 using Infra.Torch.Model;

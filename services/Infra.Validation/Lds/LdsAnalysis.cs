@@ -1,3 +1,4 @@
+using Infra.Core.Statistics;
 using Infra.Torch.Gradients;
 using Infra.Torch.Model;
 using Infra.Validation.Statistics;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Infra.Core.Statistics;
 using Infra.Validation.Influence;
 using Infra.Validation.Statistics;
 

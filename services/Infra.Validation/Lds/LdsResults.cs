@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Infra.Core.Statistics;
 using Infra.Validation.Statistics;
 
 namespace Infra.Validation.Lds;

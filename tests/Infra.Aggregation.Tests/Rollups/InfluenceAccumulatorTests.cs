@@ -1,5 +1,6 @@
-using Infra.Core.Errors;
 using Infra.Aggregation.Rollups;
+using Infra.Core.Errors;
+using Infra.Core.Statistics;
 
 namespace Infra.Aggregation.Tests.Rollups;
 

@@ -1,4 +1,5 @@
 using Infra.Aggregation.Rollups;
+using Infra.Core.Statistics;
 
 namespace Infra.Aggregation.Tests.Rollups;
 

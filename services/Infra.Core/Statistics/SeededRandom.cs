@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace Infra.Aggregation.Rollups;
+namespace Infra.Core.Statistics;
 
 /// <summary>
 /// SplitMix64: a tiny generator whose output is fixed by its seed on every platform and .NET
 /// version (System.Random's seeded algorithm is an implementation detail), so bootstrap intervals
 /// and resampled corpora are reproducible byte for byte.
 /// </summary>
-internal sealed class SeededRandom(ulong seed)
+public sealed class SeededRandom(ulong seed)
 {
     private ulong state = seed;
 

@@ -1,4 +1,4 @@
-namespace Infra.Validation.Statistics;
+namespace Infra.Core.Statistics;
 
 /// <summary>A mean with a percentile bootstrap interval.</summary>
 /// <param name="Mean">The mean of the finite values.</param>

@@ -1,7 +1,7 @@
-namespace Infra.Aggregation.Rollups;
+namespace Infra.Core.Statistics;
 
 /// <summary>Quantiles of sorted samples by linear interpolation between order statistics (Hyndman-Fan type 7, numpy's default).</summary>
-internal static class Quantile
+public static class Quantile
 {
     public static double OfSorted(ReadOnlySpan<double> sorted, double p)
     {

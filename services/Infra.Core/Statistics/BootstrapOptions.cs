@@ -1,4 +1,4 @@
-namespace Infra.Aggregation.Rollups;
+namespace Infra.Core.Statistics;
 
 /// <summary>How bootstrap confidence intervals are drawn (percentile method).</summary>
 public sealed class BootstrapOptions
@@ -27,7 +27,8 @@ public sealed class BootstrapOptions
     /// <summary>The defaults: B = 1000, 95 %, seed 0.</summary>
     public static BootstrapOptions Default { get; } = new();
 
-    internal void Validate()
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when B or the confidence is out of range.</summary>
+    public void Validate()
     {
         if (Resamples < 1 || Resamples > MaxResamples)
         {

@@ -1,6 +1,6 @@
-using Infra.Aggregation.Rollups;
+using Infra.Core.Statistics;
 
-namespace Infra.Aggregation.Tests.Rollups;
+namespace Infra.Core.Tests.Statistics;
 
 public class BootstrapTests
 {
