@@ -58,6 +58,22 @@ public sealed class ConcurrencyLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task A_queued_call_is_refused_when_no_slot_frees_within_the_wait()
+    {
+        var (app, address) = await StartAsync(maxCalls: 1, queued: 4, waitMs: 200);
+        await using var _ = app;
+        using var channel = GrpcChannel.ForAddress(address);
+        var client = new ScoringService.ScoringServiceClient(channel);
+        using var holder = client.ScoreStream();
+        await WaitUntilAsync(() => app.Services.GetRequiredService<ConcurrencyLimitInterceptor>().Running == 1);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.StoreInfoAsync(new StoreInfoRequest()).ResponseAsync);
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Contains("no slot freed within 200 ms", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, app.Services.GetRequiredService<ConcurrencyLimitInterceptor>().Running);
+    }
+
+    [Fact]
     public void The_options_are_validated_at_start_up()
     {
         var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Concurrency:MaxConcurrentCalls"] = "0" });
