@@ -62,15 +62,17 @@ public sealed class ConcurrencyLimitTests : IDisposable
     {
         var (app, address) = await StartAsync(maxCalls: 1, queued: 4, waitMs: 200);
         await using var _ = app;
+        var limiter = app.Services.GetRequiredService<ConcurrencyLimitInterceptor>();
         using var channel = GrpcChannel.ForAddress(address);
         var client = new ScoringService.ScoringServiceClient(channel);
-        using var holder = client.ScoreStream();
-        await WaitUntilAsync(() => app.Services.GetRequiredService<ConcurrencyLimitInterceptor>().Running == 1);
+        using var holder = client.ScoreStream(); // holds the one slot until the test ends
+        await WaitUntilAsync(() => limiter.Running == 1);
 
+        // Queued (the queue has room), then refused when the 200 ms wait runs out; the holder keeps its slot.
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.StoreInfoAsync(new StoreInfoRequest()).ResponseAsync);
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Contains("no slot freed within 200 ms", refused.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(1, app.Services.GetRequiredService<ConcurrencyLimitInterceptor>().Running);
+        Assert.Equal(1, limiter.Running);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public sealed class EkfacFitterTests
             fitter.AccumulateCovariance(f);
         }
         using var fitted = fitter.FinishCovariance();
+        Assert.All(fitted, f => Assert.Null(f.Lambda)); // the correction pass sets Λ on these same factors
         foreach (var batch in corpus.Chunk(4))
         {
             using var f = computer.Run(batch);

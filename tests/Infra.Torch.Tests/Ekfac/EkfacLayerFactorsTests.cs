@@ -50,24 +50,4 @@ public sealed class EkfacLayerFactorsTests
         Assert.All(held, t => Assert.True(t.IsInvalid));
         fitted.Dispose();
     }
-
-    [Fact]
-    public void The_correction_pass_sets_lambda_on_the_bases_it_was_given()
-    {
-        using var model = TestModels.Create(TestModels.Qwen2Tiny, seed: 6);
-        var layers = new LayerSelection { Pattern = "up_proj$" }.Select(model);
-        var computer = new FactorComputer(model, layers);
-        var corpus = Enumerable.Range(0, 3).Select(i => TestModels.Example($"c{i}", 7, 3, Vocab, 60 + i)).ToList();
-        using var fitter = new EkfacFitter(layers);
-        using (var f = computer.Run(corpus)) fitter.AccumulateCovariance(f);
-        using var bases = fitter.FinishCovariance();
-        var eigenvectors = bases.Select(b => b.ActivationEigenvectors).ToList();
-        Assert.All(bases, b => Assert.Null(b.Lambda));
-        using (var f = computer.Run(corpus)) fitter.AccumulateLambda(f, bases);
-
-        fitter.FinishLambda(bases);
-
-        Assert.All(bases, b => Assert.NotNull(b.Lambda));
-        Assert.Equal(eigenvectors, bases.Select(b => b.ActivationEigenvectors));
-    }
 }
