@@ -231,14 +231,19 @@ public sealed class ScoreExactTests(LoopbackHostFixture fixture, ITestOutputHelp
         var mapped = candidates.Select(c => ExampleMapper.Map(c, session.Tokenizer, format).Tokens).ToList();
         using (await session.AcquireAsync(CancellationToken.None))
         {
-            var factors = string.IsNullOrEmpty(options.FactorsName)
-                ? null
-                : store.Load(options.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
-            using var gradients = new QueryGradientEngine(session.Computer, session.ProjectorFor(Core.Compression.ProjectionSpec.Exact))
-                .ComputeFullSpace(queries, Torch.Gradients.MeasurementReduction.Mean, factors, 0, session.Options.DefaultBatchSize);
-            foreach (var f in factors ?? []) f.Dispose();
+            using var gradients = FullSpaceQueries(session, store, options.FactorsName, queries);
             var scorer = new ExactInfluenceScorer(session.Computer, gradients.Layers);
             return mapped.Chunk((int)options.BatchSize).SelectMany(b => scorer.Score(b, false, includeTokens: true)).ToList();
         }
+    }
+
+    private static FullSpaceQueryGradients FullSpaceQueries(ModelSession session, EkfacFactorStore store, string factorsName,
+        IReadOnlyList<TokenizedExample> queries)
+    {
+        using var factors = string.IsNullOrEmpty(factorsName)
+            ? null
+            : store.Load(factorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
+        return new QueryGradientEngine(session.Computer, session.ProjectorFor(Core.Compression.ProjectionSpec.Exact))
+            .ComputeFullSpace(queries, Torch.Gradients.MeasurementReduction.Mean, factors, 0, session.Options.DefaultBatchSize);
     }
 }

@@ -58,6 +58,24 @@ public sealed class ConcurrencyLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task A_queued_call_is_refused_when_no_slot_frees_within_the_wait()
+    {
+        var (app, address) = await StartAsync(maxCalls: 1, queued: 4, waitMs: 200);
+        await using var _ = app;
+        var limiter = app.Services.GetRequiredService<ConcurrencyLimitInterceptor>();
+        using var channel = GrpcChannel.ForAddress(address);
+        var client = new ScoringService.ScoringServiceClient(channel);
+        using var holder = client.ScoreStream(); // holds the one slot until the test ends
+        await WaitUntilAsync(() => limiter.Running == 1);
+
+        // Queued (the queue has room), then refused when the 200 ms wait runs out; the holder keeps its slot.
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.StoreInfoAsync(new StoreInfoRequest()).ResponseAsync);
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Contains("no slot freed within 200 ms", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, limiter.Running);
+    }
+
+    [Fact]
     public void The_options_are_validated_at_start_up()
     {
         var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Concurrency:MaxConcurrentCalls"] = "0" });

@@ -52,7 +52,7 @@ public sealed class ExactInfluenceTests : IDisposable
         var estimator = new InfluenceEstimator(model, layers, "test");
         var fullSpace = estimator.FitFullSpaceEkfac(training);
         var scores = estimator.Score(training, queries, ProjectionSpec.Exact, Path.Combine(_temp.Path, "store"), InfluenceEstimator.AllMethods, fullSpace);
-        foreach (var f in fullSpace) f.Dispose();
+        fullSpace.Dispose();
         Assert.Equal(InfluenceEstimator.AllMethods.Order(), scores.Scores.Keys.Order());
         Assert.All(scores.Scores.Values, s => Assert.All(s, row => Assert.All(row, x => Assert.True(double.IsFinite(x)))));
         // Without projection the store-fitted EK-FAC and the gradient side's full-space EK-FAC are the same operator.

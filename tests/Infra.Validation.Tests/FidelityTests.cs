@@ -76,7 +76,7 @@ public sealed class FidelityTests : IDisposable
         }
         finally
         {
-            foreach (var f in factors) f.Dispose();
+            factors.Dispose();
         }
     }
 

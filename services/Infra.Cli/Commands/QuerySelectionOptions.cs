@@ -66,6 +66,5 @@ internal sealed class QuerySelectionOptions
     }
 
     /// <summary>A file-name-safe form of the set's name (for the default output files and folders).</summary>
-    public static string FileStem(string set) =>
-        string.Concat(set.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_'));
+    public static string FileStem(string set) => Core.Naming.ResourceName.Sanitize(set);
 }

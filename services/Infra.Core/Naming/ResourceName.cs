@@ -18,9 +18,22 @@ public static class ResourceName
     /// <exception cref="DomainException">An empty, too long, or badly formed name (InvalidArgument).</exception>
     public static void Validate(string kind, string? name, string? field = null)
     {
-        if (string.IsNullOrEmpty(name) || name is "." or ".." || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        if (string.IsNullOrEmpty(name) || name is "." or ".." || !name.All(IsAllowed))
             throw DomainException.InvalidArgument($"{kind} name '{name}' is invalid: use letters, digits, '.', '_' and '-'", field);
         if (name.Length > MaxLength)
             throw DomainException.InvalidArgument($"{kind} name '{name[..20]}...' is {name.Length} characters long; at most {MaxLength} are allowed", field);
+    }
+
+    /// <summary>Whether <paramref name="c"/> may appear in a name: an ASCII letter or digit, '.', '_' or '-'.</summary>
+    public static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
+
+    /// <summary>
+    /// <paramref name="text"/> with every character a name may not hold replaced by '_' (for file names derived from
+    /// other text; the result is not checked against the length or the "." / ".." parts of the rule).
+    /// </summary>
+    public static string Sanitize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return string.Concat(text.Select(c => IsAllowed(c) ? c : '_'));
     }
 }

@@ -27,4 +27,14 @@ public static class InfluenceScore
         }
         return score;
     }
+
+    /// <summary>The raw score of one example against each of <paramref name="preconditionedQueries"/>, in their order.</summary>
+    /// <exception cref="ArgumentException">Layer counts or layer sizes differ.</exception>
+    public static double[] AgainstQueries(IReadOnlyList<IReadOnlyList<float[]>> preconditionedQueries, IReadOnlyList<float[]> exampleGradient)
+    {
+        ArgumentNullException.ThrowIfNull(preconditionedQueries);
+        var scores = new double[preconditionedQueries.Count];
+        for (var q = 0; q < scores.Length; q++) scores[q] = Example(preconditionedQueries[q], exampleGradient);
+        return scores;
+    }
 }

@@ -40,6 +40,40 @@ public sealed class StoreSnapshot : IStoreView
 
     public (ShardReader Shard, int Row)? Locate(string id) => _index.TryGetValue(id, out var at) ? (_shards[at.Shard], at.Row) : null;
 
+    /// <summary>Tokens of every committed example.</summary>
+    public long TokenCount => _shards.Sum(s => s.TokenCount);
+
+    /// <summary>Every committed id, shard by shard in commit order, rows in order.</summary>
+    public IEnumerable<string> Ids => _shards.SelectMany(s => s.Metadata.Ids);
+
+    /// <summary>The ids of <paramref name="ids"/> that are not committed, in their order (repeats kept).</summary>
+    public IEnumerable<string> Missing(IEnumerable<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return ids.Where(id => !Contains(id));
+    }
+
+    /// <summary>
+    /// The metadata and tokens of <paramref name="ids"/> (all committed), in their order, read <paramref name="window"/>
+    /// at a time: within a window each shard's metadata file is read once for all its rows, so memory stays bounded.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">An id is not committed (check with <see cref="Missing"/> first).</exception>
+    public IEnumerable<StoredExampleText> ReadExamples(IReadOnlyList<string> ids, int window = 256)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        foreach (var chunk in ids.Chunk(window))
+        {
+            var located = chunk.Select(id => Locate(id) ?? throw new KeyNotFoundException($"example '{id}' is not in the store")).ToList();
+            var details = located.GroupBy(l => l.Shard).ToDictionary(g => g.Key, g => g.Key.ReadTokens(g.Select(l => l.Row).ToList()));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (shard, row) = located[i];
+                yield return new StoredExampleText(chunk[i], shard.Metadata.Domains[row], shard.Metadata.Difficulties[row], details[shard][row]);
+            }
+        }
+    }
+
     /// <summary>The content hash a committed example was stored with; null when it is not stored.</summary>
     internal string? HashOf(string id) => _index.TryGetValue(id, out var at) ? at.Hash : null;
 

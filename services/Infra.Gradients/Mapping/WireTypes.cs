@@ -2,6 +2,7 @@ using Infra.Contracts.Gradients;
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Compression;
 using Infra.Core.Errors;
+using Infra.Torch.Ekfac;
 using CoreChatFormat = Infra.Core.Text.ChatFormat;
 using CoreProjection = Infra.Core.Compression.ProjectionSpec;
 using WireProjection = Infra.Contracts.Gradients.V1.ProjectionSpec;
@@ -29,6 +30,13 @@ internal static class WireTypes
         ChatFormat.Unspecified or ChatFormat.Qwen25 => CoreChatFormat.Qwen25,
         ChatFormat.Plain => CoreChatFormat.Plain,
         _ => throw DomainException.InvalidArgument($"unknown chat format {format}", "chat_format"),
+    };
+
+    public static EkfacFitPhase ToFitPhase(FitPhase phase) => phase switch
+    {
+        FitPhase.Covariance => EkfacFitPhase.Covariance,
+        FitPhase.EigenvalueCorrection => EkfacFitPhase.EigenvalueCorrection,
+        _ => throw DomainException.InvalidArgument("FitFactorsOptions.phase must be COVARIANCE or EIGENVALUE_CORRECTION", "options.phase"),
     };
 
     public static TorchReduction ToReduction(WireReduction reduction) => reduction switch

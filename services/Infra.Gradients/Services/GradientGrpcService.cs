@@ -118,18 +118,11 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         IReadOnlyList<QueryGradient> results;
         using (await session.AcquireAsync(token).ConfigureAwait(false))
         {
-            IReadOnlyList<EkfacLayerFactors>? factors = null;
-            if (!string.IsNullOrEmpty(request.FactorsName))
-                factors = factorStore.Load(request.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
-            try
-            {
-                results = engine.Compute(queries, WireTypes.ToReduction(request.Reduction), request.Aggregate, factors, request.Damping,
-                    session.Options.DefaultBatchSize, request.Truncate, token);
-            }
-            finally
-            {
-                foreach (var f in factors ?? []) f.Dispose();
-            }
+            using var factors = string.IsNullOrEmpty(request.FactorsName)
+                ? null
+                : factorStore.Load(request.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
+            results = engine.Compute(queries, WireTypes.ToReduction(request.Reduction), request.Aggregate, factors, request.Damping,
+                session.Options.DefaultBatchSize, request.Truncate, token);
         }
         var kIn = session.Layers.Select(l => spec.DimsFor(l.DIn, l.DOut).KIn).ToArray();
         foreach (var query in results)
@@ -148,83 +141,37 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         var options = await FirstMessage(requestStream, r => r.Options, "FitFactorsOptions", token).ConfigureAwait(false);
         GradientLimits.Check(options, session.Options);
         EkfacFactorStore.ValidateName(options.Name, "options.name");
-        var layerNames = session.Layers.Select(l => l.Name).ToList();
         var format = WireTypes.ToChatFormat(options.ChatFormat);
         var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
-        var existing = factorStore.ReadManifest(options.Name);
-        IReadOnlyList<EkfacLayerFactors>? bases = null;
-        switch (options.Phase)
-        {
-            case FitPhase.Covariance:
-                if (existing is not null && !options.Overwrite)
-                    throw DomainException.FailedPrecondition($"EK-FAC factors '{options.Name}' already exist; set overwrite to refit them", "options.name");
-                break;
-            case FitPhase.EigenvalueCorrection:
-                if (existing is null)
-                    throw DomainException.NotFound($"no EK-FAC factors named '{options.Name}': run the COVARIANCE phase first", "options.name");
-                bases = factorStore.Load(options.Name, session.Fingerprint, layerNames).Factors;
-                break;
-            default:
-                throw DomainException.InvalidArgument("FitFactorsOptions.phase must be COVARIANCE or EIGENVALUE_CORRECTION", "options.phase");
-        }
-
-        using var fitter = new EkfacFitter(session.Layers);
+        var phase = WireTypes.ToFitPhase(options.Phase);
+        using var fit = EkfacFitPass.Begin(factorStore, session.Computer, session.Fingerprint, options.Name, phase, options.Overwrite, format,
+            options.Truncate, "options.name");
         var batcher = new ExampleBatcher<FitFactorsRequest, Example>(requestStream, r => r.ItemCase == FitFactorsRequest.ItemOneofCase.Example
             ? r.Example
             : throw DomainException.InvalidArgument("FitFactorsOptions may only be sent as the first message", "options"), batchSize, token);
         var clock = Stopwatch.StartNew();
-        long examples = 0, tokens = 0;
-        try
+        while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
         {
-            while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
-            {
-                var prepared = batch.Select(e => session.Computer.Prepare(ExampleMapper.Map(e, session.Tokenizer, format).Tokens, options.Truncate, out _)).ToList();
-                using (await session.AcquireAsync(token).ConfigureAwait(false))
-                {
-                    using var factors = session.Computer.Run(prepared);
-                    if (bases is null) fitter.AccumulateCovariance(factors);
-                    else fitter.AccumulateLambda(factors, bases);
-                }
-                examples += prepared.Count;
-                tokens += prepared.Sum(p => p.Ids.Length);
-                metrics.Processed(GradientMetrics.FitFactors, prepared.Count, prepared.Sum(p => p.Ids.Length));
-                await responseStream.WriteAsync(new FitFactorsResponse { Progress = Progress(examples, tokens, clock) }, token).ConfigureAwait(false);
-            }
-            if (examples == 0) throw DomainException.InvalidArgument("no examples were sent to fit the factors on");
-
-            var fitted = bases is null ? fitter.FinishCovariance() : fitter.FinishLambda(bases);
-            var manifest = new EkfacFactorsManifest
-            {
-                Name = options.Name,
-                ModelFingerprint = session.Fingerprint,
-                Layers = layerNames,
-                Phase = bases is null ? EkfacFactorsManifest.CovariancePhase : EkfacFactorsManifest.CorrectedPhase,
-                CovarianceExamples = bases is null ? examples : existing!.CovarianceExamples,
-                CovarianceTokens = bases is null ? tokens : existing!.CovarianceTokens,
-                LambdaExamples = bases is null ? 0 : examples,
-                ChatFormat = format.ToString(),
-                Truncate = options.Truncate,
-            };
-            factorStore.Save(manifest, fitted);
-            if (bases is null) foreach (var f in fitted) f.Dispose();
-            Log.FactorsFitted(logger, options.Name, manifest.Phase, examples, tokens);
-            var summary = new FactorsSummary
-            {
-                Name = options.Name,
-                Phase = options.Phase,
-                Examples = (ulong)examples,
-                Tokens = (ulong)tokens,
-                ModelFingerprint = session.Fingerprint,
-                Path = factorStore.PathOf(options.Name),
-            };
-            summary.Layers.AddRange(session.Layers.Select(l => ToWire(l, Core.Compression.ProjectionSpec.Exact)));
-            await responseStream.WriteAsync(new FitFactorsResponse { Summary = summary }, token).ConfigureAwait(false);
+            var prepared = batch.Select(e => session.Computer.Prepare(ExampleMapper.Map(e, session.Tokenizer, format).Tokens, options.Truncate, out _)).ToList();
+            long tokens;
+            using (await session.AcquireAsync(token).ConfigureAwait(false))
+                tokens = fit.Add(prepared);
+            metrics.Processed(GradientMetrics.FitFactors, prepared.Count, tokens);
+            await responseStream.WriteAsync(new FitFactorsResponse { Progress = Progress(fit.Examples, fit.Tokens, clock) }, token).ConfigureAwait(false);
         }
-        finally
+        var manifest = fit.Commit();
+        Log.FactorsFitted(logger, options.Name, manifest.Phase, fit.Examples, fit.Tokens);
+        var summary = new FactorsSummary
         {
-            // FinishLambda's records share the eigenvectors with the bases: disposing the bases frees both.
-            foreach (var b in bases ?? []) b.Dispose();
-        }
+            Name = options.Name,
+            Phase = options.Phase,
+            Examples = (ulong)fit.Examples,
+            Tokens = (ulong)fit.Tokens,
+            ModelFingerprint = session.Fingerprint,
+            Path = factorStore.PathOf(options.Name),
+        };
+        summary.Layers.AddRange(session.Layers.Select(l => ToWire(l, Core.Compression.ProjectionSpec.Exact)));
+        await responseStream.WriteAsync(new FitFactorsResponse { Summary = summary }, token).ConfigureAwait(false);
     }
 
     public override async Task<GenerateResponse> Generate(GenerateRequest request, ServerCallContext context)
@@ -265,22 +212,15 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         using (await session.AcquireAsync(token).ConfigureAwait(false))
         {
             clock.Restart(); // query_seconds is compute time, not the wait for the model
-            var factors = string.IsNullOrEmpty(options.FactorsName)
+            using var factors = string.IsNullOrEmpty(options.FactorsName)
                 ? null
                 : factorStore.Load(options.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
-            try
+            gradients = new QueryGradientEngine(session.Computer, session.ProjectorFor(Core.Compression.ProjectionSpec.Exact))
+                .ComputeFullSpace(queries, WireTypes.ToReduction(options.Reduction), factors, options.Damping, session.Options.DefaultBatchSize, options.Truncate, token);
+            if (options.MeanByDomain)
             {
-                gradients = new QueryGradientEngine(session.Computer, session.ProjectorFor(Core.Compression.ProjectionSpec.Exact))
-                    .ComputeFullSpace(queries, WireTypes.ToReduction(options.Reduction), factors, options.Damping, session.Options.DefaultBatchSize, options.Truncate, token);
-                if (options.MeanByDomain)
-                {
-                    using var perQuery = gradients;
-                    gradients = perQuery.MeanBy(options.Queries.Select(q => q.Domain).ToList());
-                }
-            }
-            finally
-            {
-                foreach (var f in factors ?? []) f.Dispose();
+                using var perQuery = gradients;
+                gradients = perQuery.MeanBy(options.Queries.Select(q => q.Domain).ToList());
             }
         }
         using (gradients)

@@ -52,6 +52,13 @@ internal static class IngestMapper
         return header;
     }
 
+    /// <summary>A live-streamed example's gradient, layer by layer (<paramref name="layers"/> of them).</summary>
+    /// <exception cref="DomainException">A layer's example gradient did not arrive (InvalidArgument).</exception>
+    public static IReadOnlyList<float[]> ToExampleGradient(ReceivedExample received, int layers) =>
+        Enumerable.Range(0, layers).Select(l => received.Factors.TryGetValue((l, FactorKind.ExampleGradient), out var g)
+            ? g
+            : throw DomainException.InvalidArgument($"example '{received.Header.Id}': no example gradient for layer {l} (stream with include_example_gradient)")).ToList();
+
     /// <exception cref="ArgumentException">A layer's example gradient (or, for a token-factor store, its factors) did not arrive.</exception>
     public static StoreExample ToStoreExample(ReceivedExample received, StoreSchema schema)
     {

@@ -6,9 +6,10 @@ namespace Infra.Scoring.Mapping;
 /// <summary>A stored example's metadata as a <see cref="StoredExample"/>.</summary>
 internal static class StoredExampleMapper
 {
-    public static StoredExample ToWire(string id, string domain, int difficulty, TokenDetails details)
+    public static StoredExample ToWire(StoredExampleText example)
     {
-        var message = new StoredExample { Id = id, Domain = domain, Difficulty = difficulty, Text = details.Text };
+        var details = example.Tokens;
+        var message = new StoredExample { Id = example.Id, Domain = example.Domain, Difficulty = example.Difficulty, Text = details.Text };
         message.TokenIds.AddRange(details.TokenIds);
         message.LossMask.AddRange(details.LossMask.Select(b => (uint)b));
         message.CharStarts.AddRange(details.CharStarts);

@@ -9,7 +9,6 @@ using Infra.Core.Store;
 using Infra.Scoring.Hosting;
 using Infra.Scoring.Mapping;
 using Infra.Core.Errors;
-using CoreQuery = Infra.Core.Scoring.Query;
 using CoreScored = Infra.Core.Scoring.ScoredExample;
 using WireScored = Infra.Contracts.Scoring.V1.ScoredExample;
 
@@ -60,7 +59,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ScoringLimits.Check(request, host.Options);
         var response = new MissingExamplesResponse();
         // Committed examples only: an id in flight in another ingest is missing until that ingest commits it.
-        response.Ids.AddRange(host.Current?.Snapshot is { } snapshot ? request.Ids.Where(id => !snapshot.Contains(id)) : request.Ids);
+        response.Ids.AddRange(host.Current?.Snapshot is { } snapshot ? snapshot.Missing(request.Ids) : request.Ids);
         return Task.FromResult(response);
     }
 
@@ -113,16 +112,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             ScoringLimits.QuerySet(assembler.Gradients.Count, host.Options);
         }
         var store = host.Required;
-        var domains = header.Queries.ToDictionary(q => q.Id, q => q.Domain, StringComparer.Ordinal);
-        var ids = header.Queries.Count > 0 ? header.Queries.Select(q => q.Id).ToList() : assembler.Gradients.Keys.ToList();
-        var queries = ids.Select(id =>
-        {
-            if (!assembler.Gradients.TryGetValue(id, out var layers)) throw DomainException.InvalidArgument($"query '{id}' is in the header but no gradient chunk carried it");
-            var gradients = Enumerable.Range(0, store.Schema.Layers.Count).Select(l => layers.TryGetValue(l, out var g)
-                ? g
-                : throw DomainException.InvalidArgument($"query '{id}': no gradient for layer {l} ({store.Schema.Layers[l].Name})")).ToList();
-            return new CoreQuery(id, domains.GetValueOrDefault(id, ""), assembler.Measurements[id], assembler.Preconditioned[id], gradients);
-        }).ToList();
+        var queries = QuerySetMapper.ToQueries(header, assembler, store.Schema);
         // The recipe's ids must be exactly the set's (the header's, or the chunks' when the header lists none): Save checks, naming the id.
         var recipe = header.Recipe is { } wire ? QueryRecipeMapper.ToCore(wire) : null;
         QuerySetRepository.Save(store, new QuerySet(header.Name, queries, recipe));
@@ -193,8 +183,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         ScoringLimits.Check(request, host.Options);
         var store = host.Snapshot();
         var prepared = StoreHost.Prepare(store, request.QuerySet, request.Preconditioner, request.QueryIds);
-        var ids = request.ExampleIds.Count > 0 ? request.ExampleIds.ToList() : store.Shards.SelectMany(s => s.Metadata.Ids).ToList();
-        var unknown = ids.FirstOrDefault(id => !store.Contains(id));
+        var ids = request.ExampleIds.Count > 0 ? request.ExampleIds.ToList() : store.Ids.ToList();
+        var unknown = store.Missing(ids).FirstOrDefault();
         if (unknown is not null) throw DomainException.InvalidArgument($"example '{unknown}' is not in the store", "example_ids");
         var fidelity = Fidelity(store.Schema, request.Preconditioner);
         foreach (var scored in new TokenScorer(store).ScoreMany(ids, prepared.Preconditioned, cancellationToken: token))
@@ -243,15 +233,13 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         {
             var message = requestStream.Current.Gradient ?? throw DomainException.InvalidArgument("ScoreStreamHeader may only be sent as the first message");
             if (assembler.Accept(message) is not { } received) continue;
-            var gradients = Enumerable.Range(0, schema.Layers.Count).Select(l => received.Factors.TryGetValue((l, FactorKind.ExampleGradient), out var g)
-                ? g
-                : throw DomainException.InvalidArgument($"example '{received.Header.Id}': no example gradient for layer {l} (stream with include_example_gradient)")).ToList();
+            var gradient = IngestMapper.ToExampleGradient(received, schema.Layers.Count);
             var live = new LiveScore
             {
                 ExampleId = received.Header.Id, Domain = received.Header.Domain, Difficulty = received.Header.Difficulty, Fidelity = Fidelity(schema, header.Preconditioner),
             };
             live.QueryIds.AddRange(queryIds);
-            live.Scores.AddRange(prepared.Preconditioned.Select(q => InfluenceScore.Example(q, gradients)));
+            live.Scores.AddRange(InfluenceScore.AgainstQueries(prepared.Preconditioned, gradient));
             await responseStream.WriteAsync(live, token).ConfigureAwait(false);
         }
     }
@@ -263,7 +251,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         if (host.Current?.Snapshot is not { } store) return Task.FromResult(response);
         response.Exists = true;
         response.Examples = (ulong)store.Count;
-        response.Tokens = (ulong)store.Shards.Sum(s => s.TokenCount);
+        response.Tokens = (ulong)store.TokenCount;
         response.Shards = (uint)store.Shards.Count;
         response.Schema = IngestMapper.ToHeader(store.Schema);
         foreach (var (name, entry) in store.Manifest.Preconditioners)
@@ -317,26 +305,16 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var token = context.CancellationToken;
         var store = host.Snapshot();
         // Every id is checked before anything streams, so a caller never gets a partial answer to a bad request.
-        var unknown = request.Ids.Where(id => store.Locate(id) is null).Distinct(StringComparer.Ordinal).ToList();
+        var unknown = store.Missing(request.Ids).Distinct(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
             throw DomainException.NotFound($"{unknown.Count} example id(s) are not in the store: {string.Join(", ", unknown.Take(10).Select(id => $"'{id}'"))}{(unknown.Count > 10 ? ", ..." : "")}", "ids");
-        // In request order, a window at a time: within a window each shard's metadata is read once for all its rows.
-        foreach (var window in request.Ids.Chunk(ExamplesPerRead))
+        // In request order, a window at a time (each shard's metadata read once per window).
+        foreach (var example in store.ReadExamples(request.Ids))
         {
-            var located = window.Select(id => store.Locate(id)!.Value).ToList();
-            var details = located.GroupBy(l => l.Shard).ToDictionary(g => g.Key, g => g.Key.ReadTokens(g.Select(l => l.Row).ToList()));
-            for (var i = 0; i < window.Length; i++)
-            {
-                token.ThrowIfCancellationRequested();
-                var (shard, row) = located[i];
-                var message = StoredExampleMapper.ToWire(window[i], shard.Metadata.Domains[row], shard.Metadata.Difficulties[row], details[shard][row]);
-                await responseStream.WriteAsync(message, token).ConfigureAwait(false);
-            }
+            token.ThrowIfCancellationRequested();
+            await responseStream.WriteAsync(StoredExampleMapper.ToWire(example), token).ConfigureAwait(false);
         }
     }
-
-    // Examples read per window of GetExamples: bounds memory while sharing metadata reads within a shard.
-    private const int ExamplesPerRead = 256;
 
     private static ScoreFidelity Fidelity(StoreSchema schema, string preconditioner) =>
         ScoreFidelityRule.IsExact(schema, storePreconditionerApplied: !string.IsNullOrEmpty(preconditioner)) ? ScoreFidelity.Exact : ScoreFidelity.Approximate;

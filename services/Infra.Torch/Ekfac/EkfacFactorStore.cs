@@ -65,9 +65,10 @@ public sealed class EkfacFactorStore
     /// Loads factors for use with a model and layer set; refuses factors fitted on another model or
     /// other layers, naming both sides.
     /// </summary>
+    /// <remarks>The caller owns (and disposes) the returned factors.</remarks>
     /// <exception cref="FileNotFoundException">No factors of that name.</exception>
     /// <exception cref="InvalidOperationException">Mismatched model or layers.</exception>
-    public (EkfacFactorsManifest Manifest, IReadOnlyList<EkfacLayerFactors> Factors) Load(string name, string modelFingerprint, IReadOnlyList<string> layers)
+    public (EkfacFactorsManifest Manifest, EkfacFactorSet Factors) Load(string name, string modelFingerprint, IReadOnlyList<string> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
         var manifest = ReadManifest(name) ?? throw DomainException.NotFound($"no EK-FAC factors named '{name}' under {Root}");
@@ -81,10 +82,10 @@ public sealed class EkfacFactorStore
             Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
             return tensor(data, info.Shape).DetachFromDisposeScope();
         }
-        var factors = layers.Select(l => new EkfacLayerFactors(l,
+        var factors = new EkfacFactorSet(layers.Select(l => new EkfacLayerFactors(l,
             Read(l + ".activation_eigenvectors"), Read(l + ".activation_eigenvalues"),
             Read(l + ".gradient_eigenvectors"), Read(l + ".gradient_eigenvalues"),
-            file.Tensors.ContainsKey(l + ".lambda") ? Read(l + ".lambda") : null)).ToList();
+            file.Tensors.ContainsKey(l + ".lambda") ? Read(l + ".lambda") : null)));
         return (manifest, factors);
     }
 

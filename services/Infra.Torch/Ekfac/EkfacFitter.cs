@@ -55,9 +55,9 @@ public sealed class EkfacFitter : IDisposable
 
     /// <summary>
     /// Both passes over <paramref name="corpus"/> in batches of <paramref name="batchSize"/>: covariances and their
-    /// eigenbases, then the eigenvalue correction. The result owns its tensors (the corrected factors share the bases).
+    /// eigenbases, then the eigenvalue correction. The caller owns (and disposes) the returned set.
     /// </summary>
-    public static IReadOnlyList<EkfacLayerFactors> FitTwoPass(FactorComputer computer, IReadOnlyList<TokenizedExample> corpus, int batchSize = 8)
+    public static EkfacFactorSet FitTwoPass(FactorComputer computer, IReadOnlyList<TokenizedExample> corpus, int batchSize = 8)
     {
         ArgumentNullException.ThrowIfNull(computer);
         ArgumentNullException.ThrowIfNull(corpus);
@@ -67,32 +67,41 @@ public sealed class EkfacFitter : IDisposable
             using var factors = computer.Run(chunk);
             fitter.AccumulateCovariance(factors);
         }
-        var bases = fitter.FinishCovariance();
-        foreach (var chunk in corpus.Chunk(Math.Max(1, batchSize)))
+        var fitted = fitter.FinishCovariance();
+        try
         {
-            using var factors = computer.Run(chunk);
-            fitter.AccumulateLambda(factors, bases);
+            foreach (var chunk in corpus.Chunk(Math.Max(1, batchSize)))
+            {
+                using var factors = computer.Run(chunk);
+                fitter.AccumulateLambda(factors, fitted);
+            }
+            fitter.FinishLambda(fitted);
+            return fitted;
         }
-        return fitter.FinishLambda(bases);
+        catch
+        {
+            fitted.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Eigendecomposes the averaged covariances; Λ is left null.</summary>
+    /// <summary>Eigendecomposes the averaged covariances; Λ is left null. The caller owns (and disposes) the returned set.</summary>
     /// <exception cref="InvalidOperationException">No tokens were accumulated.</exception>
-    public IReadOnlyList<EkfacLayerFactors> FinishCovariance()
+    public EkfacFactorSet FinishCovariance()
     {
         if (CovarianceTokens == 0) throw DomainException.FailedPrecondition("no tokens were accumulated for the covariances");
-        var result = new EkfacLayerFactors[_layers.Count];
+        var result = new List<EkfacLayerFactors>(_layers.Count);
         for (var l = 0; l < _layers.Count; l++)
         {
             using var scope = NewDisposeScope();
             using var tokens = ((double)CovarianceTokens).ToScalar(); // explicit, alive through the calls (see RmsNorm)
             var (alpha, uA) = linalg.eigh(_activationSums[l]!.div(tokens));
             var (sigma, uS) = linalg.eigh(_gradientSums[l]!.div(tokens));
-            result[l] = new EkfacLayerFactors(_layers[l].Name,
+            result.Add(new EkfacLayerFactors(_layers[l].Name,
                 uA.cpu().DetachFromDisposeScope(), alpha.cpu().DetachFromDisposeScope(),
-                uS.cpu().DetachFromDisposeScope(), sigma.cpu().DetachFromDisposeScope(), null);
+                uS.cpu().DetachFromDisposeScope(), sigma.cpu().DetachFromDisposeScope(), null));
         }
-        return result;
+        return new EkfacFactorSet(result);
     }
 
     /// <summary>Adds a batch's example gradients to the eigenvalue correction, in the eigenbases of <paramref name="bases"/>.</summary>
@@ -115,17 +124,18 @@ public sealed class EkfacFitter : IDisposable
         LambdaExamples += factors.Examples.Count;
     }
 
-    /// <summary>The factors with Λ set from the correction pass.</summary>
+    /// <summary>
+    /// Sets Λ from the correction pass on each of <paramref name="bases"/>, which take ownership of it (their owner
+    /// stays the one owner of every tensor).
+    /// </summary>
     /// <exception cref="InvalidOperationException">No examples were accumulated.</exception>
-    public IReadOnlyList<EkfacLayerFactors> FinishLambda(IReadOnlyList<EkfacLayerFactors> bases)
+    public void FinishLambda(IReadOnlyList<EkfacLayerFactors> bases)
     {
         ArgumentNullException.ThrowIfNull(bases);
         if (LambdaExamples == 0) throw DomainException.FailedPrecondition("no examples were accumulated for the eigenvalue correction");
         using var examples = ((double)LambdaExamples).ToScalar(); // explicit, alive through the calls (see RmsNorm)
-        return bases.Select((b, l) => b with
-        {
-            Lambda = _lambdaSums[l]!.div(examples).cpu().DetachFromDisposeScope(),
-        }).ToList();
+        for (var l = 0; l < bases.Count; l++)
+            bases[l].SetLambda(_lambdaSums[l]!.div(examples).cpu().DetachFromDisposeScope());
     }
 
     public void Dispose()

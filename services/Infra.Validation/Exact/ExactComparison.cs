@@ -61,7 +61,7 @@ public static class ExactComparison
         }
         finally
         {
-            foreach (var f in fullSpace) f.Dispose();
+            fullSpace.Dispose();
         }
         return rows;
     }

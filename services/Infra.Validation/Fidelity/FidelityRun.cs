@@ -88,7 +88,7 @@ public sealed class FidelityRun(FidelityOptions options, string outFolder, TextW
         }
         finally
         {
-            foreach (var f in fullSpace) f.Dispose();
+            fullSpace.Dispose();
             if (Directory.Exists(stores)) Directory.Delete(stores, recursive: true);
         }
     }

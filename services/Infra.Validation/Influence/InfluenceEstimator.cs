@@ -26,8 +26,8 @@ public sealed class InfluenceEstimator(Qwen2ForCausalLM model, IReadOnlyList<Tra
     /// <summary>Every method except <see cref="InfluenceMethod.EkfacFullSpace"/> is fitted on the store.</summary>
     public static IReadOnlyList<InfluenceMethod> AllMethods { get; } = Enum.GetValues<InfluenceMethod>();
 
-    /// <summary>Fits full-space EK-FAC (covariance pass, then eigenvalue correction) on <paramref name="training"/>.</summary>
-    public IReadOnlyList<EkfacLayerFactors> FitFullSpaceEkfac(IReadOnlyList<TokenizedExample> training)
+    /// <summary>Fits full-space EK-FAC (covariance pass, then eigenvalue correction) on <paramref name="training"/>; the caller owns (and disposes) the set.</summary>
+    public EkfacFactorSet FitFullSpaceEkfac(IReadOnlyList<TokenizedExample> training)
     {
         ArgumentNullException.ThrowIfNull(training);
         return EkfacFitter.FitTwoPass(new FactorComputer(model, layers), training, batchSize);

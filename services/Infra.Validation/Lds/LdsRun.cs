@@ -188,7 +188,7 @@ public sealed class LdsRun(LdsOptions options, string runFolder, TextWriter outp
             .Select(k => new ProjectionSpec { KIn = k, KOut = k, Seed = options.ProjectionSeed })
             .Append(ProjectionSpec.Exact).ToList();
         var result = new List<ScoredProjection>();
-        IReadOnlyList<Infra.Torch.Ekfac.EkfacLayerFactors>? fullSpace = null;
+        Infra.Torch.Ekfac.EkfacFactorSet? fullSpace = null;
         string? fingerprint = null;
         try
         {
@@ -223,7 +223,7 @@ public sealed class LdsRun(LdsOptions options, string runFolder, TextWriter outp
         }
         finally
         {
-            if (fullSpace is not null) foreach (var f in fullSpace) f.Dispose();
+            fullSpace?.Dispose();
         }
         return result;
     }

@@ -35,4 +35,12 @@ public sealed class ResourceNameTests
         Assert.Throws<DomainException>(() => PreconditionerRepository.ValidateName(name));
         ResourceName.Validate("query set", new string('a', ResourceName.MaxLength));
     }
+
+    [Fact]
+    public void Sanitizing_replaces_exactly_the_characters_the_rule_refuses()
+    {
+        var sanitized = ResourceName.Sanitize("gsm8k/train 17:é.v-2_x");
+        Assert.Equal("gsm8k_train_17__.v-2_x", sanitized);
+        ResourceName.Validate("query set", sanitized);
+    }
 }

@@ -23,13 +23,14 @@ public sealed class EkfacFitterTests
             using var f = computer.Run(batch);
             fitter.AccumulateCovariance(f);
         }
-        var bases = fitter.FinishCovariance();
+        using var fitted = fitter.FinishCovariance();
+        Assert.All(fitted, f => Assert.Null(f.Lambda)); // the correction pass sets Λ on these same factors
         foreach (var batch in corpus.Chunk(4))
         {
             using var f = computer.Run(batch);
-            fitter.AccumulateLambda(f, bases);
+            fitter.AccumulateLambda(f, fitted);
         }
-        var fitted = fitter.FinishLambda(bases);
+        fitter.FinishLambda(fitted);
         Assert.Equal(corpus.Sum(e => e.Ids.Length), fitter.CovarianceTokens);
         Assert.Equal(6, fitter.LambdaExamples);
 

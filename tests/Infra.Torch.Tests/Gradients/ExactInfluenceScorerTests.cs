@@ -80,7 +80,7 @@ public sealed class ExactInfluenceScorerTests(ITestOutputHelper output)
             for (var t = lastLoss; t < s.Tokens; t++)
                 Assert.All(Enumerable.Range(0, Queries.Length), j => Assert.Equal(0.0, s.TokenScores[t * Queries.Length + j]));
         }
-        foreach (var f in factors ?? []) f.Dispose();
+        factors?.Dispose();
     }
 
     [Fact]
@@ -141,9 +141,9 @@ public sealed class ExactInfluenceScorerTests(ITestOutputHelper output)
         }).ToArray();
     }
 
-    private static List<EkfacLayerFactors> Fit(FactorComputer computer)
+    private static EkfacFactorSet Fit(FactorComputer computer)
     {
         var corpus = Enumerable.Range(0, 8).Select(i => TestModels.Example($"fit{i}", 8 + i, 4, Vocab, 700 + i)).ToList();
-        return EkfacFitter.FitTwoPass(computer, corpus, batchSize: 4).ToList();
+        return EkfacFitter.FitTwoPass(computer, corpus, batchSize: 4);
     }
 }

@@ -55,9 +55,9 @@ public sealed class QueryGradientEngineTests
         var corpus = Enumerable.Range(0, 5).Select(i => TestModels.Example($"t{i}", 10, 4, Vocab, 200 + i)).ToList();
         using var fitter = new EkfacFitter(layers);
         using (var f = computer.Run(corpus)) fitter.AccumulateCovariance(f);
-        var bases = fitter.FinishCovariance();
-        using (var f = computer.Run(corpus)) fitter.AccumulateLambda(f, bases);
-        var factors = fitter.FinishLambda(bases);
+        using var factors = fitter.FinishCovariance();
+        using (var f = computer.Run(corpus)) fitter.AccumulateLambda(f, factors);
+        fitter.FinishLambda(factors);
 
         var spec = new ProjectionSpec { KIn = 6, KOut = 6, Seed = 4 };
         using var projector = new Projector(layers, spec, CPU);
