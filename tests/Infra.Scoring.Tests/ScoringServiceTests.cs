@@ -159,7 +159,7 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
             {
                 Projection = PipelineFixture.Projection, IncludeExampleGradient = true, IncludeTokenFactors = true, BatchSize = 4,
                 ForwardTo = _scoring.Address,
-                ForwardStoreDtype = WireDType.Float32,
+                ForwardStoreDtype = WireDtype.Float32,
             },
         });
         foreach (var e in fixture.Corpus) await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e });

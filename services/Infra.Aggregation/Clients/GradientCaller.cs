@@ -24,13 +24,13 @@ public sealed class GradientCaller(IServiceProvider services, IOptions<Aggregati
     /// <summary>Stage 2 (exact recomputation) on this GradientService; null when none is configured.</summary>
     internal ExactRescorer? Rescorer => _address is null ? null : new ExactRescorer(Client, _address);
 
-    public Task<ModelInfo> ModelInfoAsync(CancellationToken token) =>
+    public Task<GetModelInfoResponse> ModelInfoAsync(CancellationToken token) =>
         Downstream.CallAsync(Name, _address, () => Client.GetModelInfoAsync(new GetModelInfoRequest(), cancellationToken: token).ResponseAsync);
 
     public Task<GenerateResponse> GenerateAsync(GenerateRequest request, CancellationToken token) =>
         Downstream.CallAsync(Name, _address, () => Client.GenerateAsync(request, cancellationToken: token).ResponseAsync);
 
-    public Task<List<QueryGradientChunk>> QueryGradientsAsync(ComputeQueryGradientsRequest request, CancellationToken token) =>
+    public Task<List<ComputeQueryGradientsResponse>> QueryGradientsAsync(ComputeQueryGradientsRequest request, CancellationToken token) =>
         Downstream.CallAsync(Name, _address, async () =>
         {
             using var call = Client.ComputeQueryGradients(request, cancellationToken: token);

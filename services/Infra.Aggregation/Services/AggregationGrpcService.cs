@@ -73,7 +73,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         var domains = ranked.Queries.SelectMany(r => r.Top).GroupBy(e => e.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Domain, StringComparer.Ordinal);
         if (request.Sequences > 0 && domains.Count > 0)
         {
-            Task Segment(Contracts.Scoring.V1.TokenScores t)
+            Task Segment(Contracts.Scoring.V1.ScoreTokensResponse t)
             {
                 segmented[t.ExampleId] = ScoredExampleTokens.Build(t, domains[t.ExampleId], _tagger);
                 return Task.CompletedTask;

@@ -60,7 +60,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         var top = result.Top.ToList();
         var domains = top.ToDictionary(e => e.Id, e => e.Domain, StringComparer.Ordinal);
         var segmented = new Dictionary<string, ScoredExampleTokens>(StringComparer.Ordinal);
-        Task Segment(TokenScores t)
+        Task Segment(ScoreTokensResponse t)
         {
             segmented[t.ExampleId] = ScoredExampleTokens.Build(t, domains[t.ExampleId], tagger);
             return Task.CompletedTask;

@@ -4,7 +4,7 @@ using Infra.Aggregation.Sequences;
 using Infra.Contracts.Gradients.V1;
 using ClientExample = Infra.Client.Rerank.RankedExample;
 using WireCell = Infra.Contracts.Aggregation.V1.RollupCell;
-using WireExample = Infra.Contracts.Aggregation.V1.ScoredExample;
+using WireExample = Infra.Contracts.Scoring.V1.ScoredExample;
 using WireSequence = Infra.Contracts.Aggregation.V1.ScoredSequence;
 using WireStats = Infra.Contracts.Aggregation.V1.CellStatistics;
 

@@ -43,7 +43,7 @@ internal static class CorpusIndexer
             BatchSize = (uint)options.BatchSize,
             Truncate = options.Truncate,
             ForwardTo = forwardTo.ToString(),
-            ForwardStoreDtype = info.Exists && info.Schema.StoreDtype != WireDType.Unspecified ? info.Schema.StoreDtype : options.StoreDtype,
+            ForwardStoreDtype = info.Exists && info.Schema.StoreDtype != WireDtype.Unspecified ? info.Schema.StoreDtype : options.StoreDtype,
         };
         var gradients = services.Gradients;
         var (summary, tokens) = await services.CallAsync(ServiceKind.Gradients, () => ForwardAsync(gradients, gradientOptions, todo, progress, token), token).ConfigureAwait(false);

@@ -15,7 +15,7 @@ internal sealed record IndexOptions
     public bool TokenFactors { get; init; } = true;
 
     /// <summary>Storage dtype of a new store. Defaults to bfloat16.</summary>
-    public WireDType StoreDtype { get; init; } = WireDType.Bfloat16;
+    public WireDtype StoreDtype { get; init; } = WireDtype.Bfloat16;
 
     /// <summary>Examples per GradientService batch. Defaults to 8.</summary>
     public int BatchSize { get; init; } = 8;

@@ -34,7 +34,7 @@ internal static class QueryScorer
         var chunks = await services.CallAsync(ServiceKind.Gradients, async () =>
         {
             using var call = services.Gradients.ComputeQueryGradients(request, cancellationToken: token);
-            var list = new List<QueryGradientChunk>();
+            var list = new List<ComputeQueryGradientsResponse>();
             await foreach (var chunk in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false)) list.Add(chunk);
             return list;
         }, token).ConfigureAwait(false);

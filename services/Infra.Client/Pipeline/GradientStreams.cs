@@ -22,7 +22,7 @@ public static class GradientStreams
         var options = new GradientOptions
         {
             Projection = projection, IncludeExampleGradient = true, IncludeTokenFactors = true,
-            ForwardTo = scoringAddress.ToString(), ForwardStoreDtype = WireDType.Bfloat16,
+            ForwardTo = scoringAddress.ToString(), ForwardStoreDtype = WireDtype.Bfloat16,
         };
         var sending = SendAsync(call.RequestStream, new ComputeGradientsRequest { Options = options },
             corpus.Select(e => new ComputeGradientsRequest { Example = e }), token);

@@ -13,14 +13,14 @@ namespace Infra.Gradients.Mapping;
 /// <summary>Proto enum and message conversions.</summary>
 internal static class WireTypes
 {
-    public static FactorDType ToFactorDType(WireDType dtype) => ExampleAssembler.ToFactorDType(dtype);
+    public static FactorDType ToFactorDType(WireDtype dtype) => ExampleAssembler.ToFactorDType(dtype);
 
-    public static WireDType ToWire(FactorDType dtype) => dtype switch
+    public static WireDtype ToWire(FactorDType dtype) => dtype switch
     {
-        FactorDType.Float32 => WireDType.Float32,
-        FactorDType.BFloat16 => WireDType.Bfloat16,
-        FactorDType.Float16 => WireDType.Float16,
-        FactorDType.Int8 => WireDType.Int8,
+        FactorDType.Float32 => WireDtype.Float32,
+        FactorDType.BFloat16 => WireDtype.Bfloat16,
+        FactorDType.Float16 => WireDtype.Float16,
+        FactorDType.Int8 => WireDtype.Int8,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
     };
 

@@ -15,14 +15,14 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
     ILogger<GradientGrpcService> logger)
     : GradientService.GradientServiceBase
 {
-    public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
+    public override Task<GetModelInfoResponse> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         GradientLimits.Check(request.Projection, "projection", session.Options);
         var spec = WireTypes.ToProjection(request.Projection, session.Options.DefaultProjectionDim);
         spec.Validate();
         var config = session.Model.Config;
-        var info = new ModelInfo
+        var info = new GetModelInfoResponse
         {
             ModelType = config.ModelType,
             Fingerprint = session.Fingerprint,
@@ -99,7 +99,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         Log.GradientsDone(logger, examples, tokens, tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
     }
 
-    public override async Task ComputeQueryGradients(ComputeQueryGradientsRequest request, IServerStreamWriter<QueryGradientChunk> responseStream,
+    public override async Task ComputeQueryGradients(ComputeQueryGradientsRequest request, IServerStreamWriter<ComputeQueryGradientsResponse> responseStream,
         ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);

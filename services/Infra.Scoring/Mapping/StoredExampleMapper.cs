@@ -3,12 +3,12 @@ using Infra.Core.Store;
 
 namespace Infra.Scoring.Mapping;
 
-/// <summary>A stored example's metadata as a <see cref="StoredExample"/>.</summary>
+/// <summary>A stored example's metadata as a <see cref="GetExamplesResponse"/>.</summary>
 internal static class StoredExampleMapper
 {
-    public static StoredExample ToWire(string id, string domain, int difficulty, TokenDetails details)
+    public static GetExamplesResponse ToWire(string id, string domain, int difficulty, TokenDetails details)
     {
-        var message = new StoredExample { Id = id, Domain = domain, Difficulty = difficulty, Text = details.Text };
+        var message = new GetExamplesResponse { Id = id, Domain = domain, Difficulty = difficulty, Text = details.Text };
         message.TokenIds.AddRange(details.TokenIds);
         message.LossMask.AddRange(details.LossMask.Select(b => (uint)b));
         message.CharStarts.AddRange(details.CharStarts);

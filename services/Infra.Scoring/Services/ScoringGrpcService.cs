@@ -184,7 +184,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         }
     }
 
-    public override async Task ScoreTokens(ScoreTokensRequest request, IServerStreamWriter<TokenScores> responseStream, ServerCallContext context)
+    public override async Task ScoreTokens(ScoreTokensRequest request, IServerStreamWriter<ScoreTokensResponse> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
@@ -200,7 +200,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         foreach (var scored in new TokenScorer(store).ScoreMany(ids, prepared.Preconditioned, cancellationToken: token))
         {
             var details = scored.Tokens;
-            var message = new TokenScores { ExampleId = scored.ExampleId, Text = details.Text, Fidelity = fidelity };
+            var message = new ScoreTokensResponse { ExampleId = scored.ExampleId, Text = details.Text, Fidelity = fidelity };
             message.QueryIds.AddRange(prepared.Queries.Select(q => q.Id));
             message.QueryDomains.AddRange(prepared.Queries.Select(q => q.Domain));
             message.TokenIds.AddRange(details.TokenIds);
@@ -214,7 +214,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         }
     }
 
-    public override async Task ScoreStream(IAsyncStreamReader<ScoreStreamRequest> requestStream, IServerStreamWriter<LiveScore> responseStream,
+    public override async Task ScoreStream(IAsyncStreamReader<ScoreStreamRequest> requestStream, IServerStreamWriter<ScoreStreamResponse> responseStream,
         ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(requestStream);
@@ -246,7 +246,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             var gradients = Enumerable.Range(0, schema.Layers.Count).Select(l => received.Factors.TryGetValue((l, FactorKind.ExampleGradient), out var g)
                 ? g
                 : throw DomainException.InvalidArgument($"example '{received.Header.Id}': no example gradient for layer {l} (stream with include_example_gradient)")).ToList();
-            var live = new LiveScore
+            var live = new ScoreStreamResponse
             {
                 ExampleId = received.Header.Id, Domain = received.Header.Domain, Difficulty = received.Header.Difficulty, Fidelity = Fidelity(schema, header.Preconditioner),
             };
@@ -307,7 +307,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         return Task.FromResult(new DeleteQuerySetResponse { Name = request.Name });
     }
 
-    public override async Task GetExamples(GetExamplesRequest request, IServerStreamWriter<StoredExample> responseStream, ServerCallContext context)
+    public override async Task GetExamples(GetExamplesRequest request, IServerStreamWriter<GetExamplesResponse> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
@@ -362,6 +362,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
     private static WireScored ToWire(CoreScored s, ScoreFidelity fidelity) => new()
     {
         Id = s.Id, Domain = s.Domain, Difficulty = s.Difficulty, Score = s.Score, Normalized = s.Normalized ?? double.NaN, Fidelity = fidelity,
+        ApproximateScore = fidelity == ScoreFidelity.Exact ? double.NaN : s.Score,
     };
 
     // Reports synchronously, in order (Progress<T> would post each report to the thread pool, unordered).
