@@ -59,7 +59,7 @@ internal static class FitCommand
                     Damping = scope.Parse.GetValue(damping),
                     Overwrite = scope.Parse.GetValue(overwrite),
                 };
-                projected = await FactorFitter.FitProjectedAsync(scope.Services, request, line => scope.Say($"[grey]fit[/] {Markup.Escape(line)}"), scope.Token).ConfigureAwait(false);
+                projected = await FactorFitter.FitProjectedAsync(scope.Services, request, p => scope.Say($"[grey]fit {Markup.Escape(kindName)}[/] {Markup.Escape(FitProgressText.Of(p))}"), scope.Token).ConfigureAwait(false);
             }
             scope.WriteJson(new
             {

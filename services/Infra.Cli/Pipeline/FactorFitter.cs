@@ -61,8 +61,8 @@ internal static class FactorFitter
         }, token).ConfigureAwait(false);
     }
 
-    /// <summary>A projected preconditioner over the store; <paramref name="onProgress"/> gets the service's progress lines.</summary>
-    public static async Task<PreconditionerInfo> FitProjectedAsync(ServiceConnections services, FitRequest request, Action<string> onProgress, CancellationToken token)
+    /// <summary>A projected preconditioner over the store; <paramref name="onProgress"/> gets the service's progress messages as they arrive.</summary>
+    public static async Task<PreconditionerInfo> FitProjectedAsync(ServiceConnections services, FitRequest request, Action<FitProgress> onProgress, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(onProgress);

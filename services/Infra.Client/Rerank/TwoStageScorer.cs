@@ -41,8 +41,9 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         var stage1 = new ScoreRequest
         {
             QuerySet = request.QuerySet, Preconditioner = request.Preconditioner, TopK = (uint)candidates, RankByNormalized = request.Normalized,
-            MinDifficulty = request.MinDifficulty, MaxDifficulty = request.MaxDifficulty,
         };
+        if (request.MinDifficulty is { } min) stage1.MinDifficulty = min;
+        if (request.MaxDifficulty is { } max) stage1.MaxDifficulty = max;
         stage1.Domains.AddRange(request.Domains);
         stage1.QueryIds.AddRange(request.QueryIds);
         var results = await ScoreAsync(stage1, token).ConfigureAwait(false);

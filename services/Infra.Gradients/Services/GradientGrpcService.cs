@@ -339,6 +339,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ExamplesDone = (ulong)examples,
         TokensDone = (ulong)tokens,
         TokensPerSecond = tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
+        ElapsedSeconds = clock.Elapsed.TotalSeconds,
     };
 
     private static Contracts.Gradients.V1.TrackedLayer ToWire(Torch.Gradients.TrackedLayer l, Core.Compression.ProjectionSpec spec)

@@ -76,13 +76,13 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var snapshot = store.Snapshot;
         // Fitted on one commit, outside any lock; only saving it commits (briefly). Examples committed meanwhile make it stale, as it says.
         // Progress goes to the caller as it happens (one message per layer's covariances), in order.
-        var progress = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var progress = Channel.CreateUnbounded<PreconditionerFitProgress>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var fitting = Task.Run(() =>
         {
             try
             {
                 return PreconditionerFitter.Fit(snapshot, request.Name, kind, request.Damping > 0 ? request.Damping : null,
-                    new ChannelProgress(progress.Writer), context.CancellationToken);
+                    new ChannelProgress<PreconditionerFitProgress>(progress.Writer), context.CancellationToken);
             }
             finally
             {
@@ -90,7 +90,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             }
         });
         await foreach (var message in progress.Reader.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
-            await responseStream.WriteAsync(new FitResponse { Progress = message }, context.CancellationToken).ConfigureAwait(false);
+            await responseStream.WriteAsync(new FitResponse { Progress = FitProgressMapper.ToWire(message) }, context.CancellationToken).ConfigureAwait(false);
         var fitted = await fitting.ConfigureAwait(false);
         PreconditionerRepository.Save(store, fitted, request.Overwrite);
         var summary = new PreconditionerInfo { Name = fitted.Name, Kind = IngestMapper.ToWire(fitted.Kind), Examples = (ulong)fitted.Examples };
@@ -139,7 +139,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             throw DomainException.InvalidArgument("rank_by_normalized needs a preconditioner (normalised scores are cosines in its metric)", "rank_by_normalized");
         ScoringLimits.Check(request, host.Options);
         var filter = new ScoreFilter(request.Domains.Count == 0 ? null : request.Domains.ToHashSet(StringComparer.Ordinal),
-            request.MinDifficulty == 0 ? null : request.MinDifficulty, request.MaxDifficulty == 0 ? null : request.MaxDifficulty);
+            request.HasMinDifficulty ? request.MinDifficulty : null, request.HasMaxDifficulty ? request.MaxDifficulty : null);
         // One commit for the whole call: a slow client holds nothing, and commits meanwhile do not change what it reads.
         var snapshot = host.Snapshot();
         var prepared = StoreHost.Prepare(snapshot, request.QuerySet, request.Preconditioner, request.QueryIds);
@@ -366,8 +366,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
     };
 
     // Reports synchronously, in order (Progress<T> would post each report to the thread pool, unordered).
-    private sealed class ChannelProgress(ChannelWriter<string> writer) : IProgress<string>
+    private sealed class ChannelProgress<T>(ChannelWriter<T> writer) : IProgress<T>
     {
-        public void Report(string value) => writer.TryWrite(value);
+        public void Report(T value) => writer.TryWrite(value);
     }
 }
