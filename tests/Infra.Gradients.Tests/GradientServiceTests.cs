@@ -34,6 +34,7 @@ public sealed class GradientServiceTests(LoopbackHostFixture fixture) : IClassFi
         Assert.Equal(checkpoint.ComputeFingerprint(), info.Fingerprint);
         Assert.Equal("qwen2", info.ModelType);
         Assert.Equal("cpu", info.Device.ToLowerInvariant());
+        Assert.Equal(WireDtype.Float32, info.ComputeDtype);
         Assert.Equal(6, info.Layers.Count);
         Assert.Equal("model.layers.0.mlp.gate_proj", info.Layers[0].Name);
         Assert.Equal((32u, 64u, 8u, 16u), (info.Layers[0].DIn, info.Layers[0].DOut, info.Layers[0].KIn, info.Layers[0].KOut));

@@ -2,6 +2,7 @@ using Infra.Contracts.Gradients;
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Compression;
 using Infra.Core.Errors;
+using TorchSharp;
 using CoreChatFormat = Infra.Core.Text.ChatFormat;
 using CoreProjection = Infra.Core.Compression.ProjectionSpec;
 using WireProjection = Infra.Contracts.Gradients.V1.ProjectionSpec;
@@ -22,6 +23,15 @@ internal static class WireTypes
         FactorDType.Float16 => WireDtype.Float16,
         FactorDType.Int8 => WireDtype.Int8,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+    };
+
+    /// <summary>The model's compute dtype (float32, bfloat16 or float16).</summary>
+    public static WireDtype ToWire(torch.ScalarType dtype) => dtype switch
+    {
+        torch.ScalarType.Float32 => WireDtype.Float32,
+        torch.ScalarType.BFloat16 => WireDtype.Bfloat16,
+        torch.ScalarType.Float16 => WireDtype.Float16,
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not a compute dtype"),
     };
 
     public static CoreChatFormat ToChatFormat(ChatFormat format) => format switch

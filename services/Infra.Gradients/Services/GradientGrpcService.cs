@@ -32,7 +32,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             IntermediateSize = (uint)config.IntermediateSize,
             Projection = WireTypes.ToWire(spec),
             Device = session.DeviceName,
-            ComputeDtype = session.DTypeName,
+            ComputeDtype = WireTypes.ToWire(session.ComputeType),
             MaxLength = (uint)session.Computer.MaxLength,
             ChatFormat = Contracts.Gradients.V1.ChatFormat.Qwen25,
         };
