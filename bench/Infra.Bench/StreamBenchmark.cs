@@ -45,7 +45,7 @@ internal static class StreamBenchmark
             var options = new GradientOptions
             {
                 Projection = new WireProjection { Identity = true },
-                Dtype = WireDType.Float32,
+                Dtype = WireDtype.Float32,
                 IncludeTokenFactors = true,
                 IncludeExampleGradient = false,
                 BatchSize = (uint)scenario.BatchSize,

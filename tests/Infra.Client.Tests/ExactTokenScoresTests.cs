@@ -7,7 +7,7 @@ namespace Infra.Client.Tests;
 
 public sealed class ExactTokenScoresTests
 {
-    private static StoredExample Stored() => new()
+    private static GetExamplesResponse Stored() => new()
     {
         Id = "e1", Domain = "math", Difficulty = 2, Text = "ab c", TokenIds = { 7, 8, 9 }, LossMask = { 0, 1, 1 },
         CharStarts = { 0, 1, 2 }, CharLengths = { 1, 1, 2 }, Tokens = { "a", "b", " c" },

@@ -34,6 +34,7 @@ public sealed class GradientServiceTests(LoopbackHostFixture fixture) : IClassFi
         Assert.Equal(checkpoint.ComputeFingerprint(), info.Fingerprint);
         Assert.Equal("qwen2", info.ModelType);
         Assert.Equal("cpu", info.Device.ToLowerInvariant());
+        Assert.Equal(WireDtype.Float32, info.ComputeDtype);
         Assert.Equal(6, info.Layers.Count);
         Assert.Equal("model.layers.0.mlp.gate_proj", info.Layers[0].Name);
         Assert.Equal((32u, 64u, 8u, 16u), (info.Layers[0].DIn, info.Layers[0].DOut, info.Layers[0].KIn, info.Layers[0].KOut));
@@ -82,13 +83,13 @@ public sealed class GradientServiceTests(LoopbackHostFixture fixture) : IClassFi
     }
 
     [Theory]
-    [InlineData(WireDType.Bfloat16, 1e-2)]
-    [InlineData(WireDType.Float16, 1e-3)]
-    [InlineData(WireDType.Int8, 2e-2)]
-    public async Task Quantised_wire_dtypes_stay_close_to_fp32(WireDType dtype, double tolerance)
+    [InlineData(WireDtype.Bfloat16, 1e-2)]
+    [InlineData(WireDtype.Float16, 1e-3)]
+    [InlineData(WireDtype.Int8, 2e-2)]
+    public async Task Quantised_wire_dtypes_stay_close_to_fp32(WireDtype dtype, double tolerance)
     {
-        GradientOptions Options(WireDType d) => new() { IncludeExampleGradient = true, IncludeTokenFactors = true, Dtype = d, Projection = new WireProjection { KIn = 32, KOut = 32 } };
-        var exact = (await GradientClient.ComputeAsync(_client, Options(WireDType.Float32), Corpus.Take(2))).Examples;
+        GradientOptions Options(WireDtype d) => new() { IncludeExampleGradient = true, IncludeTokenFactors = true, Dtype = d, Projection = new WireProjection { KIn = 32, KOut = 32 } };
+        var exact = (await GradientClient.ComputeAsync(_client, Options(WireDtype.Float32), Corpus.Take(2))).Examples;
         var quantised = (await GradientClient.ComputeAsync(_client, Options(dtype), Corpus.Take(2))).Examples;
         for (var i = 0; i < 2; i++)
         {

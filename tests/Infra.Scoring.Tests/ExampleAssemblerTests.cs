@@ -15,7 +15,7 @@ public sealed class ExampleAssemblerTests
         Chunk = new FactorChunk
         {
             ExampleId = "e", LayerIndex = layer, Kind = kind, RowOffset = 0, TotalRows = 1,
-            Block = new QuantizedMatrix { Rows = 1, Cols = 2, Dtype = WireDType.Float32, Data = ByteString.CopyFrom(new byte[8]) },
+            Block = new QuantizedMatrix { Rows = 1, Cols = 2, Dtype = WireDtype.Float32, Data = ByteString.CopyFrom(new byte[8]) },
         },
     };
 
@@ -67,7 +67,7 @@ public sealed class ExampleAssemblerTests
             Chunk = new FactorChunk
             {
                 ExampleId = "e", LayerIndex = 0, Kind = FactorKind.ExampleGradient, RowOffset = rowOffset, TotalRows = totalRows,
-                Block = new QuantizedMatrix { Rows = rows, Cols = cols, Dtype = WireDType.Float32, Data = ByteString.CopyFrom(new byte[bytes]) },
+                Block = new QuantizedMatrix { Rows = rows, Cols = cols, Dtype = WireDtype.Float32, Data = ByteString.CopyFrom(new byte[bytes]) },
             },
         };
         var error = Assert.Throws<DomainException>(() => assembler.Accept(chunk));
@@ -92,13 +92,13 @@ public sealed class ExampleAssemblerTests
     public void A_query_chunk_whose_payload_does_not_fit_is_the_callers_error()
     {
         var assembler = new QueryGradientAssembler();
-        var error = Assert.Throws<DomainException>(() => assembler.Accept(new QueryGradientChunk
+        var error = Assert.Throws<DomainException>(() => assembler.Accept(new ComputeQueryGradientsResponse
         {
             QueryId = "q", TotalRows = 1,
-            Block = new QuantizedMatrix { Rows = 1, Cols = 2, Dtype = WireDType.Float32, Data = ByteString.CopyFrom(new byte[5]) },
+            Block = new QuantizedMatrix { Rows = 1, Cols = 2, Dtype = WireDtype.Float32, Data = ByteString.CopyFrom(new byte[5]) },
         }));
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
         Assert.Equal("block", error.Field);
-        Assert.Equal("chunk.block", Assert.Throws<DomainException>(() => new QueryGradientAssembler().Accept(new QueryGradientChunk { QueryId = "q", TotalRows = 1 })).Field);
+        Assert.Equal("chunk.block", Assert.Throws<DomainException>(() => new QueryGradientAssembler().Accept(new ComputeQueryGradientsResponse { QueryId = "q", TotalRows = 1 })).Field);
     }
 }

@@ -16,14 +16,14 @@ public sealed class KillResumeTests(PipelineFixture fixture) : IClassFixture<Pip
         var crashed = Path.Combine(fixture.Root, "crashed-store");
         using (var service = await ScoringProcess.StartAsync(reference, shardExamples: 3))
         {
-            await ScoringClient.IngestAsync(service.Client, fixture.Header(WireDType.Bfloat16), fixture.GradientMessages);
+            await ScoringClient.IngestAsync(service.Client, fixture.Header(WireDtype.Bfloat16), fixture.GradientMessages);
         }
 
         var firstHalf = fixture.Corpus.Take(12).Select(e => e.Id).ToHashSet();
         using (var service = await ScoringProcess.StartAsync(crashed, shardExamples: 3))
         {
             using var call = service.Client.Ingest();
-            await call.RequestStream.WriteAsync(new IngestRequest { Header = fixture.Header(WireDType.Bfloat16) });
+            await call.RequestStream.WriteAsync(new IngestRequest { Header = fixture.Header(WireDtype.Bfloat16) });
             foreach (var m in fixture.GradientMessages.Where(m => firstHalf.Contains(ExampleId(m))))
                 await call.RequestStream.WriteAsync(new IngestRequest { Gradient = m });
             // Wait until shards are committed while the stream is still open, then crash.
@@ -42,7 +42,7 @@ public sealed class KillResumeTests(PipelineFixture fixture) : IClassFixture<Pip
             var missing = (await service.Client.MissingExamplesAsync(missingRequest)).Ids.ToHashSet();
             Assert.Equal(20 - (int)before.Examples, missing.Count);
             // Resume sends everything: stored examples are skipped, the rest stored once.
-            var resumed = await ScoringClient.IngestAsync(service.Client, fixture.Header(WireDType.Bfloat16), fixture.GradientMessages);
+            var resumed = await ScoringClient.IngestAsync(service.Client, fixture.Header(WireDtype.Bfloat16), fixture.GradientMessages);
             Assert.Equal((ulong)missing.Count, resumed.Stored);
             Assert.Equal(before.Examples, resumed.Skipped);
             Assert.Equal(20ul, resumed.StoreExamples);

@@ -35,7 +35,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     public string Root { get; } = Directory.CreateTempSubdirectory("infra-pipeline-").FullName;
     public GrpcChannel Channel { get; private set; } = null!;
     public GradientService.GradientServiceClient Gradients { get; private set; } = null!;
-    public ModelInfo Info { get; private set; } = null!;
+    public GetModelInfoResponse Info { get; private set; } = null!;
     public IReadOnlyList<Example> Corpus { get; } = Enumerable.Range(0, 20).Select(i => new Example
     {
         Id = $"ex{i:D2}",
@@ -54,7 +54,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     public IReadOnlyList<ComputeGradientsResponse> GradientMessages { get; private set; } = [];
 
     /// <summary>Every ComputeQueryGradients chunk for <see cref="Queries"/>.</summary>
-    public IReadOnlyList<QueryGradientChunk> QueryChunks { get; private set; } = [];
+    public IReadOnlyList<ComputeQueryGradientsResponse> QueryChunks { get; private set; } = [];
 
     public async Task InitializeAsync()
     {
@@ -90,7 +90,7 @@ public sealed class PipelineFixture : IAsyncLifetime
     }
 
     /// <summary>The ingest header matching the gradient service's model and projection.</summary>
-    public IngestHeader Header(WireDType storeDtype = WireDType.Float32, bool tokenFactors = true)
+    public IngestHeader Header(WireDtype storeDtype = WireDtype.Float32, bool tokenFactors = true)
     {
         var header = new IngestHeader { ModelFingerprint = Info.Fingerprint, Projection = Projection, StoreDtype = storeDtype, TokenFactors = tokenFactors };
         header.Layers.AddRange(Info.Layers);

@@ -22,7 +22,7 @@ public sealed class QuerySetAndExamplesTests(PipelineFixture fixture) : IClassFi
 
     public async Task DisposeAsync() => await _scoring.DisposeAsync();
 
-    private static async Task RegisterAsync(ScoringService.ScoringServiceClient client, QuerySetHeader header, IEnumerable<QueryGradientChunk> chunks)
+    private static async Task RegisterAsync(ScoringService.ScoringServiceClient client, QuerySetHeader header, IEnumerable<ComputeQueryGradientsResponse> chunks)
     {
         using var call = client.RegisterQueries();
         await call.RequestStream.WriteAsync(new RegisterQueriesRequest { Header = header });
@@ -128,7 +128,7 @@ public sealed class QuerySetAndExamplesTests(PipelineFixture fixture) : IClassFi
     [InlineData(false)]
     public async Task GetExamples_returns_the_ingested_metadata_in_request_order(bool tokenFactors)
     {
-        await ScoringClient.IngestAsync(_client, fixture.Header(WireDType.Bfloat16, tokenFactors), fixture.GradientMessages);
+        await ScoringClient.IngestAsync(_client, fixture.Header(WireDtype.Bfloat16, tokenFactors), fixture.GradientMessages);
         var assembler = new ExampleAssembler();
         var ingested = fixture.GradientMessages.Select(assembler.Accept).OfType<ReceivedExample>().ToDictionary(r => r.Header.Id);
         // Across shards (6 examples each), two from one shard, one twice.
@@ -182,7 +182,7 @@ public sealed class QuerySetAndExamplesTests(PipelineFixture fixture) : IClassFi
     [Fact]
     public async Task Scores_from_a_projected_bf16_store_are_labelled_approximate()
     {
-        await ScoringClient.IngestAsync(_client, fixture.Header(WireDType.Bfloat16), fixture.GradientMessages);
+        await ScoringClient.IngestAsync(_client, fixture.Header(WireDtype.Bfloat16), fixture.GradientMessages);
         await ScoringClient.RegisterAsync(_client, "q", fixture.Queries, fixture.QueryChunks);
 
         var results = (await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "q", TopK = 3 })).Select(r => r.Result).ToList();
@@ -206,7 +206,7 @@ public sealed class QuerySetAndExamplesTests(PipelineFixture fixture) : IClassFi
             await fit.ResponseStream.ReadAllAsync().ToListAsync();
         }
         var info = await fixture.Gradients.GetModelInfoAsync(new GetModelInfoRequest { Projection = identity });
-        var header = new IngestHeader { ModelFingerprint = info.Fingerprint, Projection = identity, StoreDtype = WireDType.Float32, TokenFactors = true };
+        var header = new IngestHeader { ModelFingerprint = info.Fingerprint, Projection = identity, StoreDtype = WireDtype.Float32, TokenFactors = true };
         header.Layers.AddRange(info.Layers);
         using (var compute = fixture.Gradients.ComputeGradients())
         {
@@ -218,7 +218,7 @@ public sealed class QuerySetAndExamplesTests(PipelineFixture fixture) : IClassFi
             await compute.RequestStream.CompleteAsync();
             await ScoringClient.IngestAsync(_client, header, await compute.ResponseStream.ReadAllAsync().ToListAsync());
         }
-        async Task<List<QueryGradientChunk>> QueryChunks(string factorsName)
+        async Task<List<ComputeQueryGradientsResponse>> QueryChunks(string factorsName)
         {
             var request = new ComputeQueryGradientsRequest { Projection = identity, FactorsName = factorsName };
             request.Queries.AddRange(fixture.Queries);

@@ -18,7 +18,7 @@ internal static class ScoringClient
     }
 
     public static async Task<RegisterQueriesResponse> RegisterAsync(ScoringService.ScoringServiceClient client, string name,
-        IEnumerable<Example> queries, IEnumerable<QueryGradientChunk> chunks)
+        IEnumerable<Example> queries, IEnumerable<ComputeQueryGradientsResponse> chunks)
     {
         using var call = client.RegisterQueries();
         var header = new QuerySetHeader { Name = name };

@@ -52,9 +52,22 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
         Assert.Equal(20ul, fit[^1].Summary.Examples);
         // Progress streams in the order the fit reports it (each layer's covariances, then the end), the summary last.
         var progress = fit.Take(fit.Count - 1).Select(m => m.Progress).ToList();
-        Assert.All(progress, p => Assert.False(string.IsNullOrEmpty(p)));
-        Assert.StartsWith("covariances of ", progress[0], StringComparison.Ordinal);
-        Assert.EndsWith("fitted on 20 examples", progress[^1], StringComparison.Ordinal);
+        var layers = fixture.Info.Layers.Count;
+        Assert.Equal(layers + 1, progress.Count);
+        Assert.All(progress, p => Assert.Equal((uint)layers, p.LayerCount));
+        Assert.All(progress, p => Assert.Equal(20ul, p.ExamplesTotal));
+        Assert.Equal(progress.Select(p => p.ElapsedSeconds).Order(), progress.Select(p => p.ElapsedSeconds));
+        for (var l = 0; l < layers; l++)
+        {
+            Assert.Equal(FitStage.Covariances, progress[l].Stage);
+            Assert.Equal((uint)l, progress[l].LayerIndex);
+            Assert.Equal(fixture.Info.Layers[l].Name, progress[l].LayerName);
+            Assert.True(progress[l].Tokens > 0);
+            Assert.Equal($"covariances of {progress[l].LayerName}: {progress[l].Tokens} tokens", progress[l].Message);
+        }
+        Assert.Equal(FitStage.Fitted, progress[^1].Stage);
+        Assert.Equal(20ul, progress[^1].ExamplesDone);
+        Assert.EndsWith("fitted on 20 examples", progress[^1].Message, StringComparison.Ordinal);
         await ScoringClient.RegisterAsync(_client, "held-out", fixture.Queries, fixture.QueryChunks);
 
         var responses = await ScoringClient.ScoreAsync(_client, new ScoreRequest { QuerySet = "held-out", Preconditioner = "ek", TopK = 20, IncludeAllScores = true });
@@ -159,7 +172,7 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
             {
                 Projection = PipelineFixture.Projection, IncludeExampleGradient = true, IncludeTokenFactors = true, BatchSize = 4,
                 ForwardTo = _scoring.Address,
-                ForwardStoreDtype = WireDType.Float32,
+                ForwardStoreDtype = WireDtype.Float32,
             },
         });
         foreach (var e in fixture.Corpus) await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e });
@@ -192,6 +205,21 @@ public sealed class ScoringServiceTests(PipelineFixture fixture) : IClassFixture
         var expected = fixture.Corpus.Where(e => e.Domain == "code" && e.Difficulty is 2 or 3).Select(e => e.Id).Order();
         Assert.Equal(expected, result.Top.Select(t => t.Id).Order());
         Assert.Equal((ulong)expected.Count(), result.Scored);
+    }
+
+    [Fact]
+    public async Task An_absent_difficulty_bound_is_no_bound_and_zero_is_a_real_bound()
+    {
+        await ScoringClient.IngestAsync(_client, fixture.Header(), fixture.GradientMessages);
+        await ScoringClient.RegisterAsync(_client, "q", fixture.Queries, fixture.QueryChunks);
+        async Task<ulong> Scored(ScoreRequest request) => (await ScoringClient.ScoreAsync(_client, request)).First().Result.Scored;
+
+        // The corpus's difficulties are 1..5.
+        Assert.Equal(20ul, await Scored(new ScoreRequest { QuerySet = "q", QueryIds = { "qm" } }));
+        Assert.Equal(0ul, await Scored(new ScoreRequest { QuerySet = "q", QueryIds = { "qm" }, MaxDifficulty = 0 }));
+        Assert.Equal(20ul, await Scored(new ScoreRequest { QuerySet = "q", QueryIds = { "qm" }, MinDifficulty = 0 }));
+        var upToTwo = (ulong)fixture.Corpus.Count(e => e.Difficulty <= 2);
+        Assert.Equal(upToTwo, await Scored(new ScoreRequest { QuerySet = "q", QueryIds = { "qm" }, MaxDifficulty = 2 }));
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed class PipelineTelemetryTests : IDisposable
                 Options = new GradientOptions
                 {
                     Projection = Projection, IncludeExampleGradient = true, BatchSize = 4,
-                    ForwardTo = scoringAddress.ToString(), ForwardStoreDtype = WireDType.Float32,
+                    ForwardTo = scoringAddress.ToString(), ForwardStoreDtype = WireDtype.Float32,
                 },
             });
             foreach (var e in examples) await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e });
@@ -101,7 +101,7 @@ public sealed class PipelineTelemetryTests : IDisposable
         using var scoringChannel = InfraChannel.Create(scoringAddress, TestHosts.Key);
         var scoring = new ScoringService.ScoringServiceClient(scoringChannel);
         var queryRequest = new ComputeQueryGradientsRequest { Projection = Projection, Queries = { examples[0] } };
-        List<QueryGradientChunk> chunks;
+        List<ComputeQueryGradientsResponse> chunks;
         using (var call = gradients.ComputeQueryGradients(queryRequest)) chunks = await call.ResponseStream.ReadAllAsync().ToListAsync();
         using (var register = scoring.RegisterQueries())
         {

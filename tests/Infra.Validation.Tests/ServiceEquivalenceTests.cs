@@ -114,7 +114,7 @@ public sealed class ServiceEquivalenceTests : IDisposable
                 Options = new GradientOptions
                 {
                     Projection = identity, IncludeExampleGradient = true, IncludeTokenFactors = true,
-                    ForwardTo = scoringAddress.ToString(), ForwardStoreDtype = WireDType.Float32,
+                    ForwardTo = scoringAddress.ToString(), ForwardStoreDtype = WireDtype.Float32,
                 },
             });
             foreach (var e in training) await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = Wire(e) });

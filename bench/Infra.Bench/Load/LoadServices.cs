@@ -99,7 +99,7 @@ internal sealed class LoadServices : IAsyncDisposable
         using var call = gradients.ComputeGradients();
         await call.RequestStream.WriteAsync(new ComputeGradientsRequest
         {
-            Options = new GradientOptions { Projection = Projection, IncludeExampleGradient = true, IncludeTokenFactors = true, Dtype = WireDType.Bfloat16 },
+            Options = new GradientOptions { Projection = Projection, IncludeExampleGradient = true, IncludeTokenFactors = true, Dtype = WireDtype.Bfloat16 },
         }).ConfigureAwait(false);
         foreach (var e in spare) await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e }).ConfigureAwait(false);
         await call.RequestStream.CompleteAsync().ConfigureAwait(false);

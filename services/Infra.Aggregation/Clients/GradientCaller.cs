@@ -28,7 +28,7 @@ public sealed class GradientCaller(IServiceProvider services, IOptions<Aggregati
     /// <summary>The pipeline's steps (query registration) on this GradientService and <paramref name="scoring"/>; needs a configured address.</summary>
     internal InfluencePipeline Pipeline(ScoringPuller scoring) => new(Client, _address!, scoring.Client, scoring.Address);
 
-    public Task<ModelInfo> ModelInfoAsync(CancellationToken token) =>
+    public Task<GetModelInfoResponse> ModelInfoAsync(CancellationToken token) =>
         Downstream.CallAsync(Name, _address, () => Client.GetModelInfoAsync(new GetModelInfoRequest(), cancellationToken: token).ResponseAsync);
 
     public Task<GenerateResponse> GenerateAsync(GenerateRequest request, CancellationToken token) =>

@@ -47,7 +47,7 @@ public sealed class ScoringPuller(ScoringService.ScoringServiceClient client, IO
         });
 
     /// <summary>Streams a ScoreTokens call, one example at a time into <paramref name="onExample"/>.</summary>
-    public Task ScoreTokensAsync(ScoreTokensRequest request, Func<TokenScores, Task> onExample, CancellationToken token) =>
+    public Task ScoreTokensAsync(ScoreTokensRequest request, Func<ScoreTokensResponse, Task> onExample, CancellationToken token) =>
         Downstream.CallAsync(Name, _address, async () =>
         {
             using var call = client.ScoreTokens(request, cancellationToken: token);

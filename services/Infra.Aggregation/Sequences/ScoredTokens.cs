@@ -4,7 +4,7 @@ using Infra.Core.Errors;
 namespace Infra.Aggregation.Sequences;
 
 /// <summary>
-/// One scored example at token level, shaped as the ScoringService's <c>TokenScores</c>: the
+/// One scored example at token level, shaped as the ScoringService's <c>ScoreTokensResponse</c>: the
 /// rendered <paramref name="Text"/>, per token its text and UTF-16 span in it and its loss mask
 /// (1 = response token, the closing <c>&lt;|im_end|&gt;</c> included), and
 /// <paramref name="Scores"/> row-major token x query.

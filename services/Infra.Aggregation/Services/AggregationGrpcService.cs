@@ -61,12 +61,12 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         Selections.Validate(request.Queries);
-        if (request.MinDifficulty < 0 || request.MaxDifficulty < 0 || (request.MaxDifficulty > 0 && request.MinDifficulty > request.MaxDifficulty))
-            throw DomainException.InvalidArgument($"difficulty bounds [{request.MinDifficulty}, {request.MaxDifficulty}] are not a range (0 = no bound)", "min_difficulty");
+        if (request.HasMinDifficulty && request.HasMaxDifficulty && request.MinDifficulty > request.MaxDifficulty)
+            throw DomainException.InvalidArgument($"difficulty bounds [{request.MinDifficulty}, {request.MaxDifficulty}] are not a range (an absent bound = no bound)", "min_difficulty");
         var exact = Selections.Exact(request.Queries);
         var ranking = TokenSource.Ranking(request.Queries, Counts.Of(request.K, 10), tokens: exact && request.Sequences > 0) with
         {
-            Domains = request.Domains.ToList(), MinDifficulty = request.MinDifficulty, MaxDifficulty = request.MaxDifficulty,
+            Domains = request.Domains.ToList(), MinDifficulty = request.HasMinDifficulty ? request.MinDifficulty : null, MaxDifficulty = request.HasMaxDifficulty ? request.MaxDifficulty : null,
         };
         var ranked = await _tokens.TwoStage.RankAsync(ranking, token).ConfigureAwait(false);
         var response = new TopKResponse();
@@ -74,7 +74,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         var domains = ranked.Queries.SelectMany(r => r.Top).GroupBy(e => e.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Domain, StringComparer.Ordinal);
         if (request.Sequences > 0 && domains.Count > 0)
         {
-            Task Segment(Contracts.Scoring.V1.TokenScores t)
+            Task Segment(Contracts.Scoring.V1.ScoreTokensResponse t)
             {
                 segmented[t.ExampleId] = ScoredExampleTokens.Build(t, domains[t.ExampleId], _tagger);
                 return Task.CompletedTask;
@@ -173,7 +173,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
             entry.Bottom.AddRange(ranking.Bottom.Select(Ranked));
             entry.Categories.AddRange(ranking.Categories.Select(c => new Contracts.Aggregation.V1.CategoryTotal
             {
-                Category = Wire.UpperSnake(c.Category), Count = (ulong)c.Count, Total = c.Sum, Mean = c.Mean,
+                Category = Wire.Category(c.Category), Count = (ulong)c.Count, Total = c.Sum, Mean = c.Mean,
             }));
             response.Domains.Add(entry);
         }
@@ -207,7 +207,7 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
 
     private static RankedToken Ranked(TokenStatistic s) => new()
     {
-        Token = s.Token, Category = Wire.UpperSnake(s.Category), Count = (ulong)s.Count, Total = s.Sum, Mean = s.Mean,
+        Token = s.Token, Category = Wire.Category(s.Category), Count = (ulong)s.Count, Total = s.Sum, Mean = s.Mean,
     };
 
     /// <summary>The roll-up's options from a request's fields; the bootstrap stops when <paramref name="token"/> fires.</summary>

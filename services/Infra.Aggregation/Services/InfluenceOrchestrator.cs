@@ -43,7 +43,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         response.QuerySet = querySet;
 
         var topK = Counts.Of(request.TopExamples, 10);
-        var exact = Selections.Exact(request.Rerank, normalized: false);
+        var exact = Selections.Exact(request.Rerank, normalized: false, "rerank");
         var ranking = new TwoStageRequest
         {
             QuerySet = querySet, QueryIds = queryIds, Preconditioner = request.Preconditioner, K = topK,
@@ -61,7 +61,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
         var top = result.Top.ToList();
         var domains = top.ToDictionary(e => e.Id, e => e.Domain, StringComparer.Ordinal);
         var segmented = new Dictionary<string, ScoredExampleTokens>(StringComparer.Ordinal);
-        Task Segment(TokenScores t)
+        Task Segment(ScoreTokensResponse t)
         {
             segmented[t.ExampleId] = ScoredExampleTokens.Build(t, domains[t.ExampleId], tagger);
             return Task.CompletedTask;
@@ -99,7 +99,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
             {
                 ExampleId = t.Scores.ExampleId, TokenIndex = (uint)i, Token = t.Scores.Tokens[i],
                 CharStart = t.Scores.CharStarts[i], CharLength = t.Scores.CharLengths[i], Score = t.Scores.Scores[i * t.QueryCount],
-                Category = Wire.UpperSnake(t.Category(i)), SequenceIndex = (uint)t.Map.TokenSequence[i], Fidelity = Wire.Fidelity(t.Scores.Fidelity),
+                Category = Wire.Category(t.Category(i)), SequenceIndex = (uint)t.Map.TokenSequence[i], Fidelity = Wire.Fidelity(t.Scores.Fidelity),
             }))
             .OrderByDescending(t => t.Score).ThenBy(t => t.ExampleId, StringComparer.Ordinal).ThenBy(t => t.TokenIndex)
             .Take(Counts.Of(request.TopTokens, 20));
@@ -143,6 +143,7 @@ internal sealed class InfluenceOrchestrator(ScoringPuller scoring, GradientCalle
     private async Task<StoreInfoResponse> Validate(InfluenceRequest request, CancellationToken token)
     {
         if (!double.IsFinite(request.Damping)) throw DomainException.InvalidArgument($"damping must be finite (<= 0 means 0.1 x mean eigenvalue); it is {request.Damping}", "damping");
+        Selections.Exact(request.Rerank, normalized: false, "rerank");
         switch (request.QueryCase)
         {
             case InfluenceRequest.QueryOneofCase.Prompt:

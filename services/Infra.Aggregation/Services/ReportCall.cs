@@ -163,7 +163,7 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
 
     // How many of the example's scored queries each column stands for: 1 per query column; for a domain-mean column
     // (an exact pass), the queries of that domain.
-    private static double[] ColumnWeights(TokenScores t, InfluenceRollup rollup) =>
+    private static double[] ColumnWeights(ScoreTokensResponse t, InfluenceRollup rollup) =>
         t.QueryIds.Select((id, q) => t.Fidelity == Contracts.Gradients.V1.ScoreFidelity.Exact && id == t.QueryDomains[q]
             ? Math.Max(1, rollup.ExampleQueryCount(t.ExampleId, string.IsNullOrEmpty(id) ? RollupPuller.UnnamedDomain : id))
             : 1.0).ToArray();

@@ -5,19 +5,19 @@ using Infra.Contracts.Scoring.V1;
 namespace Infra.Aggregation.Services;
 
 /// <summary>
-/// One example's <see cref="TokenScores"/> from the ScoringService, segmented: its response cut into sequences
+/// One example's <see cref="ScoreTokensResponse"/> from the ScoringService, segmented: its response cut into sequences
 /// (mode from its training domain), every response token mapped to one sequence, sequences tagged with behaviours.
 /// </summary>
 internal sealed class ScoredExampleTokens
 {
-    private ScoredExampleTokens(TokenScores scores, SequenceTokenMap map, IReadOnlyList<IReadOnlySet<string>> tags)
+    private ScoredExampleTokens(ScoreTokensResponse scores, SequenceTokenMap map, IReadOnlyList<IReadOnlySet<string>> tags)
     {
         Scores = scores;
         Map = map;
         Tags = tags;
     }
 
-    public TokenScores Scores { get; }
+    public ScoreTokensResponse Scores { get; }
 
     public SequenceTokenMap Map { get; }
 
@@ -27,7 +27,7 @@ internal sealed class ScoredExampleTokens
     /// <summary>Queries (columns of the token scores).</summary>
     public int QueryCount => Scores.QueryIds.Count;
 
-    public static ScoredExampleTokens Build(TokenScores scores, string trainingDomain, SequenceTagger tagger)
+    public static ScoredExampleTokens Build(ScoreTokensResponse scores, string trainingDomain, SequenceTagger tagger)
     {
         var tokens = new ScoredTokens(scores.Text, scores.Tokens, scores.CharStarts, scores.CharLengths,
             scores.LossMask.Select(m => (byte)m).ToArray(), scores.Scores, scores.QueryIds.Count);

@@ -20,7 +20,7 @@ internal sealed class TokenSource(ScoringPuller scoring, GradientCaller gradient
     /// <paramref name="meanByDomain"/> an exact pass returns one column per query domain (the mean over its queries), which
     /// is all a per-domain roll-up needs; the store's pass always returns one column per query.
     /// </summary>
-    public Task ForEachAsync(QuerySelection selection, IReadOnlyList<string> exampleIds, Func<TokenScores, Task> onExample, CancellationToken token,
+    public Task ForEachAsync(QuerySelection selection, IReadOnlyList<string> exampleIds, Func<ScoreTokensResponse, Task> onExample, CancellationToken token,
         bool meanByDomain = false)
     {
         if (Selections.Exact(selection))

@@ -1,10 +1,13 @@
 using System.Text;
 using Infra.Aggregation.Rollups;
 using Infra.Aggregation.Sequences;
+using Infra.Aggregation.Tokens;
 using Infra.Contracts.Gradients.V1;
 using ClientExample = Infra.Client.Rerank.RankedExample;
+using WireCategory = Infra.Contracts.Aggregation.V1.TokenCategory;
 using WireCell = Infra.Contracts.Aggregation.V1.RollupCell;
-using WireExample = Infra.Contracts.Aggregation.V1.ScoredExample;
+using WireExample = Infra.Contracts.Scoring.V1.ScoredExample;
+using WireKind = Infra.Contracts.Aggregation.V1.SequenceKind;
 using WireSequence = Infra.Contracts.Aggregation.V1.ScoredSequence;
 using WireStats = Infra.Contracts.Aggregation.V1.CellStatistics;
 
@@ -13,6 +16,34 @@ namespace Infra.Aggregation.Services;
 /// <summary>Domain types to proto messages.</summary>
 internal static class Wire
 {
+    /// <summary>A sequence's kind on the wire (never UNSPECIFIED).</summary>
+    public static WireKind Kind(SequenceKind kind) => kind switch
+    {
+        SequenceKind.Sentence => WireKind.Sentence,
+        SequenceKind.CodeLine => WireKind.CodeLine,
+        SequenceKind.CodeBlockHeader => WireKind.CodeBlockHeader,
+        SequenceKind.Fence => WireKind.Fence,
+        SequenceKind.End => WireKind.End,
+        SequenceKind.Blank => WireKind.Blank,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a sequence kind the proto does not have"),
+    };
+
+    /// <summary>A token's category on the wire (never UNSPECIFIED).</summary>
+    public static WireCategory Category(TokenCategory category) => category switch
+    {
+        TokenCategory.NaturalLanguageConnector => WireCategory.NaturalLanguageConnector,
+        TokenCategory.Number => WireCategory.Number,
+        TokenCategory.Operator => WireCategory.Operator,
+        TokenCategory.CodeKeyword => WireCategory.CodeKeyword,
+        TokenCategory.PunctuationSyntax => WireCategory.PunctuationSyntax,
+        TokenCategory.Identifier => WireCategory.Identifier,
+        TokenCategory.Word => WireCategory.Word,
+        TokenCategory.Whitespace => WireCategory.Whitespace,
+        TokenCategory.Special => WireCategory.Special,
+        TokenCategory.Other => WireCategory.Other,
+        _ => throw new ArgumentOutOfRangeException(nameof(category), category, "a token category the proto does not have"),
+    };
+
     /// <summary>An enum value as the proto documents it: CodeLine -> CODE_LINE.</summary>
     public static string UpperSnake<T>(T value) where T : struct, Enum
     {
@@ -69,7 +100,7 @@ internal static class Wire
         {
             ExampleId = exampleId,
             Index = (uint)index,
-            Kind = UpperSnake(s.Kind),
+            Kind = Kind(s.Kind),
             CharStart = s.Start,
             CharLength = s.Length,
             Text = map.Tokens.Text.Substring(s.Start, s.Length),

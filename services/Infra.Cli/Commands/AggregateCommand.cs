@@ -98,7 +98,7 @@ internal static class AggregateCommand
         c.Statistics.SharePositive, c.Statistics.CiLow, c.Statistics.CiHigh,
     };
 
-    private static object Example(ScoredExample e) => new { e.Id, e.Domain, e.Difficulty, e.Score, e.Normalized, Fidelity = Label(e.Fidelity) };
+    private static object Example(Contracts.Scoring.V1.ScoredExample e) => new { e.Id, e.Domain, e.Difficulty, e.Score, e.Normalized, Fidelity = Label(e.Fidelity) };
 
     // Roll-ups are of stage 1 scores; an unlabelled value is approximate.
     private static string Label(Contracts.Gradients.V1.ScoreFidelity fidelity) =>

@@ -60,7 +60,7 @@ internal static class FitCommand
                     Damping = scope.Parse.GetValue(damping),
                     Overwrite = scope.Parse.GetValue(overwrite),
                 };
-                projected = await scope.Services.Pipeline.FitStoreAsync(request, line => scope.Say($"[grey]fit[/] {Markup.Escape(line)}"), scope.Token).ConfigureAwait(false);
+                projected = await scope.Services.Pipeline.FitStoreAsync(request, p => scope.Say($"[grey]fit {Markup.Escape(kindName)}[/] {Markup.Escape(FitProgressText.Of(p))}"), scope.Token).ConfigureAwait(false);
             }
             scope.WriteJson(new
             {

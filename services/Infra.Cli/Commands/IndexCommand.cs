@@ -59,11 +59,11 @@ internal static class IndexCommand
 
     private static string Cell(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static WireDType ParseDtype(string name) => name switch
+    private static WireDtype ParseDtype(string name) => name switch
     {
-        "float32" => WireDType.Float32,
-        "float16" => WireDType.Float16,
-        "int8" => WireDType.Int8,
-        _ => WireDType.Bfloat16,
+        "float32" => WireDtype.Float32,
+        "float16" => WireDtype.Float16,
+        "int8" => WireDtype.Int8,
+        _ => WireDtype.Bfloat16,
     };
 }

@@ -148,7 +148,7 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
     {
         var query = ranked.Queries[0];
         if (query.Top.Count == 0) return;
-        TokenScores? t = null;
+        ScoreTokensResponse? t = null;
         await twoStage.ExactTokensAsync(QuerySet, [query.QueryId], [query.Top[0].Id], s =>
         {
             t = s;

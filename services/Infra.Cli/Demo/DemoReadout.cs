@@ -2,6 +2,7 @@ using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using Infra.Client.Pipeline;
+using Infra.Contracts;
 using Infra.Contracts.Aggregation.V1;
 
 namespace Infra.Cli.Demo;
@@ -69,8 +70,8 @@ internal sealed class DemoReadout(AggregationService.AggregationServiceClient cl
     {
         foreach (var domain in ranking.Domains)
         {
-            var top = string.Join(", ", domain.Top.Take(8).Select(t => $"'{Visible(t.Token)}' ({t.Category.ToLowerInvariant()})"));
-            var categories = string.Join(", ", domain.Categories.OrderByDescending(c => c.Mean).Take(3).Select(c => $"{c.Category.ToLowerInvariant()} {Format(c.Mean)}"));
+            var top = string.Join(", ", domain.Top.Take(8).Select(t => $"'{Visible(t.Token)}' ({WireEnum.Name(t.Category).ToLowerInvariant()})"));
+            var categories = string.Join(", ", domain.Categories.OrderByDescending(c => c.Mean).Take(3).Select(c => $"{WireEnum.Name(c.Category).ToLowerInvariant()} {Format(c.Mean)}"));
             output.WriteLine($"[tokens] {domain.QueryDomain} queries, {Label(ranking.Fidelity)}: top tokens {top}; categories by mean: {categories}");
         }
     }

@@ -15,7 +15,7 @@ public sealed record IndexSettings
     public bool TokenFactors { get; init; } = true;
 
     /// <summary>Storage dtype of a new store. Defaults to bfloat16.</summary>
-    public WireDType StoreDtype { get; init; } = WireDType.Bfloat16;
+    public WireDtype StoreDtype { get; init; } = WireDtype.Bfloat16;
 
     /// <summary>Examples per GradientService batch; 0 = the service's default. Defaults to 8.</summary>
     public int BatchSize { get; init; } = 8;

@@ -65,7 +65,7 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
             BatchSize = (uint)settings.BatchSize,
             Truncate = settings.Truncate,
             ForwardTo = (forwardTo ?? scoringAddress ?? throw new InvalidOperationException("indexing needs the ScoringService's address")).ToString(),
-            ForwardStoreDtype = info.Exists && info.Schema.StoreDtype != WireDType.Unspecified ? info.Schema.StoreDtype : settings.StoreDtype,
+            ForwardStoreDtype = info.Exists && info.Schema.StoreDtype != WireDtype.Unspecified ? info.Schema.StoreDtype : settings.StoreDtype,
         };
         ForwardSummary? summary = null;
         long tokens = 0;
@@ -122,8 +122,8 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
         }
     }
 
-    /// <summary>A projected preconditioner fitted over the store (CPU, no model); <paramref name="onProgress"/> gets the service's progress.</summary>
-    public Task<PreconditionerInfo> FitStoreAsync(FitRequest request, Action<string>? onProgress, CancellationToken token) =>
+    /// <summary>A projected preconditioner fitted over the store (CPU, no model); <paramref name="onProgress"/> gets the service's progress messages as they arrive.</summary>
+    public Task<PreconditionerInfo> FitStoreAsync(FitRequest request, Action<FitProgress>? onProgress, CancellationToken token) =>
         _calls.CallAsync(ServiceKind.Scoring, async () =>
         {
             using var call = scoring.Fit(request, cancellationToken: token);

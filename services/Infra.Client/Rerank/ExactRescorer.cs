@@ -26,7 +26,7 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
     /// <param name="onProgress">Called after each batch with the candidates done.</param>
     /// <param name="meanByDomain">Columns are the queries' domains, each the mean over its queries (cheaper token scores).</param>
     /// <exception cref="ArgumentException">A query id the recipe does not have.</exception>
-    public async Task<ExactScoreSet> ScoreAsync(QueryRecipe recipe, IReadOnlyList<string> queryIds, IReadOnlyList<StoredExample> examples,
+    public async Task<ExactScoreSet> ScoreAsync(QueryRecipe recipe, IReadOnlyList<string> queryIds, IReadOnlyList<GetExamplesResponse> examples,
         string modelFingerprint, bool includeTokenScores, int batchSize = 0, Action<Progress>? onProgress = null, bool meanByDomain = false,
         CancellationToken token = default)
     {
@@ -67,7 +67,7 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
     }
 
     /// <summary>A stored example as the GradientService takes it: its own token ids and loss mask, so nothing is re-rendered.</summary>
-    public static Example ToCandidate(StoredExample stored)
+    public static Example ToCandidate(GetExamplesResponse stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
         var tokens = new TokenizedText();
@@ -77,7 +77,7 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
     }
 
     // Requests go out while responses are read, so the full-duplex stream never stalls on flow control.
-    private static Task SendAsync(IClientStreamWriter<ScoreExactRequest> writer, ExactScoringOptions options, IReadOnlyList<StoredExample> examples,
+    private static Task SendAsync(IClientStreamWriter<ScoreExactRequest> writer, ExactScoringOptions options, IReadOnlyList<GetExamplesResponse> examples,
         CancellationToken token) => Task.Run(async () =>
     {
         await writer.WriteAsync(new ScoreExactRequest { Options = options }, token).ConfigureAwait(false);

@@ -5,7 +5,7 @@ using Infra.Core.Errors;
 namespace Infra.Client.Rerank;
 
 /// <summary>
-/// Exact token scores in the ScoringService's <see cref="TokenScores"/> shape (so every reader of token scores takes
+/// Exact token scores in the ScoringService's <see cref="ScoreTokensResponse"/> shape (so every reader of token scores takes
 /// them unchanged), built from the store's metadata and <c>ScoreExact</c>'s result, labelled
 /// <see cref="ScoreFidelity.Exact"/>.
 /// </summary>
@@ -16,7 +16,7 @@ public static class ExactTokenScores
     /// <param name="queryIds">Columns of <paramref name="exact"/>, in order.</param>
     /// <param name="queryDomains">Each query's domain, as registered.</param>
     /// <exception cref="InvalidOperationException">No token scores, or a token count that is not the stored example's.</exception>
-    public static TokenScores Build(StoredExample stored, ExactExampleScores exact, IReadOnlyList<string> queryIds, IReadOnlyList<string> queryDomains)
+    public static ScoreTokensResponse Build(GetExamplesResponse stored, ExactExampleScores exact, IReadOnlyList<string> queryIds, IReadOnlyList<string> queryDomains)
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(exact);
@@ -27,7 +27,7 @@ public static class ExactTokenScores
         if (exact.TokenScores.Count != tokens * m)
             throw DomainException.FailedPrecondition($"example '{stored.Id}': {exact.TokenScores.Count} exact token scores for {tokens} stored tokens x {m} queries "
                 + "(was the example truncated differently, or were token scores not asked for?)");
-        var message = new TokenScores { ExampleId = stored.Id, Text = stored.Text, Fidelity = ScoreFidelity.Exact };
+        var message = new ScoreTokensResponse { ExampleId = stored.Id, Text = stored.Text, Fidelity = ScoreFidelity.Exact };
         message.QueryIds.AddRange(queryIds);
         message.QueryDomains.AddRange(queryDomains);
         message.TokenIds.AddRange(stored.TokenIds);

@@ -30,11 +30,11 @@ public sealed record TwoStageRequest
     /// <summary>Training-domain filter; empty (the default) = all.</summary>
     public IReadOnlyList<string> Domains { get; init; } = [];
 
-    /// <summary>Lowest difficulty kept; 0 (the default) = no bound.</summary>
-    public int MinDifficulty { get; init; }
+    /// <summary>Lowest difficulty kept (inclusive; 0 is a real bound); null (the default) = no bound.</summary>
+    public int? MinDifficulty { get; init; }
 
-    /// <summary>Highest difficulty kept; 0 (the default) = no bound.</summary>
-    public int MaxDifficulty { get; init; }
+    /// <summary>Highest difficulty kept (inclusive; 0 is a real bound); null (the default) = no bound.</summary>
+    public int? MaxDifficulty { get; init; }
 
     /// <summary>Candidates per GradientService batch; 0 (the default) = the service's default.</summary>
     public int BatchSize { get; init; }

@@ -16,6 +16,6 @@ public sealed record TwoStageResult(
     ScoreFidelity Fidelity,
     int Candidates,
     int RescoredExamples,
-    IReadOnlyDictionary<string, TokenScores> Tokens,
+    IReadOnlyDictionary<string, ScoreTokensResponse> Tokens,
     TimeSpan Stage1,
     TimeSpan Stage2);

@@ -41,8 +41,9 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         var stage1 = new ScoreRequest
         {
             QuerySet = request.QuerySet, Preconditioner = request.Preconditioner, TopK = (uint)candidates, RankByNormalized = request.Normalized,
-            MinDifficulty = request.MinDifficulty, MaxDifficulty = request.MaxDifficulty,
         };
+        if (request.MinDifficulty is { } min) stage1.MinDifficulty = min;
+        if (request.MaxDifficulty is { } max) stage1.MaxDifficulty = max;
         stage1.Domains.AddRange(request.Domains);
         stage1.QueryIds.AddRange(request.QueryIds);
         var results = await ScoreAsync(stage1, token).ConfigureAwait(false);
@@ -53,7 +54,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
                 r.Top.Take(request.K).Select(e => Approximate(e, r.Fidelity)).ToList(),
                 r.Bottom.Take(request.K).Select(e => Approximate(e, r.Fidelity)).ToList())).ToList();
             var fidelity = results.Count > 0 && results.All(r => r.Fidelity == ScoreFidelity.Exact) ? ScoreFidelity.Exact : ScoreFidelity.Approximate;
-            return new TwoStageResult(approximate, fidelity, 0, 0, new Dictionary<string, TokenScores>(), stage1Time, TimeSpan.Zero);
+            return new TwoStageResult(approximate, fidelity, 0, 0, new Dictionary<string, ScoreTokensResponse>(), stage1Time, TimeSpan.Zero);
         }
 
         // Stage 2: every query's candidates, recomputed once for all queries (one forward/backward per example); example
@@ -65,7 +66,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
             token: token).ConfigureAwait(false);
         var columns = Columns(set.Header, queryIds);
         var ranked = results.Select((r, q) => Rerank(r, set, columns[q], request.K)).ToList();
-        var tokens = new Dictionary<string, TokenScores>(StringComparer.Ordinal);
+        var tokens = new Dictionary<string, ScoreTokensResponse>(StringComparer.Ordinal);
         var elapsed = set.Elapsed;
         if (request.IncludeTokenScores)
         {
@@ -84,14 +85,14 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
 
     /// <summary>
     /// Exact token scores (and example scores) of given stored examples for a query set's queries, by recomputation:
-    /// one <see cref="TokenScores"/> per example into <paramref name="onExample"/>, in batches of <paramref name="chunk"/>
+    /// one <see cref="ScoreTokensResponse"/> per example into <paramref name="onExample"/>, in batches of <paramref name="chunk"/>
     /// examples so memory stays flat. <paramref name="exampleIds"/> empty = every stored example. With
     /// <paramref name="meanByDomain"/> the columns are the selected queries' domains (query id = domain), each the mean
     /// over the domain's queries: what token rankings and roll-ups need, at a cost that grows with the domains, not the queries.
     /// </summary>
     /// <exception cref="DomainException">FailedPrecondition: No recipe with the set, or no GradientService.</exception>
     public async Task ExactTokensAsync(string querySet, IReadOnlyList<string> queryIds, IReadOnlyList<string> exampleIds,
-        Func<TokenScores, Task> onExample, int chunk = 64, bool meanByDomain = false, CancellationToken token = default)
+        Func<ScoreTokensResponse, Task> onExample, int chunk = 64, bool meanByDomain = false, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(querySet);
         ArgumentNullException.ThrowIfNull(queryIds);
@@ -212,10 +213,10 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         return results;
     });
 
-    private Task<List<StoredExample>> ExamplesAsync(IReadOnlyList<string> ids, CancellationToken token) => Downstream.CallAsync(Service, scoringAddress, async () =>
+    private Task<List<GetExamplesResponse>> ExamplesAsync(IReadOnlyList<string> ids, CancellationToken token) => Downstream.CallAsync(Service, scoringAddress, async () =>
     {
         using var call = scoring.GetExamples(new GetExamplesRequest { Ids = { ids } }, cancellationToken: token);
-        var byId = new Dictionary<string, StoredExample>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, GetExamplesResponse>(StringComparer.Ordinal);
         await foreach (var example in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false)) byId[example.Id] = example;
         return ids.Select(id => byId.TryGetValue(id, out var e) ? e : throw DomainException.FailedPrecondition($"the ScoringService sent no metadata for example '{id}'"))
             .ToList();

@@ -114,12 +114,12 @@ public sealed class ExampleAssembler(int? layerCount = null)
     }
 
     /// <summary>Wire dtype to <see cref="FactorDType"/>; unspecified means fp32.</summary>
-    public static FactorDType ToFactorDType(WireDType dtype) => dtype switch
+    public static FactorDType ToFactorDType(WireDtype dtype) => dtype switch
     {
-        WireDType.Unspecified or WireDType.Float32 => FactorDType.Float32,
-        WireDType.Bfloat16 => FactorDType.BFloat16,
-        WireDType.Float16 => FactorDType.Float16,
-        WireDType.Int8 => FactorDType.Int8,
+        WireDtype.Unspecified or WireDtype.Float32 => FactorDType.Float32,
+        WireDtype.Bfloat16 => FactorDType.BFloat16,
+        WireDtype.Float16 => FactorDType.Float16,
+        WireDtype.Int8 => FactorDType.Int8,
         _ => throw DomainException.InvalidArgument($"unknown wire dtype {dtype}"),
     };
 }

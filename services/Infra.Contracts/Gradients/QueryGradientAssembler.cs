@@ -21,7 +21,7 @@ public sealed class QueryGradientAssembler
 
     /// <summary>Consumes one chunk.</summary>
     /// <exception cref="DomainException">InvalidArgument: a chunk without a block, or whose shape does not fit its matrix (named with the query and layer).</exception>
-    public void Accept(QueryGradientChunk chunk)
+    public void Accept(ComputeQueryGradientsResponse chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var block = chunk.Block ?? throw DomainException.InvalidArgument($"query '{chunk.QueryId}' layer {chunk.LayerIndex}: the chunk carries no block", "chunk.block");

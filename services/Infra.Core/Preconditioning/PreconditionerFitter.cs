@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Infra.Core.Linalg;
 using Infra.Core.Store;
 using Infra.Core.Errors;
@@ -16,7 +17,7 @@ public static class PreconditionerFitter
     /// <remarks>The cancellation token is checked every 4,096 token rows, every example gradient and every eigen-decomposition, so a cancelled fit stops within a second.</remarks>
     /// <exception cref="StoreException">Empty store, or K-FAC/EK-FAC on a store without token factors.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
-    public static FittedPreconditioner Fit(IStoreView store, string name, PreconditionerKind kind, double? damping = null, IProgress<string>? progress = null,
+    public static FittedPreconditioner Fit(IStoreView store, string name, PreconditionerKind kind, double? damping = null, IProgress<PreconditionerFitProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -28,6 +29,7 @@ public static class PreconditionerFitter
             throw new StoreException(StoreErrorKind.FailedPrecondition, $"{kind} needs per-token factors, and store {store.Path} was indexed without them: use identity or diagonal, or re-index with token factors");
 
         var layers = schema.Layers;
+        var clock = Stopwatch.StartNew();
         var bases = new (double[] UA, double[] Alpha, double[] US, double[] Sigma)[layers.Count];
         if (needsTokens)
         {
@@ -49,7 +51,7 @@ public static class PreconditionerFitter
                 var (alpha, uA) = SymmetricEigen.Decompose(a.Mean(), layers[l].KIn);
                 var (sigma, uS) = SymmetricEigen.Decompose(s.Mean(), layers[l].KOut);
                 bases[l] = (uA, alpha, uS, sigma);
-                progress?.Report($"covariances of {layers[l].Name}: {a.Count} tokens");
+                progress?.Report(new PreconditionerFitProgress(PreconditionerFitStage.Covariances, kind, l, layers.Count, layers[l].Name, a.Count, 0, store.Count, clock.Elapsed));
             }
         }
 
@@ -93,7 +95,7 @@ public static class PreconditionerFitter
                     selfInfluence[index] += fitted[l].SelfInfluence(shard.DecodeExampleGradient(row, l));
             }
         }
-        progress?.Report($"{kind} fitted on {store.Count} examples");
+        progress?.Report(new PreconditionerFitProgress(PreconditionerFitStage.Fitted, kind, 0, layers.Count, "", 0, store.Count, store.Count, clock.Elapsed));
         return new FittedPreconditioner(name, kind, damping, fitted, selfInfluence);
     }
 

@@ -5,6 +5,7 @@ using Infra.Core.Text;
 using Infra.Torch.Gradients;
 using Infra.Torch.Model;
 using Infra.Torch.Runtime;
+using TorchSharp;
 using Microsoft.Extensions.Options;
 
 namespace Infra.Gradients.Hosting;
@@ -41,6 +42,7 @@ public sealed class ModelSession : IDisposable
         Computer = new FactorComputer(Model, Layers, Options.MaxLength > 0 ? Options.MaxLength : null);
         DeviceName = device.ToString();
         DTypeName = ComputeDType.Name(dtype);
+        ComputeType = dtype;
         Log.ModelLoaded(logger, Options.ModelPath, Model.Config.ModelType, Layers.Count, DeviceName, DTypeName, Fingerprint[..12]);
     }
 
@@ -52,6 +54,7 @@ public sealed class ModelSession : IDisposable
     public FactorComputer Computer { get; }
     public string DeviceName { get; }
     public string DTypeName { get; }
+    public torch.ScalarType ComputeType { get; }
 
     /// <summary>Waits for exclusive use of the model.</summary>
     public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken)

@@ -51,13 +51,13 @@ internal static class FactorMessages
     }
 
     /// <summary>The chunks of one query gradient layer.</summary>
-    public static IEnumerable<QueryGradientChunk> ForQuery(QueryGradient query, int layer, int kIn, FactorDType dtype, int chunkBytes)
+    public static IEnumerable<ComputeQueryGradientsResponse> ForQuery(QueryGradient query, int layer, int kIn, FactorDType dtype, int chunkBytes)
     {
         var data = query.Layers[layer];
         var rows = data.Length / kIn;
         foreach (var (offset, block) in Blocks(data, rows, kIn, dtype, chunkBytes))
         {
-            yield return new QueryGradientChunk
+            yield return new ComputeQueryGradientsResponse
             {
                 QueryId = query.QueryId,
                 LayerIndex = (uint)layer,

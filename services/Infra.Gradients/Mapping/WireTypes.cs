@@ -3,6 +3,7 @@ using Infra.Contracts.Gradients.V1;
 using Infra.Core.Compression;
 using Infra.Core.Errors;
 using Infra.Torch.Ekfac;
+using TorchSharp;
 using CoreChatFormat = Infra.Core.Text.ChatFormat;
 using CoreProjection = Infra.Core.Compression.ProjectionSpec;
 using WireProjection = Infra.Contracts.Gradients.V1.ProjectionSpec;
@@ -14,15 +15,24 @@ namespace Infra.Gradients.Mapping;
 /// <summary>Proto enum and message conversions.</summary>
 internal static class WireTypes
 {
-    public static FactorDType ToFactorDType(WireDType dtype) => ExampleAssembler.ToFactorDType(dtype);
+    public static FactorDType ToFactorDType(WireDtype dtype) => ExampleAssembler.ToFactorDType(dtype);
 
-    public static WireDType ToWire(FactorDType dtype) => dtype switch
+    public static WireDtype ToWire(FactorDType dtype) => dtype switch
     {
-        FactorDType.Float32 => WireDType.Float32,
-        FactorDType.BFloat16 => WireDType.Bfloat16,
-        FactorDType.Float16 => WireDType.Float16,
-        FactorDType.Int8 => WireDType.Int8,
+        FactorDType.Float32 => WireDtype.Float32,
+        FactorDType.BFloat16 => WireDtype.Bfloat16,
+        FactorDType.Float16 => WireDtype.Float16,
+        FactorDType.Int8 => WireDtype.Int8,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
+    };
+
+    /// <summary>The model's compute dtype (float32, bfloat16 or float16).</summary>
+    public static WireDtype ToWire(torch.ScalarType dtype) => dtype switch
+    {
+        torch.ScalarType.Float32 => WireDtype.Float32,
+        torch.ScalarType.BFloat16 => WireDtype.Bfloat16,
+        torch.ScalarType.Float16 => WireDtype.Float16,
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "not a compute dtype"),
     };
 
     public static CoreChatFormat ToChatFormat(ChatFormat format) => format switch

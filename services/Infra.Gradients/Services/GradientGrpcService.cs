@@ -15,14 +15,14 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
     ILogger<GradientGrpcService> logger)
     : GradientService.GradientServiceBase
 {
-    public override Task<ModelInfo> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
+    public override Task<GetModelInfoResponse> GetModelInfo(GetModelInfoRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         GradientLimits.Check(request.Projection, "projection", session.Options);
         var spec = WireTypes.ToProjection(request.Projection, session.Options.DefaultProjectionDim);
         spec.Validate();
         var config = session.Model.Config;
-        var info = new ModelInfo
+        var info = new GetModelInfoResponse
         {
             ModelType = config.ModelType,
             Fingerprint = session.Fingerprint,
@@ -32,7 +32,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             IntermediateSize = (uint)config.IntermediateSize,
             Projection = WireTypes.ToWire(spec),
             Device = session.DeviceName,
-            ComputeDtype = session.DTypeName,
+            ComputeDtype = WireTypes.ToWire(session.ComputeType),
             MaxLength = (uint)session.Computer.MaxLength,
             ChatFormat = Contracts.Gradients.V1.ChatFormat.Qwen25,
         };
@@ -99,7 +99,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         Log.GradientsDone(logger, examples, tokens, tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
     }
 
-    public override async Task ComputeQueryGradients(ComputeQueryGradientsRequest request, IServerStreamWriter<QueryGradientChunk> responseStream,
+    public override async Task ComputeQueryGradients(ComputeQueryGradientsRequest request, IServerStreamWriter<ComputeQueryGradientsResponse> responseStream,
         ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -279,6 +279,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         ExamplesDone = (ulong)examples,
         TokensDone = (ulong)tokens,
         TokensPerSecond = tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
+        ElapsedSeconds = clock.Elapsed.TotalSeconds,
     };
 
     private static Contracts.Gradients.V1.TrackedLayer ToWire(Torch.Gradients.TrackedLayer l, Core.Compression.ProjectionSpec spec)

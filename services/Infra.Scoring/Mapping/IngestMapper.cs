@@ -20,7 +20,7 @@ internal static class IngestMapper
             Layers = header.Layers.Select(l => new StoreLayer(l.Name, (int)l.DIn, (int)l.DOut, (int)l.KIn, (int)l.KOut)).ToList(),
             ProjectionIdentity = header.Projection?.Identity ?? false,
             ProjectionSeed = header.Projection?.Seed ?? 0,
-            DType = header.StoreDtype == WireDType.Unspecified ? FactorDType.BFloat16 : ExampleAssembler.ToFactorDType(header.StoreDtype),
+            DType = header.StoreDtype == WireDtype.Unspecified ? FactorDType.BFloat16 : ExampleAssembler.ToFactorDType(header.StoreDtype),
             TokenFactors = header.TokenFactors,
         };
     }
@@ -38,10 +38,10 @@ internal static class IngestMapper
             },
             StoreDtype = schema.DType switch
             {
-                FactorDType.Float32 => WireDType.Float32,
-                FactorDType.BFloat16 => WireDType.Bfloat16,
-                FactorDType.Float16 => WireDType.Float16,
-                _ => WireDType.Int8,
+                FactorDType.Float32 => WireDtype.Float32,
+                FactorDType.BFloat16 => WireDtype.Bfloat16,
+                FactorDType.Float16 => WireDtype.Float16,
+                _ => WireDtype.Int8,
             },
             TokenFactors = schema.TokenFactors,
         };

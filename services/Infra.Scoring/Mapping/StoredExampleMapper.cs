@@ -3,13 +3,13 @@ using Infra.Core.Store;
 
 namespace Infra.Scoring.Mapping;
 
-/// <summary>A stored example's metadata as a <see cref="StoredExample"/>.</summary>
+/// <summary>A stored example's metadata as a <see cref="GetExamplesResponse"/>.</summary>
 internal static class StoredExampleMapper
 {
-    public static StoredExample ToWire(StoredExampleText example)
+    public static GetExamplesResponse ToWire(StoredExampleText example)
     {
         var details = example.Tokens;
-        var message = new StoredExample { Id = example.Id, Domain = example.Domain, Difficulty = example.Difficulty, Text = details.Text };
+        var message = new GetExamplesResponse { Id = example.Id, Domain = example.Domain, Difficulty = example.Difficulty, Text = details.Text };
         message.TokenIds.AddRange(details.TokenIds);
         message.LossMask.AddRange(details.LossMask.Select(b => (uint)b));
         message.CharStarts.AddRange(details.CharStarts);

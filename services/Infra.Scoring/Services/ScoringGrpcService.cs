@@ -75,13 +75,13 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         var snapshot = store.Snapshot;
         // Fitted on one commit, outside any lock; only saving it commits (briefly). Examples committed meanwhile make it stale, as it says.
         // Progress goes to the caller as it happens (one message per layer's covariances), in order.
-        var progress = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var progress = Channel.CreateUnbounded<PreconditionerFitProgress>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var fitting = Task.Run(() =>
         {
             try
             {
                 return PreconditionerFitter.Fit(snapshot, request.Name, kind, request.Damping > 0 ? request.Damping : null,
-                    new ChannelProgress(progress.Writer), context.CancellationToken);
+                    new ChannelProgress<PreconditionerFitProgress>(progress.Writer), context.CancellationToken);
             }
             finally
             {
@@ -89,7 +89,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             }
         });
         await foreach (var message in progress.Reader.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
-            await responseStream.WriteAsync(new FitResponse { Progress = message }, context.CancellationToken).ConfigureAwait(false);
+            await responseStream.WriteAsync(new FitResponse { Progress = FitProgressMapper.ToWire(message) }, context.CancellationToken).ConfigureAwait(false);
         var fitted = await fitting.ConfigureAwait(false);
         PreconditionerRepository.Save(store, fitted, request.Overwrite);
         var summary = new PreconditionerInfo { Name = fitted.Name, Kind = IngestMapper.ToWire(fitted.Kind), Examples = (ulong)fitted.Examples };
@@ -129,7 +129,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             throw DomainException.InvalidArgument("rank_by_normalized needs a preconditioner (normalised scores are cosines in its metric)", "rank_by_normalized");
         ScoringLimits.Check(request, host.Options);
         var filter = new ScoreFilter(request.Domains.Count == 0 ? null : request.Domains.ToHashSet(StringComparer.Ordinal),
-            request.MinDifficulty == 0 ? null : request.MinDifficulty, request.MaxDifficulty == 0 ? null : request.MaxDifficulty);
+            request.HasMinDifficulty ? request.MinDifficulty : null, request.HasMaxDifficulty ? request.MaxDifficulty : null);
         // One commit for the whole call: a slow client holds nothing, and commits meanwhile do not change what it reads.
         var snapshot = host.Snapshot();
         var prepared = StoreHost.Prepare(snapshot, request.QuerySet, request.Preconditioner, request.QueryIds);
@@ -174,7 +174,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         }
     }
 
-    public override async Task ScoreTokens(ScoreTokensRequest request, IServerStreamWriter<TokenScores> responseStream, ServerCallContext context)
+    public override async Task ScoreTokens(ScoreTokensRequest request, IServerStreamWriter<ScoreTokensResponse> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
@@ -190,7 +190,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         foreach (var scored in new TokenScorer(store).ScoreMany(ids, prepared.Preconditioned, cancellationToken: token))
         {
             var details = scored.Tokens;
-            var message = new TokenScores { ExampleId = scored.ExampleId, Text = details.Text, Fidelity = fidelity };
+            var message = new ScoreTokensResponse { ExampleId = scored.ExampleId, Text = details.Text, Fidelity = fidelity };
             message.QueryIds.AddRange(prepared.Queries.Select(q => q.Id));
             message.QueryDomains.AddRange(prepared.Queries.Select(q => q.Domain));
             message.TokenIds.AddRange(details.TokenIds);
@@ -204,7 +204,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         }
     }
 
-    public override async Task ScoreStream(IAsyncStreamReader<ScoreStreamRequest> requestStream, IServerStreamWriter<LiveScore> responseStream,
+    public override async Task ScoreStream(IAsyncStreamReader<ScoreStreamRequest> requestStream, IServerStreamWriter<ScoreStreamResponse> responseStream,
         ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(requestStream);
@@ -234,7 +234,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             var message = requestStream.Current.Gradient ?? throw DomainException.InvalidArgument("ScoreStreamHeader may only be sent as the first message");
             if (assembler.Accept(message) is not { } received) continue;
             var gradient = IngestMapper.ToExampleGradient(received, schema.Layers.Count);
-            var live = new LiveScore
+            var live = new ScoreStreamResponse
             {
                 ExampleId = received.Header.Id, Domain = received.Header.Domain, Difficulty = received.Header.Difficulty, Fidelity = Fidelity(schema, header.Preconditioner),
             };
@@ -295,7 +295,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         return Task.FromResult(new DeleteQuerySetResponse { Name = request.Name });
     }
 
-    public override async Task GetExamples(GetExamplesRequest request, IServerStreamWriter<StoredExample> responseStream, ServerCallContext context)
+    public override async Task GetExamples(GetExamplesRequest request, IServerStreamWriter<GetExamplesResponse> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
@@ -340,11 +340,12 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
     private static WireScored ToWire(CoreScored s, ScoreFidelity fidelity) => new()
     {
         Id = s.Id, Domain = s.Domain, Difficulty = s.Difficulty, Score = s.Score, Normalized = s.Normalized ?? double.NaN, Fidelity = fidelity,
+        ApproximateScore = fidelity == ScoreFidelity.Exact ? double.NaN : s.Score,
     };
 
     // Reports synchronously, in order (Progress<T> would post each report to the thread pool, unordered).
-    private sealed class ChannelProgress(ChannelWriter<string> writer) : IProgress<string>
+    private sealed class ChannelProgress<T>(ChannelWriter<T> writer) : IProgress<T>
     {
-        public void Report(string value) => writer.TryWrite(value);
+        public void Report(T value) => writer.TryWrite(value);
     }
 }

@@ -55,6 +55,28 @@ public sealed class ErrorModelTests(ServicesFixture fixture)
         Assert.Contains("fraction must be in (0, 1]", violation.Description, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Enum_values_the_service_does_not_know_are_refused_naming_the_field()
+    {
+        var unknownRerank = new QuerySelection { QuerySet = ServicesFixture.QuerySet, Rerank = (RerankMode)99 };
+        var cases = new (Func<Task> Call, string Field)[]
+        {
+            (() => fixture.Aggregation.TopKAsync(new TopKRequest { Queries = unknownRerank }).ResponseAsync, "queries.rerank"),
+            (() => fixture.Aggregation.InfluenceAsync(new InfluenceRequest { QuerySet = ServicesFixture.QuerySet, Rerank = (RerankMode)99 }).ResponseAsync, "rerank"),
+            (() => fixture.Aggregation.ReweightAsync(new ReweightRequest
+            {
+                Queries = new QuerySelection { QuerySet = ServicesFixture.QuerySet }, Strategy = (ReweightStrategy)99,
+            }).ResponseAsync, "strategy"),
+        };
+        foreach (var (call, field) in cases)
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.True(error.StatusCode == StatusCode.InvalidArgument, $"{field}: {error.StatusCode} {error.Status.Detail}");
+            Assert.Equal(field, Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+            Assert.Contains("99", error.Status.Detail, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("../../outside", "")]
     [InlineData("/tmp", "")]

@@ -144,7 +144,7 @@ public sealed class ExactRerankTests(ServicesFixture fixture)
                     Options = new GradientOptions
                     {
                         Projection = identity, IncludeExampleGradient = true, IncludeTokenFactors = true, ForwardTo = address.ToString(),
-                        ForwardStoreDtype = WireDType.Float32,
+                        ForwardStoreDtype = WireDtype.Float32,
                     },
                 });
                 foreach (var e in fixture.Training) await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e });

@@ -30,7 +30,21 @@ public sealed class ReadoutTests(ServicesFixture fixture)
             Assert.Equal(3, mine.TopSequences.Count);
             Assert.True(mine.TopSequences[0].Scores[0] >= mine.TopSequences[^1].Scores[0]);
             Assert.All(mine.TopSequences, s => Assert.Contains(s.ExampleId, mine.Top.Select(e => e.Id)));
+            Assert.All(mine.TopSequences, s => Assert.NotEqual(SequenceKind.Unspecified, s.Kind));
         }
+    }
+
+    [Fact]
+    public async Task TopK_difficulty_bounds_absent_are_no_bound_and_zero_is_a_real_bound()
+    {
+        async Task<int> Count(TopKRequest request) => (await fixture.Aggregation.TopKAsync(request)).Queries[0].Top.Count;
+        TopKRequest All() => new() { Queries = HeldOut(), K = 10_000 };
+        // The slice's difficulties are 1..5: a bound of 0 keeps none below it and all above it.
+        Assert.Equal(fixture.Training.Count, await Count(All()));
+        Assert.Equal(0, await Count(new TopKRequest(All()) { MaxDifficulty = 0 }));
+        Assert.Equal(fixture.Training.Count, await Count(new TopKRequest(All()) { MinDifficulty = 0 }));
+        Assert.Equal(fixture.Training.Count(e => e.Difficulty <= 2), await Count(new TopKRequest(All()) { MaxDifficulty = 2 }));
+        Assert.Equal(fixture.Training.Count(e => e.Difficulty == 3), await Count(new TopKRequest(All()) { MinDifficulty = 3, MaxDifficulty = 3 }));
     }
 
     [Fact]
@@ -112,7 +126,7 @@ public sealed class ReadoutTests(ServicesFixture fixture)
             Assert.Equal(reply.Tokens, d.Categories.Aggregate(0UL, (s, c) => s + c.Count));
             Assert.Equal(10, d.Top.Count);
             Assert.True(d.Top[0].Mean >= d.Top[^1].Mean);
-            Assert.Contains(d.Categories, c => c.Category == "NUMBER");
+            Assert.Contains(d.Categories, c => c.Category == TokenCategory.Number);
         }
     }
 

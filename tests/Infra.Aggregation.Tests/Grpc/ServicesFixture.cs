@@ -164,7 +164,7 @@ public sealed class ServicesFixture : IAsyncLifetime
             Options = new GradientOptions
             {
                 Projection = Projection, IncludeExampleGradient = true, IncludeTokenFactors = true,
-                ForwardTo = ScoringAddress.ToString(), ForwardStoreDtype = WireDType.Float32,
+                ForwardTo = ScoringAddress.ToString(), ForwardStoreDtype = WireDtype.Float32,
             },
         });
         foreach (var e in Training) await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e });
