@@ -52,12 +52,5 @@ public sealed class LdsQuickTests : IDisposable
         Assert.Throws<LdsRunMismatchException>(() => new LdsRun(options with { Subsets = 5, NoiseSubsets = 0 }, folder, TextWriter.Null).Run());
     }
 
-    private static LdsResults JsonResults(string folder) =>
-        System.Text.Json.JsonSerializer.Deserialize<LdsResults>(File.ReadAllText(Path.Combine(folder, "results.json")), JsonFilesOptions)!;
-
-    private static readonly System.Text.Json.JsonSerializerOptions JsonFilesOptions = new()
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    private static LdsResults JsonResults(string folder) => JsonFiles.Read<LdsResults>(Path.Combine(folder, "results.json"))!;
 }

@@ -202,7 +202,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
                 CovarianceExamples = bases is null ? examples : existing!.CovarianceExamples,
                 CovarianceTokens = bases is null ? tokens : existing!.CovarianceTokens,
                 LambdaExamples = bases is null ? 0 : examples,
-                ChatFormat = format.ToString(),
+                ChatFormat = Core.IO.ProjectJson.LowerCase.ConvertName(format.ToString()),
                 Truncate = options.Truncate,
             };
             factorStore.Save(manifest, fitted);
