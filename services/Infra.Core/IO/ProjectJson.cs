@@ -81,7 +81,7 @@ public static class ProjectJson
         var version = FormatVersion(document);
         if (version == 1 && currentVersion != 1 && document[FormatVersionKey] is null) return document.Deserialize<T>(formatOne);
         if (version != currentVersion)
-            throw new JsonException($"{source}: format version {version}, this build reads 1 to {currentVersion}");
+            throw new JsonException($"{source}: format version {version}, this build reads {currentVersion} (and a file without a version as 1)");
         return document.Deserialize<T>(options ?? Options);
     }
 
