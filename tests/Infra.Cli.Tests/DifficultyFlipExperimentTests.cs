@@ -17,6 +17,12 @@ public sealed class DifficultyFlipExperimentTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
+    private static void Rewrite<T>(string path)
+    {
+        File.WriteAllText(path, JsonSerializer.Serialize(ExperimentJson.Read<T>(path), ExperimentJson.FormatOne));
+        Assert.DoesNotContain("format_version", File.ReadAllText(path), StringComparison.Ordinal);
+    }
+
     [Fact]
     [Trait("Category", "EndToEnd")]
     public async Task Quick_run_resumes_exactly_and_yields_complete_tables_under_an_equal_token_budget()
@@ -42,6 +48,9 @@ public sealed class DifficultyFlipExperimentTests : IDisposable
         Directory.CreateDirectory(straight);
         foreach (var file in SharedFiles)
             File.Copy(Path.Combine(interrupted, file), Path.Combine(straight, file));
+        // Shared as format 1 wrote them (camelCase, no format_version): the run accepts its config and reads its roll-up.
+        Rewrite<ExperimentConfig>(Path.Combine(straight, DifficultyFlipExperiment.ConfigFile));
+        Rewrite<InfluenceRollup>(Path.Combine(straight, DifficultyFlipExperiment.InfluenceFile));
         using (var output = new StringWriter()) Assert.Equal(0, await Run(straight, output));
         var results = Read(straight);
         Assert.Equal(3, results.GetProperty("units_run_now").GetInt32());
