@@ -1,4 +1,5 @@
 using Infra.Core.Checkpoints;
+using Infra.Testing;
 
 namespace Infra.Bench;
 
@@ -32,14 +33,6 @@ internal static class BenchModels
     };
 
     /// <summary>A small Qwen2 with 4 heads and 2 kv heads (vocab 259: the seeded checkpoint's byte-level tokenizer).</summary>
-    public static HfModelConfig Small(int hidden, int intermediate, int layers) => new()
-    {
-        ModelType = "qwen2",
-        HiddenSize = hidden,
-        IntermediateSize = intermediate,
-        NumHiddenLayers = layers,
-        NumAttentionHeads = 4,
-        NumKeyValueHeads = 2,
-        VocabSize = 259,
-    };
+    public static HfModelConfig Small(int hidden, int intermediate, int layers) =>
+        TinyModelConfigs.Qwen2(hidden, intermediate, layers, vocab: 259);
 }

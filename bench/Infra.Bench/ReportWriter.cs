@@ -2,20 +2,19 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Infra.Core.IO;
 
 namespace Infra.Bench;
 
-/// <summary>Writes <c>gradients.json</c> (snake_case keys) and the Markdown table.</summary>
+/// <summary>Writes <c>gradients.json</c> (<see cref="ProjectJson"/>: snake_case keys, a format_version) and the Markdown table.</summary>
 internal static class ReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>The format of the bench reports (gradients.json, scoring.json, load.json): 2; format 1 had no version (and scoring.json and load.json used the C# names).</summary>
+    public const int FormatVersion = 2;
 
-    public static string ToJson(BenchReport report) => JsonSerializer.Serialize(report, Json);
+    private static readonly JsonSerializerOptions Json = new(ProjectJson.Options) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public static string ToJson(BenchReport report) => ProjectJson.Serialize(report, FormatVersion, Json);
 
     public static string ToMarkdown(BenchReport report)
     {

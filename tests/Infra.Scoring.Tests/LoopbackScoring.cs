@@ -1,6 +1,5 @@
 using Grpc.Net.Client;
 using Infra.Contracts.Scoring.V1;
-using Infra.Scoring.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,12 +26,7 @@ public sealed class LoopbackScoring : IAsyncDisposable
 
     public static async Task<LoopbackScoring> StartAsync(string store, Action<IServiceCollection>? configure = null)
     {
-        var (app, address) = await ScoringServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
-        {
-            ["Scoring:StorePath"] = store,
-            ["Scoring:ShardExamples"] = "6",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }, configure);
+        var (app, address) = await LoopbackHosts.StartScoringAsync(store, new Dictionary<string, string?> { ["Scoring:ShardExamples"] = "6" }, configure);
         return new LoopbackScoring(app, GrpcChannel.ForAddress(address));
     }
 

@@ -1,11 +1,7 @@
-using Microsoft.AspNetCore.Builder;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
-using Infra.Core.Checkpoints;
-using Infra.Gradients.Hosting;
-using Infra.Torch.Model;
 
 namespace Infra.Scoring.Tests;
 
@@ -16,21 +12,9 @@ namespace Infra.Scoring.Tests;
 /// </summary>
 public sealed class PipelineFixture : IAsyncLifetime
 {
-    public static readonly HfModelConfig Config = new()
-    {
-        ModelType = "qwen2",
-        HiddenSize = 32,
-        IntermediateSize = 64,
-        NumHiddenLayers = 2,
-        NumAttentionHeads = 4,
-        NumKeyValueHeads = 2,
-        VocabSize = SeededCheckpoint.ByteLevelVocabSize,
-        MaxPositionEmbeddings = 512,
-    };
-
     public static readonly Contracts.Gradients.V1.ProjectionSpec Projection = new() { KIn = 8, KOut = 8, Seed = 5 };
 
-    private WebApplication? _app;
+    private GradientTestHost? _host;
 
     public string Root { get; } = Directory.CreateTempSubdirectory("infra-pipeline-").FullName;
     public GrpcChannel Channel { get; private set; } = null!;
@@ -58,16 +42,8 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var model = Path.Combine(Root, "model");
-        SeededCheckpoint.Write(model, Config, seed: 11);
-        (_app, var address) = await GradientServiceHost.StartLoopbackAsync(new Dictionary<string, string?>
-        {
-            ["Gradients:ModelPath"] = model,
-            ["Gradients:Device"] = "cpu",
-            ["Gradients:FactorsPath"] = Path.Combine(Root, "factors"),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        Channel = GrpcChannel.ForAddress(address);
+        _host = await GradientTestHost.StartAsync(loopback: true, seed: 11, defaultBatchSize: null);
+        Channel = _host.Channel;
         Gradients = new GradientService.GradientServiceClient(Channel);
         Info = await Gradients.GetModelInfoAsync(new GetModelInfoRequest { Projection = Projection });
         GradientMessages = await ComputeAsync(Corpus);
@@ -99,12 +75,7 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Channel.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        if (_host is not null) await _host.DisposeAsync();
         Directory.Delete(Root, recursive: true);
     }
 }

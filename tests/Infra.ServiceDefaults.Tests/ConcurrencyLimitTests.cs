@@ -8,7 +8,7 @@ namespace Infra.ServiceDefaults.Tests;
 /// <summary>The per-service concurrency limit, on the real ScoringService over Kestrel loopback.</summary>
 public sealed class ConcurrencyLimitTests : IDisposable
 {
-    private readonly string _store = TestHosts.TempFolder("infra-limit-");
+    private readonly string _store = LoopbackHosts.TempFolder("infra-limit-");
 
     public void Dispose() => Directory.Delete(_store, recursive: true);
 
@@ -78,8 +78,8 @@ public sealed class ConcurrencyLimitTests : IDisposable
     [Fact]
     public void The_options_are_validated_at_start_up()
     {
-        var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Concurrency:MaxConcurrentCalls"] = "0" });
-        TestHosts.ListenLoopback(builder);
+        var builder = LoopbackHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Concurrency:MaxConcurrentCalls"] = "0" });
+        LoopbackHosts.ListenLoopback(builder);
         var error = Assert.ThrowsAny<Exception>(() =>
         {
             using var app = builder.Build();
@@ -90,14 +90,14 @@ public sealed class ConcurrencyLimitTests : IDisposable
 
     private Task<(WebApplication App, Uri Address)> StartAsync(int maxCalls, int queued, int waitMs = 0)
     {
-        var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?>
+        var builder = LoopbackHosts.ScoringBuilder(_store, new Dictionary<string, string?>
         {
             ["Concurrency:MaxConcurrentCalls"] = maxCalls.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Concurrency:MaxQueuedCalls"] = queued.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Concurrency:QueueWaitMilliseconds"] = waitMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        TestHosts.ListenLoopback(builder);
-        return TestHosts.StartScoringAsync(builder);
+        LoopbackHosts.ListenLoopback(builder);
+        return LoopbackHosts.StartScoringAsync(builder);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -7,16 +7,16 @@ namespace Infra.ServiceDefaults.Tests;
 /// <summary>The --health-probe mode, run as the container health checks run it: the service's own executable.</summary>
 public sealed class HealthProbeTests : IDisposable
 {
-    private readonly string _store = TestHosts.TempFolder("infra-probe-");
+    private readonly string _store = LoopbackHosts.TempFolder("infra-probe-");
 
     public void Dispose() => Directory.Delete(_store, recursive: true);
 
     [Fact]
     public async Task The_probe_exits_0_against_a_running_keyed_service()
     {
-        var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Security:ApiKey"] = TestHosts.Key });
-        TestHosts.ListenLoopback(builder);
-        var (app, address) = await TestHosts.StartScoringAsync(builder);
+        var builder = LoopbackHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Security:ApiKey"] = TestHosts.Key });
+        LoopbackHosts.ListenLoopback(builder);
+        var (app, address) = await LoopbackHosts.StartScoringAsync(builder);
         await using var _ = app;
         var (code, output) = await ProbeAsync(address.ToString());
         Assert.True(code == 0, output);

@@ -17,31 +17,21 @@ namespace Infra.ServiceDefaults.Tests;
 /// </summary>
 public sealed class PipelineTelemetryTests : IDisposable
 {
-    private static readonly HfModelConfig Config = new()
-    {
-        ModelType = "qwen2",
-        HiddenSize = 32,
-        IntermediateSize = 64,
-        NumHiddenLayers = 2,
-        NumAttentionHeads = 4,
-        NumKeyValueHeads = 2,
-        VocabSize = SeededCheckpoint.ByteLevelVocabSize,
-        MaxPositionEmbeddings = 256,
-    };
+    private static readonly HfModelConfig Config = TinyModelConfigs.Service with { MaxPositionEmbeddings = 256 };
 
     private static readonly Contracts.Gradients.V1.ProjectionSpec Projection = new() { KIn = 4, KOut = 4, Seed = 3 };
 
-    private readonly string _root = TestHosts.TempFolder("infra-otel-");
+    private readonly string _root = LoopbackHosts.TempFolder("infra-otel-");
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
     public async Task One_call_gives_a_server_span_and_the_request_duration_metric()
     {
-        var builder = TestHosts.ScoringBuilder(Path.Combine(_root, "store"));
+        var builder = LoopbackHosts.ScoringBuilder(Path.Combine(_root, "store"));
         var (activities, metrics) = TestHosts.CaptureTelemetry(builder);
-        TestHosts.ListenLoopback(builder);
-        var (app, address) = await TestHosts.StartScoringAsync(builder);
+        LoopbackHosts.ListenLoopback(builder);
+        var (app, address) = await LoopbackHosts.StartScoringAsync(builder);
         await using var _ = app;
         using var channel = GrpcChannel.ForAddress(address);
         await new ScoringService.ScoringServiceClient(channel).StoreInfoAsync(new StoreInfoRequest());
@@ -60,17 +50,17 @@ public sealed class PipelineTelemetryTests : IDisposable
         SeededCheckpoint.Write(model, Config, seed: 5);
         var keyed = new Dictionary<string, string?> { ["Security:ApiKey"] = TestHosts.Key };
 
-        var scoringBuilder = TestHosts.ScoringBuilder(Path.Combine(_root, "store"), keyed);
+        var scoringBuilder = LoopbackHosts.ScoringBuilder(Path.Combine(_root, "store"), keyed);
         var (scoringActivities, scoringMetrics) = TestHosts.CaptureTelemetry(scoringBuilder);
-        TestHosts.ListenLoopback(scoringBuilder);
-        var (scoringApp, scoringAddress) = await TestHosts.StartScoringAsync(scoringBuilder);
+        LoopbackHosts.ListenLoopback(scoringBuilder);
+        var (scoringApp, scoringAddress) = await LoopbackHosts.StartScoringAsync(scoringBuilder);
         await using var s = scoringApp;
 
         // The GradientService's own key doubles as the forward key (Security:ForwardApiKey unset).
-        var gradientBuilder = TestHosts.GradientBuilder(model, Path.Combine(_root, "factors"), keyed);
+        var gradientBuilder = LoopbackHosts.GradientBuilder(model, Path.Combine(_root, "factors"), keyed);
         var (gradientActivities, gradientMetrics) = TestHosts.CaptureTelemetry(gradientBuilder);
-        TestHosts.ListenLoopback(gradientBuilder);
-        var (gradientApp, gradientAddress) = await TestHosts.StartGradientsAsync(gradientBuilder);
+        LoopbackHosts.ListenLoopback(gradientBuilder);
+        var (gradientApp, gradientAddress) = await LoopbackHosts.StartGradientsAsync(gradientBuilder);
         await using var g = gradientApp;
 
         using var gradientChannel = InfraChannel.Create(gradientAddress, TestHosts.Key);
@@ -141,14 +131,14 @@ public sealed class PipelineTelemetryTests : IDisposable
     {
         var model = Path.Combine(_root, "model");
         SeededCheckpoint.Write(model, Config, seed: 5);
-        var scoringBuilder = TestHosts.ScoringBuilder(Path.Combine(_root, "store"), new Dictionary<string, string?> { ["Security:ApiKey"] = TestHosts.Key });
-        TestHosts.ListenLoopback(scoringBuilder);
-        var (scoringApp, scoringAddress) = await TestHosts.StartScoringAsync(scoringBuilder);
+        var scoringBuilder = LoopbackHosts.ScoringBuilder(Path.Combine(_root, "store"), new Dictionary<string, string?> { ["Security:ApiKey"] = TestHosts.Key });
+        LoopbackHosts.ListenLoopback(scoringBuilder);
+        var (scoringApp, scoringAddress) = await LoopbackHosts.StartScoringAsync(scoringBuilder);
         await using var s = scoringApp;
-        var gradientBuilder = TestHosts.GradientBuilder(model, Path.Combine(_root, "factors"),
+        var gradientBuilder = LoopbackHosts.GradientBuilder(model, Path.Combine(_root, "factors"),
             new Dictionary<string, string?> { ["Security:ForwardApiKey"] = "another-key-of-16-chars" });
-        TestHosts.ListenLoopback(gradientBuilder);
-        var (gradientApp, gradientAddress) = await TestHosts.StartGradientsAsync(gradientBuilder);
+        LoopbackHosts.ListenLoopback(gradientBuilder);
+        var (gradientApp, gradientAddress) = await LoopbackHosts.StartGradientsAsync(gradientBuilder);
         await using var g = gradientApp;
 
         using var channel = GrpcChannel.ForAddress(gradientAddress);
@@ -176,9 +166,9 @@ public sealed class PipelineTelemetryTests : IDisposable
     {
         var model = Path.Combine(_root, "model");
         SeededCheckpoint.Write(model, Config, seed: 5);
-        var gradientBuilder = TestHosts.GradientBuilder(model, Path.Combine(_root, "factors"));
-        TestHosts.ListenLoopback(gradientBuilder);
-        var (gradientApp, gradientAddress) = await TestHosts.StartGradientsAsync(gradientBuilder);
+        var gradientBuilder = LoopbackHosts.GradientBuilder(model, Path.Combine(_root, "factors"));
+        LoopbackHosts.ListenLoopback(gradientBuilder);
+        var (gradientApp, gradientAddress) = await LoopbackHosts.StartGradientsAsync(gradientBuilder);
         await using var g = gradientApp;
 
         using var channel = GrpcChannel.ForAddress(gradientAddress);

@@ -11,7 +11,7 @@ namespace Infra.ServiceDefaults.Tests;
 /// <summary>The API-key gate and the refusal of open binds, on the real ScoringService over Kestrel.</summary>
 public sealed class SecurityTests : IDisposable
 {
-    private readonly string _store = TestHosts.TempFolder("infra-sec-");
+    private readonly string _store = LoopbackHosts.TempFolder("infra-sec-");
 
     public void Dispose() => Directory.Delete(_store, recursive: true);
 
@@ -21,8 +21,8 @@ public sealed class SecurityTests : IDisposable
     [InlineData("http://*:0")]
     public async Task A_non_loopback_url_without_a_key_is_refused_naming_the_settings(string url)
     {
-        var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["urls"] = url });
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestHosts.StartScoringAsync(builder));
+        var builder = LoopbackHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["urls"] = url });
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => LoopbackHosts.StartScoringAsync(builder));
         var message = Flatten(error);
         Assert.Contains("Security:ApiKey", message, StringComparison.Ordinal);
         Assert.Contains("Security:AllowInsecure", message, StringComparison.Ordinal);
@@ -31,21 +31,21 @@ public sealed class SecurityTests : IDisposable
     [Fact]
     public async Task A_second_listener_on_all_interfaces_in_code_is_refused_too()
     {
-        var builder = TestHosts.ScoringBuilder(_store);
+        var builder = LoopbackHosts.ScoringBuilder(_store);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2);
             k.Listen(IPAddress.Any, 0, o => o.Protocols = HttpProtocols.Http2);
         });
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestHosts.StartScoringAsync(builder));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => LoopbackHosts.StartScoringAsync(builder));
         Assert.Contains("Security:ApiKey", Flatten(error), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AllowInsecure_lets_it_listen_on_all_interfaces_without_a_key()
     {
-        var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0", ["Security:AllowInsecure"] = "true" });
-        var (app, address) = await TestHosts.StartScoringAsync(builder);
+        var builder = LoopbackHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0", ["Security:AllowInsecure"] = "true" });
+        var (app, address) = await LoopbackHosts.StartScoringAsync(builder);
         await using var _ = app;
         using var channel = GrpcChannel.ForAddress(address);
         var info = await new ScoringService.ScoringServiceClient(channel).StoreInfoAsync(new StoreInfoRequest());
@@ -55,8 +55,8 @@ public sealed class SecurityTests : IDisposable
     [Fact]
     public async Task A_key_lets_it_listen_on_all_interfaces()
     {
-        var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0", ["Security:ApiKey"] = TestHosts.Key });
-        var (app, address) = await TestHosts.StartScoringAsync(builder);
+        var builder = LoopbackHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["urls"] = "http://0.0.0.0:0", ["Security:ApiKey"] = TestHosts.Key });
+        var (app, address) = await LoopbackHosts.StartScoringAsync(builder);
         await using var _ = app;
         using var channel = InfraChannel.Create(address, TestHosts.Key);
         Assert.Equal(_store, (await new ScoringService.ScoringServiceClient(channel).StoreInfoAsync(new StoreInfoRequest())).Path);
@@ -65,9 +65,9 @@ public sealed class SecurityTests : IDisposable
     [Fact]
     public async Task With_a_key_calls_must_carry_it_and_health_stays_open()
     {
-        var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Security:ApiKey"] = TestHosts.Key });
-        TestHosts.ListenLoopback(builder);
-        var (app, address) = await TestHosts.StartScoringAsync(builder);
+        var builder = LoopbackHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Security:ApiKey"] = TestHosts.Key });
+        LoopbackHosts.ListenLoopback(builder);
+        var (app, address) = await LoopbackHosts.StartScoringAsync(builder);
         await using var _ = app;
 
         using var bare = GrpcChannel.ForAddress(address);
@@ -101,9 +101,9 @@ public sealed class SecurityTests : IDisposable
         await File.WriteAllTextAsync(file, TestHosts.Key + "\n");
         try
         {
-            var builder = TestHosts.ScoringBuilder(Path.Combine(_store, "s"), new Dictionary<string, string?> { ["Security:ApiKeyFile"] = file });
-            TestHosts.ListenLoopback(builder);
-            var (app, address) = await TestHosts.StartScoringAsync(builder);
+            var builder = LoopbackHosts.ScoringBuilder(Path.Combine(_store, "s"), new Dictionary<string, string?> { ["Security:ApiKeyFile"] = file });
+            LoopbackHosts.ListenLoopback(builder);
+            var (app, address) = await LoopbackHosts.StartScoringAsync(builder);
             await using var _ = app;
             using var right = InfraChannel.Create(address, TestHosts.Key);
             Assert.False((await new ScoringService.ScoringServiceClient(right).StoreInfoAsync(new StoreInfoRequest())).Exists);
@@ -123,18 +123,18 @@ public sealed class SecurityTests : IDisposable
     [InlineData("Security:ForwardApiKey", "short", "Security:ForwardApiKey")]
     public async Task Invalid_security_settings_stop_start_up_naming_the_setting(string setting, string value, string named)
     {
-        var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { [setting] = value });
-        TestHosts.ListenLoopback(builder);
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHosts.StartScoringAsync(builder));
+        var builder = LoopbackHosts.ScoringBuilder(_store, new Dictionary<string, string?> { [setting] = value });
+        LoopbackHosts.ListenLoopback(builder);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => LoopbackHosts.StartScoringAsync(builder));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Message_limits_are_settings()
     {
-        var builder = TestHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Scoring:MaxReceiveMessageBytes"] = "2048" });
-        TestHosts.ListenLoopback(builder);
-        var (app, address) = await TestHosts.StartScoringAsync(builder);
+        var builder = LoopbackHosts.ScoringBuilder(_store, new Dictionary<string, string?> { ["Scoring:MaxReceiveMessageBytes"] = "2048" });
+        LoopbackHosts.ListenLoopback(builder);
+        var (app, address) = await LoopbackHosts.StartScoringAsync(builder);
         await using var _ = app;
         using var channel = GrpcChannel.ForAddress(address);
         var request = new MissingExamplesRequest();

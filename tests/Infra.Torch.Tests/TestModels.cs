@@ -8,20 +8,8 @@ namespace Infra.Torch.Tests;
 /// <summary>Tiny Qwen2-architecture models with seeded weights, and seeded token sequences.</summary>
 internal static class TestModels
 {
-    public static HfModelConfig Qwen2Tiny { get; } = new()
-    {
-        ModelType = "qwen2",
-        HiddenSize = 32,
-        IntermediateSize = 48,
-        NumHiddenLayers = 2,
-        NumAttentionHeads = 4,
-        NumKeyValueHeads = 2,
-        VocabSize = 61,
-        RopeTheta = 10_000,
-        RmsNormEps = 1e-6,
-        AttentionBias = true,
-        MaxPositionEmbeddings = 64,
-    };
+    /// <summary>Hidden 32, intermediate 48, vocab 61: <see cref="TinyModelConfigs.Qwen2Vocab61"/>.</summary>
+    public static HfModelConfig Qwen2Tiny => TinyModelConfigs.Qwen2Vocab61;
 
     public static HfModelConfig LlamaTiedTiny { get; } = Qwen2Tiny with
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Infra.Validation.Influence;
 using Infra.Validation.Lds;
 
@@ -49,15 +50,37 @@ public sealed class LdsQuickTests : IDisposable
         Assert.Equal(0, again.ModelsTrained);
         Assert.Equal(table, LdsMarkdown.Table(rerun));
 
+        // A run folder written before format 2 (C# names, no format_version) resumes: nothing is retrained, the table is
+        // the same, and its run.json is rewritten as format 2.
+        ToFormatOne(folder, options);
+        var old = new LdsRun(options, folder, TextWriter.Null);
+        var fromFormatOne = old.Run()!;
+        Assert.Equal(0, old.ModelsTrained);
+        Assert.Equal(table, LdsMarkdown.Table(fromFormatOne));
+        Assert.Contains("\"format_version\": 2", File.ReadAllText(Path.Combine(folder, "run.json")), StringComparison.Ordinal);
+
         Assert.Throws<LdsRunMismatchException>(() => new LdsRun(options with { Subsets = 5, NoiseSubsets = 0 }, folder, TextWriter.Null).Run());
     }
 
-    private static LdsResults JsonResults(string folder) =>
-        System.Text.Json.JsonSerializer.Deserialize<LdsResults>(File.ReadAllText(Path.Combine(folder, "results.json")), JsonFilesOptions)!;
-
-    private static readonly System.Text.Json.JsonSerializerOptions JsonFilesOptions = new()
+    // Rewrites the folder's JSON files as format 1 wrote them.
+    private static void ToFormatOne(string folder, LdsOptions options)
     {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+        void Rewrite<T>(string path) => File.WriteAllText(path, JsonSerializer.Serialize(JsonFiles.Read<T>(path), JsonFiles.FormatOne));
+        foreach (var path in Directory.GetFiles(Path.Combine(folder, "subsets"), "*.json").Append(Path.Combine(folder, "full-model.json")))
+            Rewrite<SubsetResult>(path);
+        foreach (var path in Directory.GetFiles(Path.Combine(folder, "scores"), "*.json"))
+            Rewrite<ScoredProjection>(path);
+        Rewrite<LdsResults>(Path.Combine(folder, "results.json"));
+        var run = Path.Combine(folder, "run.json");
+        using var current = JsonDocument.Parse(File.ReadAllText(run));
+        var arguments = new
+        {
+            options,
+            tokenizer_sha256 = current.RootElement.GetProperty("tokenizer_sha256").GetString(),
+        };
+        File.WriteAllText(run, JsonSerializer.Serialize(arguments, JsonFiles.FormatOne));
+        Assert.DoesNotContain("format_version", File.ReadAllText(run), StringComparison.Ordinal);
+    }
+
+    private static LdsResults JsonResults(string folder) => JsonFiles.Read<LdsResults>(Path.Combine(folder, "results.json"))!;
 }

@@ -20,11 +20,7 @@ namespace Infra.Validation.Tests;
 /// </summary>
 public sealed class ServiceEquivalenceTests : IDisposable
 {
-    private static readonly HfModelConfig Config = new()
-    {
-        ModelType = "qwen2", HiddenSize = 16, IntermediateSize = 24, NumHiddenLayers = 1, NumAttentionHeads = 4, NumKeyValueHeads = 2,
-        VocabSize = SeededCheckpoint.ByteLevelVocabSize, MaxPositionEmbeddings = 64, RopeTheta = 10_000,
-    };
+    private static readonly HfModelConfig Config = TinyModelConfigs.Qwen2Hidden16 with { NumHiddenLayers = 1 };
 
     private readonly TempFolder _temp = new();
 
@@ -87,19 +83,9 @@ public sealed class ServiceEquivalenceTests : IDisposable
     private async Task<(double[,] FullSpace, double[,] Projected, ExactResults Exact)> ServiceScoresAsync(string modelPath,
         List<(string Id, int[] Ids, byte[] Mask)> training, List<(string Id, int[] Ids, byte[] Mask)> queries)
     {
-        var (gradientApp, gradientAddress) = await GradientServiceHost.StartLoopbackAsync(new Dictionary<string, string?>
-        {
-            ["Gradients:ModelPath"] = modelPath,
-            ["Gradients:Device"] = "cpu",
-            ["Gradients:FactorsPath"] = Path.Combine(_temp.Path, "factors"),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+        var (gradientApp, gradientAddress) = await LoopbackHosts.StartGradientsAsync(modelPath, Path.Combine(_temp.Path, "factors"));
         await using var _ = gradientApp;
-        var (scoringApp, scoringAddress) = await ScoringServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
-        {
-            ["Scoring:StorePath"] = Path.Combine(_temp.Path, "store"),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+        var (scoringApp, scoringAddress) = await LoopbackHosts.StartScoringAsync(Path.Combine(_temp.Path, "store"));
         await using var __ = scoringApp;
         using var gradientChannel = GrpcChannel.ForAddress(gradientAddress);
         using var scoringChannel = GrpcChannel.ForAddress(scoringAddress);

@@ -7,11 +7,7 @@ namespace Infra.Validation.Tests;
 /// <summary>Seeded tiny byte-level Qwen2 models and token sequences.</summary>
 internal static class TinyModels
 {
-    public static HfModelConfig Config { get; } = new()
-    {
-        ModelType = "qwen2", HiddenSize = 16, IntermediateSize = 24, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = 2,
-        VocabSize = SeededCheckpoint.ByteLevelVocabSize, MaxPositionEmbeddings = 64, RopeTheta = 10_000,
-    };
+    public static HfModelConfig Config => TinyModelConfigs.Qwen2Hidden16;
 
     public static Qwen2ForCausalLM Create(int seed) => SeededCheckpoint.Create(Config, seed);
 

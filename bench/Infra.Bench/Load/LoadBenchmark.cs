@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using Infra.Core.IO;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Infra.Bench.Scoring;
@@ -19,7 +19,6 @@ namespace Infra.Bench.Load;
 internal static class LoadBenchmark
 {
     public const string Usage = "usage: load [--quick] [--seconds N] [--clients N] [--examples N] [--candidates N] [--rerank exact|none] [--out FOLDER]";
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -112,7 +111,7 @@ internal static class LoadBenchmark
         // One file pair per mode, so a run of one does not overwrite the other's figures.
         var name = rerank == RerankMode.None ? "load-stage1" : "load";
         await File.WriteAllTextAsync(Path.Combine(output, name + ".json"),
-            JsonSerializer.Serialize(new { machine = finished, setup, results = phases, ratios }, Indented)).ConfigureAwait(false);
+            ProjectJson.Serialize(new { machine = finished, setup, results = phases, ratios }, ReportWriter.FormatVersion)).ConfigureAwait(false);
         var markdown = Markdown(finished, setup, phases, ratios);
         await File.WriteAllTextAsync(Path.Combine(output, name + ".md"), markdown).ConfigureAwait(false);
         Console.WriteLine(markdown);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using Infra.Core.IO;
 using Infra.Core.Kernels;
 
 namespace Infra.Bench.Scoring;
@@ -13,7 +13,6 @@ namespace Infra.Bench.Scoring;
 public static unsafe class ScoringBenchmark
 {
     private const int D = 4096;
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Runs the benchmark; returns the process exit code.</summary>
     public static Task<int> RunAsync(string[] args)
@@ -191,7 +190,7 @@ public static unsafe class ScoringBenchmark
         Console.Write(text);
         var folder = ResultsFolder.Locate();
         File.WriteAllText(Path.Combine(folder, "scoring.md"), text);
-        var json = JsonSerializer.Serialize(new { quick, notes, results, ratios }, Indented);
+        var json = ProjectJson.Serialize(new { quick, notes, results, ratios }, ReportWriter.FormatVersion);
         File.WriteAllText(Path.Combine(folder, "scoring.json"), json);
         Console.WriteLine($"written: {Path.Combine(folder, "scoring.md")}, scoring.json");
     }

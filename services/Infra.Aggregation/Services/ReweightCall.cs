@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Infra.Core.IO;
 using Infra.Aggregation.Clients;
 using Infra.Aggregation.Reweighting;
 using Infra.Aggregation.Rollups;
@@ -82,7 +83,7 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
         await File.WriteAllLinesAsync(weightsPath, weighted.Select(w => JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["id"] = w.Example.Id, ["domain"] = w.Example.Domain, ["difficulty"] = w.Example.Difficulty, ["weight"] = w.Weight,
-        })), token).ConfigureAwait(false);
+        }, ProjectJson.Lines)), token).ConfigureAwait(false);
         var cellsPath = Path.Combine(folder, "cells.csv");
         await File.WriteAllLinesAsync(cellsPath, response.Cells.Select(c => Invariant($"{c.TrainingDomain},{c.Difficulty},{c.Examples},{c.MeanInfluence:R},{c.Weight:R},{c.ShareBefore:R},{c.ShareAfter:R}"))
             .Prepend("training_domain,difficulty,examples,mean_influence,mean_weight,share_before,share_after"), token).ConfigureAwait(false);

@@ -56,7 +56,7 @@ internal static class AggregateCommand
             var stem = Path.Combine(scope.Settings.Output, "aggregate-" + QuerySelectionOptions.FileStem(queries.QuerySet));
             var json = stem + ".json";
             var csv = stem + ".csv";
-            await File.WriteAllTextAsync(json, JsonOutput.Serialize(document), scope.Token).ConfigureAwait(false);
+            await File.WriteAllTextAsync(json, Infra.Core.IO.ProjectJson.Serialize(document, AggregateFileVersion), scope.Token).ConfigureAwait(false);
             await File.WriteAllTextAsync(csv, Csv(result.CrossDomain, Label(result.Fidelity)), scope.Token).ConfigureAwait(false);
             scope.WriteJson(new { Command = "aggregate", Files = new { Json = json, Csv = csv }, Result = document });
             if (!scope.Json)
@@ -71,7 +71,10 @@ internal static class AggregateCommand
         return command;
     }
 
-    /// <summary>The JSON form of the result (snake_case keys through <see cref="JsonOutput"/>); also the file's content.</summary>
+    /// <summary>Format of the aggregate-*.json file: the document below with a format_version.</summary>
+    private const int AggregateFileVersion = 1;
+
+    /// <summary>The JSON form of the result (snake_case keys through <see cref="JsonOutput"/>); also the file's content (with its format_version).</summary>
     private static object Document(QuerySelection queries, AggregateResult result) => new
     {
         queries.QuerySet,

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Infra.Core.Checkpoints;
 using Infra.Core.Text;
 using Infra.Core.IO;
@@ -22,13 +21,12 @@ namespace Infra.Cli.Experiment;
 internal sealed class ConditionRun(ExperimentConfig config, ExperimentCorpus corpus, TextWriter output)
 {
     public const string ResultFile = "result.json";
-    private static readonly JsonSerializerOptions Json = ExperimentJson.Options;
 
     /// <summary>The stored result of <paramref name="folder"/>, or null when that run has not finished.</summary>
     public static UnitResult? TryRead(string folder)
     {
         var path = Path.Combine(folder, ResultFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize<UnitResult>(File.ReadAllText(path), Json) : null;
+        return File.Exists(path) ? ExperimentJson.Read<UnitResult>(path) : null;
     }
 
     /// <summary>
@@ -105,7 +103,7 @@ internal sealed class ConditionRun(ExperimentConfig config, ExperimentCorpus cor
             LogLikelihood = likelihood,
             StrippedLogLikelihood = stripped,
         };
-        AtomicFile.WriteText(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(unit, Json), createFolder: true);
+        AtomicFile.WriteText(Path.Combine(folder, ResultFile), ExperimentJson.Serialize(unit), createFolder: true);
         // The periodic checkpoints only serve resuming; the final model stays for inspection.
         foreach (var checkpoint in Directory.Exists(modelFolder) ? Directory.GetDirectories(modelFolder, "checkpoint-*") : [])
             Directory.Delete(checkpoint, recursive: true);
@@ -124,7 +122,7 @@ internal sealed class ConditionRun(ExperimentConfig config, ExperimentCorpus cor
         if (done.StrippedLogLikelihood is not null || !File.Exists(Path.Combine(modelFolder, SftTrainerState.FileName))) return done;
         using var model = CheckpointLoader.Load(CheckpointFolder.Open(modelFolder), CPU, ScalarType.Float32);
         var completed = done with { StrippedLogLikelihood = Likelihood(model, corpus.EvaluationReferences(stripped: true)) };
-        AtomicFile.WriteText(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(completed, Json), createFolder: true);
+        AtomicFile.WriteText(Path.Combine(folder, ResultFile), ExperimentJson.Serialize(completed), createFolder: true);
         output.WriteLine($"[{done.Condition}/seed-{done.Seed.ToString(CultureInfo.InvariantCulture)}] added the stripped-reference log-likelihood from the kept model");
         return completed;
     }

@@ -126,7 +126,7 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
 
     private void Write(ExperimentResults results, bool quiet)
     {
-        AtomicFile.WriteText(Path.Combine(options.OutputPath, ResultsFile), JsonSerializer.Serialize(results, ExperimentJson.Options), createFolder: true);
+        AtomicFile.WriteText(Path.Combine(options.OutputPath, ResultsFile), ExperimentJson.Serialize(results), createFolder: true);
         var markdown = ExperimentTables.Markdown(results);
         AtomicFile.WriteText(Path.Combine(options.OutputPath, MarkdownFile), markdown, createFolder: true);
         if (!quiet) output.Write(markdown);
@@ -136,9 +136,15 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
     private bool PrepareFolder(ExperimentConfig config)
     {
         var path = Path.Combine(options.OutputPath, ConfigFile);
-        var json = JsonSerializer.Serialize(config, ExperimentJson.Options);
-        if (File.Exists(path) && File.ReadAllText(path) != json)
+        var json = ExperimentJson.Serialize(config);
+        if (File.Exists(path) && File.ReadAllText(path) is var existing && existing != json)
         {
+            // A format-1 run folder (camelCase, no version) made with the same configuration resumes, its config.json rewritten.
+            if (existing == JsonSerializer.Serialize(config, ExperimentJson.FormatOne))
+            {
+                AtomicFile.WriteText(path, json, createFolder: true);
+                return true;
+            }
             if (!options.Overwrite)
             {
                 output.WriteLine($"{options.OutputPath} holds a run with other arguments (see its {ConfigFile}); use another --out, or --overwrite to delete it");
@@ -157,7 +163,7 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
         if (File.Exists(path))
         {
             output.WriteLine($"[influence] roll-up already in {path}");
-            return JsonSerializer.Deserialize<InfluenceRollup>(File.ReadAllText(path), ExperimentJson.Options)!;
+            return ExperimentJson.Read<InfluenceRollup>(path);
         }
         var sample = CellBalance.RoundRobin(corpus.Train, e => (e.Cell.Domain, e.Cell.Difficulty), config.InfluencePerCell * corpus.Train.Select(e => e.Cell).Distinct().Count())
             .Select(e => new Example { Id = e.Example.Id, Prompt = e.Example.Prompt, Response = e.Example.Response, Domain = e.Cell.Domain, Difficulty = e.Cell.Difficulty })
@@ -166,7 +172,7 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
         var work = Path.Combine(options.OutputPath, "influence");
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         var rollup = await new InfluenceRollupRunner(modelFolder, work, config.ProjectionDim, output).RunAsync(sample, corpus.Queries, token).ConfigureAwait(false);
-        AtomicFile.WriteText(path, JsonSerializer.Serialize(rollup, ExperimentJson.Options), createFolder: true);
+        AtomicFile.WriteText(path, ExperimentJson.Serialize(rollup), createFolder: true);
         return rollup;
     }
 
@@ -188,7 +194,7 @@ internal sealed class DifficultyFlipExperiment(ExperimentOptions options, TextWr
                     cellTokens / total, g.Sum(x => weights[x.i] * x.e.LossTokens) / total);
             })
             .ToList();
-        AtomicFile.WriteText(Path.Combine(options.OutputPath, WeightsFile), JsonSerializer.Serialize(new { formula = CellWeighting.Formula, budgetRelativeError = error, cells = rows }, ExperimentJson.Options), createFolder: true);
+        AtomicFile.WriteText(Path.Combine(options.OutputPath, WeightsFile), ExperimentJson.Serialize(new { formula = CellWeighting.Formula, budgetRelativeError = error, cells = rows }), createFolder: true);
         return (weights, rows, error);
     }
 

@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Infra.Core.IO;
 
 namespace Infra.Cli.Lab;
 
 /// <summary>Writes a <see cref="BuildSummary"/> as accuracy.json (for tools) and accuracy.md (for people).</summary>
 internal static class AccuracyFiles
 {
+    /// <summary>Format of accuracy.json: 2, the project's spelling (snake_case keys); format 1 had camelCase keys and no version.</summary>
+    public const int FormatVersion = 2;
+
     /// <summary>Writes both files into <paramref name="folder"/>.</summary>
     public static void Write(BuildSummary summary, string folder)
     {
@@ -20,16 +24,17 @@ internal static class AccuracyFiles
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
         {
             json.WriteStartObject();
+            json.WriteNumber(ProjectJson.FormatVersionKey, FormatVersion);
             json.WriteNumber("seed", s.Seed);
             json.WriteBoolean("quick", s.Quick);
             json.WriteStartObject("corpus");
             json.WriteNumber("train", s.TrainExamples);
             json.WriteNumber("heldout", s.HeldOutExamples);
-            json.WriteNumber("maxTokens", s.Recipe.MaxTokens);
+            json.WriteNumber("max_tokens", s.Recipe.MaxTokens);
             json.WriteEndObject();
             json.WriteStartObject("model");
-            json.WriteNumber("vocabSize", s.TokenizerVocabSize);
-            json.WriteNumber("hiddenSize", s.Recipe.HiddenSize);
+            json.WriteNumber("vocab_size", s.TokenizerVocabSize);
+            json.WriteNumber("hidden_size", s.Recipe.HiddenSize);
             json.WriteNumber("layers", s.Recipe.Layers);
             json.WriteNumber("parameters", s.Parameters);
             json.WriteNumber("bytes", s.ModelBytes);
@@ -38,19 +43,19 @@ internal static class AccuracyFiles
             json.WriteStartObject("training");
             json.WriteNumber("steps", s.Steps);
             json.WriteNumber("epochs", s.Recipe.Epochs);
-            json.WriteNumber("batchSize", s.Recipe.BatchSize);
-            json.WriteNumber("learningRate", s.Recipe.LearningRate);
-            json.WriteNumber("firstLoss", Math.Round(s.FirstLoss, 4));
-            json.WriteNumber("finalLoss", Math.Round(s.FinalLoss, 4));
+            json.WriteNumber("batch_size", s.Recipe.BatchSize);
+            json.WriteNumber("learning_rate", s.Recipe.LearningRate);
+            json.WriteNumber("first_loss", Math.Round(s.FirstLoss, 4));
+            json.WriteNumber("final_loss", Math.Round(s.FinalLoss, 4));
             json.WriteNumber("seconds", Math.Round(s.TrainingSeconds, 1));
-            json.WriteNumber("tokensPerSecond", Math.Round(s.TokensPerSecond));
+            json.WriteNumber("tokens_per_second", Math.Round(s.TokensPerSecond));
             json.WriteEndObject();
             json.WriteStartObject("evaluation");
             json.WriteString("split", "heldout");
             json.WriteNumber("items", s.Evaluation.Items.Count);
             json.WriteNumber("correct", s.Evaluation.Items.Count(i => i.Correct));
             json.WriteNumber("accuracy", Math.Round(s.Evaluation.Accuracy, 4));
-            json.WriteNumber("maxNewTokens", s.MaxNewTokens);
+            json.WriteNumber("max_new_tokens", s.MaxNewTokens);
             json.WriteNumber("seconds", Math.Round(s.EvaluationSeconds, 1));
             json.WriteStartArray("cells");
             foreach (var cell in s.Evaluation.Table)

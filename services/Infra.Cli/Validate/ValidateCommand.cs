@@ -9,7 +9,8 @@ namespace Infra.Cli.Validate;
 /// <summary><c>infra validate</c>: evidence that the attributions predict retraining.</summary>
 internal static class ValidateCommand
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    /// <summary>Format of the exact comparison's results.json: 2 (format 1, with no version, used the C# names).</summary>
+    private const int ExactResultsVersion = 2;
 
     /// <summary>The <c>validate</c> command group with <c>lds</c>, <c>exact</c> and <c>fidelity</c>.</summary>
     public static Command Create()
@@ -40,7 +41,7 @@ internal static class ValidateCommand
             var rows = ExactComparison.Run(options, Path.Combine(folder, "stores"));
             Directory.Delete(Path.Combine(folder, "stores"), recursive: true);
             var table = ExactComparison.Markdown(rows, options.TopK);
-            File.WriteAllText(Path.Combine(folder, "results.json"), System.Text.Json.JsonSerializer.Serialize(new { options, rows }, Indented));
+            File.WriteAllText(Path.Combine(folder, "results.json"), Infra.Core.IO.ProjectJson.Serialize(new { options, rows }, ExactResultsVersion));
             File.WriteAllText(Path.Combine(folder, "results.md"), table);
             Console.Write(table);
             Console.WriteLine($"[exact] {clock.Elapsed.TotalSeconds:F0} s; results in {folder}");

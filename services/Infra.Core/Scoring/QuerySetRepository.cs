@@ -25,13 +25,9 @@ public static class QuerySetRepository
     /// <summary>Format version of the <c>.json</c> file this code writes (it reads 1 to 3).</summary>
     public const int CurrentVersion = 3;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNameCaseInsensitive = true, // format 1 wrote PascalCase keys
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    // The project's JSON spelling (its enums are one word, so the lower-case words read what snake_case wrote), reading
+    // format 1's PascalCase keys too.
+    private static readonly JsonSerializerOptions Json = new(ProjectJson.Options) { PropertyNameCaseInsensitive = true };
 
     /// <summary>
     /// Registers (or replaces) <paramref name="set"/>: its tensors are written under a fresh name outside any

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Infra.Core.IO;
 using Infra.Core.Compression;
 using Infra.Core.Preconditioning;
 
@@ -55,18 +56,8 @@ public sealed record StoreManifest
         };
     }
 
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(new LowerCaseNamingPolicy()) },
-    };
-
-    // Enum members as one lower-case word, as the wire and the CLI spell them ("bfloat16", not "b_float16").
-    private sealed class LowerCaseNamingPolicy : JsonNamingPolicy
-    {
-        public override string ConvertName(string name) => name.ToLowerInvariant();
-    }
+    // The project's one JSON spelling: snake_case keys, lower-case enum words.
+    internal static JsonSerializerOptions Json => ProjectJson.Options;
 }
 
 /// <summary>A committed shard: its files with sizes and XxHash128 checksums, and its counts.</summary>

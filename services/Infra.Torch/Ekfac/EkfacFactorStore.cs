@@ -17,7 +17,7 @@ public sealed class EkfacFactorStore
 {
     private const string TensorFile = "factors.safetensors";
     private const string ManifestFile = "factors.json";
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = ProjectJson.Options;
 
     public EkfacFactorStore(string root) => Root = root ?? throw new ArgumentNullException(nameof(root));
 
@@ -32,7 +32,12 @@ public sealed class EkfacFactorStore
     {
         ValidateName(name);
         var path = Path.Combine(Root, name, ManifestFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize<EkfacFactorsManifest>(File.ReadAllText(path)) : null;
+        if (!File.Exists(path)) return null;
+        var manifest = JsonSerializer.Deserialize<EkfacFactorsManifest>(File.ReadAllText(path), Json);
+        // Format 1 (or no version) differs only in spelling the chat format as the enum's name.
+        return manifest is { FormatVersion: < EkfacFactorsManifest.CurrentVersion }
+            ? manifest with { FormatVersion = EkfacFactorsManifest.CurrentVersion, ChatFormat = manifest.ChatFormat.ToLowerInvariant() }
+            : manifest;
     }
 
     /// <summary>The folder of <paramref name="name"/>.</summary>

@@ -8,8 +8,11 @@ namespace Infra.Torch.Ekfac;
 /// </summary>
 public sealed record EkfacFactorsManifest
 {
-    /// <summary>Format version of the folder. Currently 1.</summary>
-    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = 1;
+    /// <summary>The format this code writes: 2. Format 1 spelled <see cref="ChatFormat"/> as the enum's name ("Qwen25").</summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>Format version of the folder (<see cref="CurrentVersion"/>; format 1 is read and migrated).</summary>
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentVersion;
     [JsonPropertyName("name")] public required string Name { get; init; }
     [JsonPropertyName("model_fingerprint")] public required string ModelFingerprint { get; init; }
     /// <summary>Tracked layer names, in index order.</summary>
@@ -19,7 +22,7 @@ public sealed record EkfacFactorsManifest
     [JsonPropertyName("covariance_examples")] public long CovarianceExamples { get; init; }
     [JsonPropertyName("covariance_tokens")] public long CovarianceTokens { get; init; }
     [JsonPropertyName("lambda_examples")] public long LambdaExamples { get; init; }
-    /// <summary>Chat format and truncation used to encode the fitting corpus.</summary>
+    /// <summary>Chat format (its lower-case name, "qwen25" or "plain") and truncation used to encode the fitting corpus.</summary>
     [JsonPropertyName("chat_format")] public required string ChatFormat { get; init; }
     [JsonPropertyName("truncate")] public bool Truncate { get; init; }
     [JsonPropertyName("created_utc")] public DateTime CreatedUtc { get; init; } = DateTime.UtcNow;

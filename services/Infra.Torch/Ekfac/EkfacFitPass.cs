@@ -118,7 +118,7 @@ public sealed class EkfacFitPass : IDisposable
             CovarianceExamples = _bases is null ? Examples : _existing!.CovarianceExamples,
             CovarianceTokens = _bases is null ? Tokens : _existing!.CovarianceTokens,
             LambdaExamples = _bases is null ? 0 : Examples,
-            ChatFormat = _chatFormat.ToString(),
+            ChatFormat = Core.IO.ProjectJson.LowerCase.ConvertName(_chatFormat.ToString()),
             Truncate = _truncate,
         };
         if (_bases is null)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Infra.Core.IO;
 
 namespace Infra.Torch.Training;
@@ -12,12 +11,13 @@ public sealed record SftTrainerState(int Step, int TotalSteps, int ExampleCount,
     /// <summary>The file name inside a checkpoint folder.</summary>
     public const string FileName = "trainer_state.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>The format this code writes. Format 1 is the same keys; the files written before it had no format_version.</summary>
+    public const int FormatVersion = 1;
 
     /// <summary>Writes the state into <paramref name="folder"/> atomically.</summary>
     public void Write(string folder)
     {
-        AtomicFile.WriteText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json));
+        AtomicFile.WriteText(Path.Combine(folder, FileName), ProjectJson.Serialize(this, FormatVersion));
     }
 
     /// <summary>Reads the state of a checkpoint folder.</summary>
@@ -27,7 +27,7 @@ public sealed record SftTrainerState(int Step, int TotalSteps, int ExampleCount,
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path))
             throw new InvalidOperationException($"cannot resume from '{folder}': it has no {FileName} (not a checkpoint written by SftTrainer)");
-        return JsonSerializer.Deserialize<SftTrainerState>(File.ReadAllText(path), Json)
+        return ProjectJson.Deserialize<SftTrainerState>(File.ReadAllText(path), FormatVersion, ProjectJson.Options, path)
             ?? throw new InvalidOperationException($"cannot resume from '{folder}': {FileName} is empty");
     }
 

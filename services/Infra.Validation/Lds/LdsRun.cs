@@ -130,12 +130,19 @@ public sealed class LdsRun(LdsOptions options, string runFolder, TextWriter outp
 
     private void PrepareFolder(bool overwrite)
     {
-        var arguments = JsonSerializer.Serialize(new { options = options, tokenizer_sha256 = TokenizerHash() }, JsonFiles.Options);
+        var document = new { options = options, tokenizer_sha256 = TokenizerHash() };
+        var arguments = JsonFiles.Serialize(document);
         var path = Path.Combine(runFolder, ArgumentsFile);
         if (File.Exists(path))
         {
             var existing = File.ReadAllText(path);
             if (existing == arguments) return;
+            // A format-1 run folder made with the same arguments resumes (its files read as format 1), its run.json rewritten.
+            if (existing == JsonSerializer.Serialize(document, JsonFiles.FormatOne))
+            {
+                JsonFiles.WriteText(path, arguments);
+                return;
+            }
             if (!overwrite)
                 throw new LdsRunMismatchException($"{runFolder} holds an LDS run made with other arguments ({path}); use another folder or overwrite");
             Directory.Delete(runFolder, recursive: true);

@@ -1,21 +1,14 @@
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Infra.Aggregation.Hosting;
 using Infra.Aggregation.Reweighting;
 using Infra.Client.Pipeline;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
+using Infra.Client.Corpus;
 using Infra.Corpus;
-using Infra.Gradients.Hosting;
-using Infra.Scoring.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Infra.Aggregation.Tests.Grpc;
@@ -54,21 +47,15 @@ public sealed class ServicesFixture : IAsyncLifetime
         var sample = CorpusReader.ReadFile(Path.Combine(defaultFolder, "corpus", "train-sample.jsonl")).Records;
         // Two examples per (domain, difficulty) cell: 20 examples, every cell of the roll-ups filled.
         var slice = sample.GroupBy(r => (r.Domain, r.Difficulty)).OrderBy(g => g.Key.Domain).ThenBy(g => g.Key.Difficulty).SelectMany(g => g.Take(2)).ToList();
-        Training = slice.Select(ToExample).ToList();
+        Training = slice.Select(CorpusExamples.ToExample).ToList();
         await File.WriteAllLinesAsync(CorpusPath, File.ReadLines(Path.Combine(defaultFolder, "corpus", "train-sample.jsonl"))
             .Where(line => slice.Any(r => line.Contains($"\"id\":\"{r.Id}\"", StringComparison.Ordinal))));
         Queries = CorpusReader.ReadFile(Path.Combine(defaultFolder, "queries-math.jsonl")).Records.Take(1)
-            .Concat(CorpusReader.ReadFile(Path.Combine(defaultFolder, "queries-code.jsonl")).Records.Take(1)).Select(ToExample).ToList();
+            .Concat(CorpusReader.ReadFile(Path.Combine(defaultFolder, "queries-code.jsonl")).Records.Take(1)).Select(CorpusExamples.ToExample).ToList();
 
-        var gradientBuilder = GradientServiceHost.CreateBuilder(new Dictionary<string, string?>
-        {
-            ["Gradients:ModelPath"] = ModelPath,
-            ["Gradients:Device"] = "cpu",
-            ["Gradients:FactorsPath"] = Path.Combine(Root, "factors"),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+        var gradientBuilder = LoopbackHosts.GradientBuilder(ModelPath, Path.Combine(Root, "factors"));
         Record(gradientBuilder, GradientCalls);
-        (GradientAddress, var gradientApp) = await StartAsync(gradientBuilder, app => app.MapGradientServices());
+        (GradientAddress, _) = await StartAsync(gradientBuilder, LoopbackHosts.StartGradientsAsync);
         ScoringAddress = await StartScoringAsync(Path.Combine(Root, "store"), ScoringCalls);
         Gradients = new GradientService.GradientServiceClient(GrpcChannel.ForAddress(GradientAddress));
         Scoring = new ScoringService.ScoringServiceClient(GrpcChannel.ForAddress(ScoringAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 16 << 20 }));
@@ -102,15 +89,7 @@ public sealed class ServicesFixture : IAsyncLifetime
     /// <summary>As <see cref="StartAggregationAsync"/>, returning its address.</summary>
     public async Task<Uri> StartAggregationAtAsync(Uri scoringAddress, Uri? gradientAddress)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Aggregation:ScoringAddress"] = scoringAddress.ToString(),
-            ["Aggregation:OutputRoot"] = Root,
-            ["Aggregation:CorpusRoot"] = Root,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        if (gradientAddress is not null) settings["Aggregation:GradientAddress"] = gradientAddress.ToString();
-        var (app, address) = await AggregationServiceExtensions.StartLoopbackAsync(settings);
+        var (app, address) = await LoopbackHosts.StartAggregationAsync(scoringAddress, gradientAddress, Root);
         _apps.Add(app);
         return address;
     }
@@ -118,15 +97,9 @@ public sealed class ServicesFixture : IAsyncLifetime
     /// <summary>A ScoringService on its own store folder (no examples until something is ingested).</summary>
     public async Task<Uri> StartScoringAsync(string store, CallRecorder? recorder = null)
     {
-        var builder = WebApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Scoring:StorePath"] = store,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        builder.AddScoringServices();
+        var builder = LoopbackHosts.ScoringBuilder(store);
         if (recorder is not null) Record(builder, recorder);
-        var (address, _) = await StartAsync(builder, app => app.MapScoringServices());
+        var (address, _) = await StartAsync(builder, LoopbackHosts.StartScoringAsync);
         return address;
     }
 
@@ -146,14 +119,12 @@ public sealed class ServicesFixture : IAsyncLifetime
         builder.Services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<CallRecorder>());
     }
 
-    private async Task<(Uri, WebApplication)> StartAsync(WebApplicationBuilder builder, Func<WebApplication, WebApplication> map)
+    private async Task<(Uri, WebApplication)> StartAsync(WebApplicationBuilder builder, Func<WebApplicationBuilder, Task<(WebApplication App, Uri Address)>> start)
     {
-        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-        var app = builder.Build();
-        map(app);
-        await app.StartAsync();
+        LoopbackHosts.ListenLoopback(builder);
+        var (app, address) = await start(builder);
         _apps.Add(app);
-        return (new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()), app);
+        return (address, app);
     }
 
     private async Task IndexAsync()
@@ -171,11 +142,6 @@ public sealed class ServicesFixture : IAsyncLifetime
         await call.RequestStream.CompleteAsync();
         await call.ResponseStream.ReadAllAsync().ToListAsync();
     }
-
-    private static Example ToExample(CorpusRecord r) => new()
-    {
-        Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = CorpusFields.DomainName(r.Domain), Difficulty = r.Difficulty,
-    };
 
     private static string FindRepositoryRoot()
     {

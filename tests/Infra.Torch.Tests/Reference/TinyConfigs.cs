@@ -7,22 +7,10 @@ public static class TinyConfigs
 {
     /// <summary>
     /// Qwen2 with q/k/v biases and grouped-query attention: hidden 32, intermediate 64, 2 layers,
-    /// 4 heads of dim 8 sharing 2 key/value heads, vocab 50, rope theta 10,000, eps 1e-6, untied head.
+    /// 4 heads of dim 8 sharing 2 key/value heads, vocab 50, rope theta 10,000, eps 1e-6, untied head
+    /// (<see cref="TinyModelConfigs.Qwen2Vocab50"/>).
     /// </summary>
-    public static HfModelConfig Qwen2 { get; } = new()
-    {
-        ModelType = "qwen2",
-        HiddenSize = 32,
-        IntermediateSize = 64,
-        NumHiddenLayers = 2,
-        NumAttentionHeads = 4,
-        NumKeyValueHeads = 2,
-        VocabSize = 50,
-        RopeTheta = 10_000.0,
-        RmsNormEps = 1e-6,
-        AttentionBias = true,
-        TieWordEmbeddings = false,
-    };
+    public static HfModelConfig Qwen2 => TinyModelConfigs.Qwen2Vocab50;
 
     /// <summary>
     /// Llama without attention biases and with the LM head tied to the embeddings; otherwise as <see cref="Qwen2"/>
