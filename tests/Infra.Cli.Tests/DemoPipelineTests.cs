@@ -34,20 +34,21 @@ public sealed class DemoPipelineTests : IDisposable
         Assert.True(File.Exists(Path.Combine(options.OutputPath, "store", "manifest.json")));
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(options.OutputPath, "influence.json")));
-        var queries = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(1, json.RootElement.GetProperty("format_version").GetInt32());
+        var queries = json.RootElement.GetProperty("queries").EnumerateArray().ToList();
         Assert.Equal(4, queries.Count);
         foreach (var q in queries)
         {
-            Assert.Equal("EXACT", q.GetProperty("Fidelity").GetString());
-            Assert.Equal(10, q.GetProperty("Candidates").GetInt32()); // 30 % of 12, at least k = 10
-            var top = q.GetProperty("Top").EnumerateArray().ToList();
-            var scores = top.Select(s => s.GetProperty("Score").GetDouble()).ToList();
+            Assert.Equal("exact", q.GetProperty("fidelity").GetString());
+            Assert.Equal(10, q.GetProperty("candidates").GetInt32()); // 30 % of 12, at least k = 10
+            var top = q.GetProperty("top").EnumerateArray().ToList();
+            var scores = top.Select(s => s.GetProperty("score").GetDouble()).ToList();
             Assert.Equal(10, scores.Count);
             Assert.All(scores, s => Assert.True(double.IsFinite(s)));
             Assert.Equal(scores.OrderByDescending(s => s), scores);
-            Assert.All(top, e => Assert.Equal("EXACT", e.GetProperty("Fidelity").GetString()));
-            Assert.All(top, e => Assert.True(double.IsFinite(e.GetProperty("ApproximateScore").GetDouble())));
-            Assert.True(q.GetProperty("Measurement").GetDouble() < 0);
+            Assert.All(top, e => Assert.Equal("exact", e.GetProperty("fidelity").GetString()));
+            Assert.All(top, e => Assert.True(double.IsFinite(e.GetProperty("approximate_score").GetDouble())));
+            Assert.True(q.GetProperty("measurement").GetDouble() < 0);
         }
         Assert.Contains("[tokens] ", log, StringComparison.Ordinal);
         Assert.Contains(", EXACT: ", log, StringComparison.Ordinal);
@@ -58,9 +59,10 @@ public sealed class DemoPipelineTests : IDisposable
         foreach (var id in new[] { "id=\"domain-difficulty\"", "id=\"top-examples\"", "id=\"token-rankings\"" })
             Assert.Contains(id, html, StringComparison.Ordinal);
         using var rollup = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(options.OutputPath, "aggregate.json")));
+        Assert.Equal(1, rollup.RootElement.GetProperty("format_version").GetInt32());
         Assert.Equal("12", rollup.RootElement.GetProperty("examples").GetString()); // proto3 JSON writes uint64 as a string
         Assert.Equal(4, rollup.RootElement.GetProperty("queries").GetInt32());
-        var allTable = rollup.RootElement.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("queryDomain").GetString() == "all");
+        var allTable = rollup.RootElement.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("query_domain").GetString() == "all");
         var perDomain = allTable.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("difficulty").GetInt32() == 0);
         Assert.Equal(12, perDomain.Sum(c => c.GetProperty("statistics").GetProperty("n").GetInt32()));
         var weighted = await File.ReadAllLinesAsync(Path.Combine(options.OutputPath, "reweight", "weighted-corpus.jsonl"));

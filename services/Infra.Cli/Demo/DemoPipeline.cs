@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Infra.Cli.Lab;
 using Infra.Client.Pipeline;
 using Infra.Client.Rerank;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 using Infra.Core.Checkpoints;
+using Infra.Core.IO;
 using Infra.Corpus;
 using Infra.Torch.Model;
 
@@ -38,8 +37,6 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         RopeTheta = 1_000_000,
     };
 
-    // A stage 1 score may be absent (NaN) for a listed example; JSON says so rather than failing.
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private const string QuerySet = "held-out";
 
     /// <summary>The EK-FAC preconditioner fitted on the projected store: stage 1's ranking.</summary>
@@ -84,8 +81,8 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
         Report(ranked, corpus.Count);
         await ReportTokensAsync(twoStage, ranked, cancellationToken).ConfigureAwait(false);
         var path = Path.Combine(options.OutputPath, "influence.json");
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(ranked.Queries.Select(q => new QueryInfluence(q, ranked)).ToList(), Indented), cancellationToken)
-            .ConfigureAwait(false);
+        await File.WriteAllTextAsync(path, ProjectJson.Serialize(new DemoInfluence(ranked.Queries.Select(q => new QueryInfluence(q, ranked)).ToList()), 1),
+            cancellationToken).ConfigureAwait(false);
 
         var readout = await new DemoReadout(services.Aggregation, QuerySet, StorePreconditioner, factorsName, output)
             .RunAsync(options.OutputPath, corpusPath, cancellationToken).ConfigureAwait(false);
@@ -179,14 +176,23 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
 
     private static string Label(ScoreFidelity fidelity) => fidelity == ScoreFidelity.Exact ? "EXACT" : "APPROXIMATE";
 
+    // Files spell fidelity as the score files' CSV does: "exact" or "approximate".
+    private static string FileLabel(ScoreFidelity fidelity) => Label(fidelity).ToLowerInvariant();
+
     private static string Format(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// influence.json (format 1, snake_case as every project file; a stage 1 score absent for a listed example is "NaN"):
+    /// each query's exact top and bottom examples.
+    /// </summary>
+    private sealed record DemoInfluence(IReadOnlyList<QueryInfluence> Queries);
 
     /// <summary>One query's exact top and bottom examples as influence.json records them.</summary>
     private sealed record QueryInfluence(string QueryId, string Domain, float Measurement, string Fidelity, int Candidates,
         IReadOnlyList<ExampleInfluence> Top, IReadOnlyList<ExampleInfluence> Bottom)
     {
         public QueryInfluence(RankedQuery q, TwoStageResult ranked)
-            : this(q.QueryId, q.Domain, q.Measurement, Label(ranked.Fidelity), ranked.Candidates, q.Top.Select(ExampleInfluence.Of).ToList(),
+            : this(q.QueryId, q.Domain, q.Measurement, FileLabel(ranked.Fidelity), ranked.Candidates, q.Top.Select(ExampleInfluence.Of).ToList(),
                 q.Bottom.Select(ExampleInfluence.Of).ToList())
         {
         }
@@ -194,6 +200,6 @@ internal sealed class DemoPipeline(DemoOptions options, TextWriter output)
 
     private sealed record ExampleInfluence(string Id, string Domain, int Difficulty, double Score, double ApproximateScore, string Fidelity)
     {
-        public static ExampleInfluence Of(RankedExample e) => new(e.Id, e.Domain, e.Difficulty, e.Score, e.ApproximateScore, Label(e.Fidelity));
+        public static ExampleInfluence Of(RankedExample e) => new(e.Id, e.Domain, e.Difficulty, e.Score, e.ApproximateScore, FileLabel(e.Fidelity));
     }
 }

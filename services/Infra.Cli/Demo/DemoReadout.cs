@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Grpc.Core;
 using Infra.Client.Pipeline;
 using Infra.Contracts;
 using Infra.Contracts.Aggregation.V1;
+using Infra.Core.IO;
 
 namespace Infra.Cli.Demo;
 
@@ -14,7 +16,8 @@ namespace Infra.Cli.Demo;
 /// </summary>
 internal sealed class DemoReadout(AggregationService.AggregationServiceClient client, string querySet, string preconditioner, string factorsName, TextWriter output)
 {
-    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(true));
+    // The messages' proto3 JSON with the protos' own (snake_case) field names, as every project file is spelled.
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(true).WithPreserveProtoFieldNames(true));
 
     /// <summary>Runs the read-out; returns the files it wrote (report, tables, weighted corpus, JSON).</summary>
     public async Task<DemoReadoutFiles> RunAsync(string outputFolder, string corpusPath, CancellationToken token)
@@ -23,13 +26,13 @@ internal sealed class DemoReadout(AggregationService.AggregationServiceClient cl
         var queries = new QuerySelection { QuerySet = querySet, Preconditioner = preconditioner };
         var rollup = await AggregationCalls.AggregateAsync(client, new AggregateRequest { Queries = queries }, null, token).ConfigureAwait(false);
         var rollupPath = Path.Combine(outputFolder, "aggregate.json");
-        await File.WriteAllTextAsync(rollupPath, Json.Format(rollup), token).ConfigureAwait(false);
+        await File.WriteAllTextAsync(rollupPath, Versioned(rollup), token).ConfigureAwait(false);
         PrintTables(rollup);
 
         var ranking = await client.TokenRankingAsync(new TokenRankingRequest { Queries = queries, Top = 10, MinCount = 5 }, cancellationToken: token)
             .ConfigureAwait(false);
         var rankingPath = Path.Combine(outputFolder, "token-ranking.json");
-        await File.WriteAllTextAsync(rankingPath, Json.Format(ranking), token).ConfigureAwait(false);
+        await File.WriteAllTextAsync(rankingPath, Versioned(ranking), token).ConfigureAwait(false);
         PrintTokens(ranking);
 
         var report = await client.ReportAsync(new ReportRequest
@@ -100,6 +103,19 @@ internal sealed class DemoReadout(AggregationService.AggregationServiceClient cl
 
     private static string Label(Contracts.Gradients.V1.ScoreFidelity fidelity) =>
         fidelity == Contracts.Gradients.V1.ScoreFidelity.Exact ? "EXACT" : "APPROXIMATE";
+
+    // The message's JSON with format_version 1 as its first key.
+    private static string Versioned(IMessage message)
+    {
+        var body = JsonNode.Parse(Json.Format(message))!.AsObject();
+        var document = new JsonObject { [ProjectJson.FormatVersionKey] = 1 };
+        foreach (var (key, node) in body.ToList())
+        {
+            body.Remove(key);
+            document[key] = node;
+        }
+        return document.ToJsonString(ProjectJson.Options);
+    }
 
     private static string Format(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
 

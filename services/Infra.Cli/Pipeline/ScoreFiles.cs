@@ -1,3 +1,4 @@
+using Infra.Core.IO;
 using System.Globalization;
 using System.Text;
 using Infra.Cli.Terminal;
@@ -20,7 +21,7 @@ internal static class ScoreFiles
         var stem = Path.Combine(folder, $"scores-{scores.QuerySet}");
         var json = stem + ".json";
         var csv = stem + ".csv";
-        await File.WriteAllTextAsync(json, JsonOutput.Serialize(scores), token).ConfigureAwait(false);
+        await File.WriteAllTextAsync(json, ProjectJson.Serialize(scores, 1), token).ConfigureAwait(false);
         var text = new StringBuilder("example_id,query_id,score,normalized,fidelity\n");
         var fidelity = scores.All.Fidelity == Contracts.Gradients.V1.ScoreFidelity.Exact ? "exact" : "approximate";
         var all = scores.All;

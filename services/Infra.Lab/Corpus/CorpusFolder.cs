@@ -21,21 +21,23 @@ public static class CorpusFolder
         // "\n" line ends whatever the OS, so the manifest is byte-identical everywhere.
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, NewLine = "\n" });
         json.WriteStartObject();
+        // snake_case with a format_version, as every JSON file the project writes (format 1 was camelCase, unversioned).
+        json.WriteNumber(Core.IO.ProjectJson.FormatVersionKey, 2);
         json.WriteString("generator", CorpusFiles.GeneratorVersion);
         json.WriteNumber("seed", corpus.Options.Seed);
-        json.WriteNumber("explorationShare", corpus.Options.ExplorationShare);
-        json.WriteNumber("mathShare", corpus.Options.MathShare);
+        json.WriteNumber("exploration_share", corpus.Options.ExplorationShare);
+        json.WriteNumber("math_share", corpus.Options.MathShare);
         json.WriteStartObject("files");
         json.WriteString("train", CorpusFiles.Train);
         json.WriteString("heldout", CorpusFiles.HeldOut);
-        json.WriteString("queriesMath", CorpusFiles.MathQueries);
-        json.WriteString("queriesCode", CorpusFiles.CodeQueries);
+        json.WriteString("queries_math", CorpusFiles.MathQueries);
+        json.WriteString("queries_code", CorpusFiles.CodeQueries);
         json.WriteEndObject();
         json.WriteStartObject("counts");
         Counts(json, "train", corpus.Train);
         Counts(json, "heldout", corpus.HeldOut);
-        Counts(json, "queriesMath", corpus.MathQueries);
-        Counts(json, "queriesCode", corpus.CodeQueries);
+        Counts(json, "queries_math", corpus.MathQueries);
+        Counts(json, "queries_code", corpus.CodeQueries);
         json.WriteEndObject();
         json.WriteEndObject();
         json.Flush();
