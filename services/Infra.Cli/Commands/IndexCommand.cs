@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Infra.Cli.Connections;
 using Infra.Cli.Corpora;
-using Infra.Cli.Pipeline;
 using Infra.Cli.Terminal;
 using Infra.Client.Calls;
 using Infra.Client.Pipeline;
