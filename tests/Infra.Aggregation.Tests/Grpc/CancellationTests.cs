@@ -20,7 +20,7 @@ public sealed class CancellationTests(ServicesFixture fixture)
         var request = new GenerateRequest { MaxNewTokens = 4096 };
         for (var i = 0; i < 256; i++) request.Prompts.Add(new GenerationPrompt { Id = $"p{i}", Prompt = $"Write the numbers from {i} to {i + 500}, one per line." });
         var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Gradients.GenerateAsync(request, deadline: DateTime.UtcNow.AddMilliseconds(800)).ResponseAsync);
-        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.True(error.StatusCode == StatusCode.DeadlineExceeded, error.ToString());
         await AssertModelFreeWithinAsync(StopWithin);
     }
 
