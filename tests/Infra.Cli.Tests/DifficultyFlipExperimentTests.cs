@@ -108,6 +108,9 @@ public sealed class DifficultyFlipExperimentTests : IDisposable
             likelihood.Single(r => Is(r, "baseline", "all", 0)).GetProperty("per_seed")[0].GetDouble(),
             likelihood.Single(r => Is(r, "difficulty-flip", "all", 0)).GetProperty("per_seed")[0].GetDouble());
 
+        // The roll-up says how its cell means were computed: stage 1 scores, approximate (also for a format-1 influence.json).
+        Assert.Equal("approximate", results.GetProperty("influence").GetProperty("fidelity").GetString());
+
         // The budget: sum w n = sum n per epoch, and the reweighted run spends exactly the baseline's tokens.
         Assert.True(results.GetProperty("budget_relative_error").GetDouble() < 1e-9);
         var budgets = results.GetProperty("budgets").EnumerateArray().ToDictionary(b => b.GetProperty("condition").GetString()!);

@@ -74,6 +74,7 @@ internal static class ExperimentTables
         md.AppendLine(Ic, $"- wall time of this invocation: {r.WallSeconds / 60:F1} min ({r.UnitsRunNow} runs done now); compute over all invocations: {r.ComputeSeconds / 60:F1} min").AppendLine();
 
         md.AppendLine("## Influence roll-up and cell weights").AppendLine();
+        md.AppendLine(Ic, $"Cell means: {r.Influence.Fidelity.ToUpperInvariant()} (the AggregationService's roll-up of every example on every query).").AppendLine();
         md.AppendLine("| cell | examples | mean influence on math queries | on code queries | m_c (own domain) | z_c | r_c | weight w_c | token share | weighted share |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var w in r.CellWeights)

@@ -14,6 +14,12 @@ internal sealed record InfluenceRollup
 
     public required double Seconds { get; init; }
 
+    /// <summary>
+    /// "approximate" or "exact": how the cell means were computed. Defaults to "approximate": a roll-up of every example
+    /// on every query is stage 1 scores from the compact store (a run folder written before this field had the same).
+    /// </summary>
+    public string Fidelity { get; init; } = "approximate";
+
     /// <summary>Mean raw influence per training cell, on math queries, on code queries, and both counted equally.</summary>
     public required IReadOnlyList<InfluenceCell> Cells { get; init; }
 }

@@ -44,7 +44,8 @@ internal sealed class InfluenceRollupRunner(string modelFolder, string workFolde
             new AggregateRequest { Queries = new QuerySelection { QuerySet = QuerySet, Rerank = RerankMode.None } }, null, token).ConfigureAwait(false);
 
         var cells = InfluenceCells.FromRollup(rollup);
-        output.WriteLine($"[influence] {rollup.Examples:N0} examples x {rollup.Queries} queries rolled up to {cells.Count} cells ({clock.Elapsed.TotalSeconds:F0} s)");
+        var fidelity = rollup.Fidelity == ScoreFidelity.Exact ? "exact" : "approximate";
+        output.WriteLine($"[influence] {rollup.Examples:N0} examples x {rollup.Queries} queries rolled up to {cells.Count} cells, {fidelity.ToUpperInvariant()} ({clock.Elapsed.TotalSeconds:F0} s)");
         return new InfluenceRollup
         {
             Examples = training.Count,
@@ -52,6 +53,7 @@ internal sealed class InfluenceRollupRunner(string modelFolder, string workFolde
             CodeQueries = queries.Count(q => q.Domain == CorpusFields.Code),
             ProjectionDim = projectionDim,
             Seconds = clock.Elapsed.TotalSeconds,
+            Fidelity = fidelity,
             Cells = cells,
         };
     }

@@ -146,8 +146,7 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
     public async Task<RegisterQueriesResponse> RegisterQueriesAsync(QueryRegistration registration, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        var projection = registration.Projection
-            ?? StoreProjection.Of((await StoreInfoAsync(token).ConfigureAwait(false)).Schema);
+        var projection = registration.Projection ?? await StoreProjectionAsync(token).ConfigureAwait(false);
         var request = new ComputeQueryGradientsRequest
         {
             Projection = projection, FactorsName = registration.PreconditionStage1 ? registration.FactorsName : "", Damping = registration.Damping,
@@ -184,6 +183,15 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
             }
             return results;
         }, token);
+
+    // The projection a registration without one gets: the store's; a store with nothing indexed has none to give.
+    private async Task<ProjectionSpec> StoreProjectionAsync(CancellationToken token)
+    {
+        var info = await StoreInfoAsync(token).ConfigureAwait(false);
+        return info.Exists && info.Schema is not null
+            ? StoreProjection.Of(info.Schema)
+            : throw new InvalidOperationException($"the store at {info.Path} has no examples, so no projection to register queries with: index a corpus first or name the projection");
+    }
 
     private async Task<HashSet<string>> MissingAsync(IReadOnlyList<Example> corpus, CancellationToken token)
     {
