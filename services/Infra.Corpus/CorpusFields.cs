@@ -20,4 +20,7 @@ public static class CorpusFields
 
     /// <summary>The JSONL word for <paramref name="domain"/>: "math" or "code".</summary>
     public static string DomainName(ReasoningDomain domain) => domain == ReasoningDomain.Math ? Math : Code;
+
+    /// <summary>The lab's <see cref="ReasoningDomain"/> for a domain name, or null when it is neither "math" nor "code".</summary>
+    public static ReasoningDomain? LabDomain(string domain) => domain switch { Math => ReasoningDomain.Math, Code => ReasoningDomain.Code, _ => null };
 }

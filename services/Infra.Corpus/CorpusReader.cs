@@ -95,7 +95,7 @@ public static class CorpusReader
             {
                 return null;
             }
-            return new CorpusRecord(id!, domain!.Value, difficulty!.Value, prompt!, response!)
+            return new CorpusRecord(id!, CorpusFields.DomainName(domain!.Value), difficulty!.Value, prompt!, response!)
             {
                 Messages = messages,
                 Tags = tags,

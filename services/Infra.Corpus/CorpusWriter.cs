@@ -39,7 +39,7 @@ public static class CorpusWriter
     {
         json.WriteStartObject();
         json.WriteString(CorpusFields.Id, record.Id);
-        json.WriteString(CorpusFields.Domain, CorpusFields.DomainName(record.Domain));
+        json.WriteString(CorpusFields.Domain, record.Domain);
         json.WriteNumber(CorpusFields.Difficulty, record.Difficulty);
         json.WriteString(CorpusFields.Prompt, record.Prompt);
         json.WriteString(CorpusFields.Response, record.Response);

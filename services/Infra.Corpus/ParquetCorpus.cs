@@ -66,7 +66,7 @@ public static class ParquetCorpus
                         errors.AddRange(problems.Select(p => $"row {row.ToString(CultureInfo.InvariantCulture)}: {p}"));
                         continue;
                     }
-                    records.Add(new CorpusRecord(ids[i]!, domain!.Value, (int)difficulties[i]!.Value, prompts[i]!, responses[i]!));
+                    records.Add(new CorpusRecord(ids[i]!, CorpusFields.DomainName(domain!.Value), (int)difficulties[i]!.Value, prompts[i]!, responses[i]!));
                 }
             }
             if (errors.Count > 0)

@@ -87,7 +87,7 @@ public static class WeightedCorpus
             }
             table.AddRow(
                 record.Id,
-                CorpusFields.DomainName(record.Domain),
+                record.Domain,
                 record.Difficulty,
                 record.Prompt,
                 record.Response,

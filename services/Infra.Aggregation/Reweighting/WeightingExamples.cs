@@ -25,7 +25,7 @@ public static class WeightingExamples
         var examples = new List<WeightingExample>();
         foreach (var record in corpus)
         {
-            var domain = CorpusFields.DomainName(record.Domain);
+            var domain = record.Domain;
             var queryDomain = scope == InfluenceScope.AllQueries ? InfluenceRollup.AllQueries : domain;
             var influence = queryDomain == InfluenceRollup.AllQueries || rollup.QueryDomains.Contains(queryDomain)
                 ? rollup.ExampleInfluence(record.Id, queryDomain)

@@ -60,7 +60,7 @@ internal sealed record DemoData(IReadOnlyList<CorpusRecord> TrainingRecords, IRe
         File.Exists(path) ? CorpusReader.ReadFile(path).Records : [];
 
     private static List<CorpusRecord> BalancedRecords(IEnumerable<CorpusRecord> records, int count) =>
-        CellBalance.RoundRobin(records, r => (CorpusFields.DomainName(r.Domain), r.Difficulty), count).ToList();
+        CellBalance.RoundRobin(records, r => (r.Domain, r.Difficulty), count).ToList();
 
     private static List<Example> Balanced(IEnumerable<CorpusRecord> records, int count) => BalancedRecords(records, count).Select(CorpusExamples.ToExample).ToList();
 }

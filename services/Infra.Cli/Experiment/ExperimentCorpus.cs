@@ -52,7 +52,7 @@ internal sealed record ExperimentCorpus(
         var evaluation = CellBalance.TakePerCell(heldOut.Where(e => !queryIds.Contains(e.Id)), e => e, config.EvalPerCell);
         var queries = queryRecords.Select(r => new Example
         {
-            Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = CorpusFields.DomainName(r.Domain), Difficulty = r.Difficulty,
+            Id = r.Id, Prompt = r.Prompt, Response = r.Response, Domain = r.Domain, Difficulty = r.Difficulty,
         }).ToList();
         return new ExperimentCorpus(train, evaluation, queries, tokenizer);
     }
@@ -87,6 +87,6 @@ internal sealed record ExperimentCorpus(
         var path = Path.Combine(defaultFolder, file);
         if (!File.Exists(path)) throw new FileNotFoundException($"the default model's query set {path} is missing; run `infra lab build-default`", path);
         var records = CorpusReader.ReadFile(path).Records;
-        return perDomain is { } n ? CellBalance.RoundRobin(records, r => (CorpusFields.DomainName(r.Domain), r.Difficulty), n) : records.ToList();
+        return perDomain is { } n ? CellBalance.RoundRobin(records, r => (r.Domain, r.Difficulty), n) : records.ToList();
     }
 }

@@ -15,7 +15,7 @@ public static class CorpusExamples
             Id = record.Id,
             Prompt = record.Prompt,
             Response = record.Response,
-            Domain = CorpusFields.DomainName(record.Domain),
+            Domain = record.Domain,
             Difficulty = record.Difficulty,
         };
     }

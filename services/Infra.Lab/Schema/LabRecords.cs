@@ -42,7 +42,7 @@ public static class LabRecords
             json.WriteEndObject();
         }
         using var tags = JsonDocument.Parse(buffer.ToArray());
-        return new CorpusRecord(example.Id, example.Domain, example.Difficulty, example.Prompt, example.Response)
+        return new CorpusRecord(example.Id, CorpusFields.DomainName(example.Domain), example.Difficulty, example.Prompt, example.Response)
         {
             Tags = tags.RootElement.Clone(),
             Answer = example.Answer,
@@ -89,7 +89,7 @@ public static class LabRecords
         {
             return CheckResult.Fail("the record has no answer to check against");
         }
-        if (record.Domain == ReasoningDomain.Math)
+        if (record.Domain == CorpusFields.Math)
         {
             return AnswerChecker.CheckMath(record.Response, record.Answer);
         }

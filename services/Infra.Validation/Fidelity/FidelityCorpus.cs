@@ -30,9 +30,9 @@ public sealed record FidelityCorpus(IReadOnlyList<TokenizedExample> Training, IR
             Seed = options.CorpusSeed, TrainCount = GeneratedTrain, HeldOutCount = GeneratedHeldOut, QueriesPerDomain = 0,
         });
         var kept = generated.Train
-            .Select(e => (e.Domain, e.Difficulty, Encoded: Encode(tokenizer, e.Id, e.Prompt, e.Response)))
+            .Select(e => (Domain: CorpusFields.DomainName(e.Domain), e.Difficulty, Encoded: Encode(tokenizer, e.Id, e.Prompt, e.Response)))
             .Where(x => x.Encoded.Ids.Length <= MaxTokens)
-            .GroupBy(x => (x.Domain, x.Difficulty)).OrderBy(g => g.Key.Domain).ThenBy(g => g.Key.Difficulty)
+            .GroupBy(x => (x.Domain, x.Difficulty)).OrderBy(g => g.Key.Domain, StringComparer.Ordinal).ThenBy(g => g.Key.Difficulty)
             .SelectMany(g => g.Take(TrainPerCell));
         var training = RoundRobin(kept, options.Examples);
         var correct = Read(Path.Combine(options.QueriesFolder, "queries-math.jsonl"))
@@ -54,9 +54,9 @@ public sealed record FidelityCorpus(IReadOnlyList<TokenizedExample> Training, IR
         File.Exists(path) ? CorpusReader.ReadFile(path).Records : throw new FileNotFoundException($"no query file at {path}", path);
 
     // Round-robin over cells ordered by difficulty, then domain name, as the demo's sample (train-sample.jsonl) is drawn.
-    private static List<TokenizedExample> RoundRobin(IEnumerable<(ReasoningDomain Domain, int Difficulty, TokenizedExample Encoded)> items, int count)
+    private static List<TokenizedExample> RoundRobin(IEnumerable<(string Domain, int Difficulty, TokenizedExample Encoded)> items, int count)
     {
-        var groups = items.GroupBy(x => (Domain: CorpusFields.DomainName(x.Domain), x.Difficulty))
+        var groups = items.GroupBy(x => (x.Domain, x.Difficulty))
             .OrderBy(g => g.Key.Difficulty).ThenBy(g => g.Key.Domain, StringComparer.Ordinal)
             .Select(g => g.Select(x => x.Encoded));
         return Statistics.RoundRobin.Take(groups, count);

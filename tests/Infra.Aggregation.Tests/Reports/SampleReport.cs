@@ -27,7 +27,7 @@ internal static class SampleReport
         var cross = new List<CrossDomainCell>();
         foreach (var queryDomain in new[] { "math", "code" })
         {
-            foreach (var cell in examples.GroupBy(e => (Domain: Name(e.Record.Domain), e.Record.Difficulty)).OrderBy(g => g.Key.Domain, StringComparer.Ordinal).ThenBy(g => g.Key.Difficulty))
+            foreach (var cell in examples.GroupBy(e => (Domain: e.Record.Domain, e.Record.Difficulty)).OrderBy(g => g.Key.Domain, StringComparer.Ordinal).ThenBy(g => g.Key.Difficulty))
             {
                 // The same tokens attributed to a query domain: same-domain examples keep their scores, the other domain's are damped.
                 var factor = cell.Key.Domain == queryDomain ? 1.0 : 0.35;
@@ -62,7 +62,7 @@ internal static class SampleReport
             DomainDifficulty = domainDifficulty,
             CrossDomain = cross,
             Behaviours = Behaviours(examples),
-            TokenRankings = [Ranking("math", examples, e => e.Record.Domain == ReasoningDomain.Math ? 1 : 0.35), Ranking("code", examples, e => e.Record.Domain == ReasoningDomain.Code ? 1 : 0.35)],
+            TokenRankings = [Ranking("math", examples, e => e.Record.Domain == "math" ? 1 : 0.35), Ranking("code", examples, e => e.Record.Domain == "code" ? 1 : 0.35)],
             TopExamples = byScore.Take(4).Select(e => e.View).ToList(),
             BottomExamples = byScore.AsEnumerable().Reverse().Take(2).Select(e => e.View).ToList(),
             TopSequences = sequences,
@@ -73,7 +73,6 @@ internal static class SampleReport
     /// <summary>The example's text: its tokens' texts concatenated (what sequence spans index into).</summary>
     public static string Text(ReportExample example) => string.Concat(example.Tokens.Select(t => t.Text));
 
-    private static string Name(ReasoningDomain domain) => domain.ToString().ToLowerInvariant();
 
     private static List<ScoredExample> ScoreSample()
     {
@@ -116,7 +115,7 @@ internal static class SampleReport
                 }
                 offset += line.Length + 1;
             }
-            var view = new ReportExample(record.Id, Name(record.Domain), record.Difficulty, tokens.Sum(t => t.Score), tokens) { Sequences = sequences };
+            var view = new ReportExample(record.Id, record.Domain, record.Difficulty, tokens.Sum(t => t.Score), tokens) { Sequences = sequences };
             result.Add(new ScoredExample(record, view));
         }
         return result;
@@ -164,7 +163,7 @@ internal static class SampleReport
 
     private static ReweightingSection Reweighting(IReadOnlyList<ScoredExample> examples)
     {
-        var cells = examples.GroupBy(e => (Domain: Name(e.Record.Domain), e.Record.Difficulty)).OrderBy(g => g.Key.Domain, StringComparer.Ordinal).ThenBy(g => g.Key.Difficulty).ToList();
+        var cells = examples.GroupBy(e => (Domain: e.Record.Domain, e.Record.Difficulty)).OrderBy(g => g.Key.Domain, StringComparer.Ordinal).ThenBy(g => g.Key.Difficulty).ToList();
         var total = (double)examples.Count;
         var weights = cells.Select(c => 0.5 + (0.25 * c.Key.Difficulty)).ToList();
         var newTotal = cells.Select((c, i) => c.Count() * weights[i]).Sum();

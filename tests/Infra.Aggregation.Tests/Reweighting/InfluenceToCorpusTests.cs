@@ -16,11 +16,11 @@ public class InfluenceToCorpusTests
 {
     private static readonly CorpusRecord[] Corpus =
     [
-        .. from domain in new[] { ReasoningDomain.Math, ReasoningDomain.Code }
+        .. from domain in new[] { "math", "code" }
            from difficulty in Enumerable.Range(1, 5)
            from copy in Enumerable.Range(0, 4)
            select new CorpusRecord(
-               $"{CorpusFields.DomainName(domain)}-{difficulty}-{copy}", domain, difficulty,
+               $"{domain}-{difficulty}-{copy}", domain, difficulty,
                $"problem {difficulty}.{copy}", $"solution {difficulty}.{copy}"),
     ];
 
@@ -28,14 +28,14 @@ public class InfluenceToCorpusTests
 
     private static double Score(CorpusRecord record, QueryAttributes query, int copy)
     {
-        var own = CorpusFields.DomainName(record.Domain) == query.Domain;
-        var signal = record.Domain == ReasoningDomain.Math ? record.Difficulty : 6 - record.Difficulty;
+        var own = record.Domain == query.Domain;
+        var signal = record.Domain == "math" ? record.Difficulty : 6 - record.Difficulty;
         return (own ? 0.1 * signal : 0.01) + (0.001 * copy);
     }
 
     private static InfluenceRollup Rollup()
     {
-        var examples = Corpus.Select(r => new ExampleAttributes(r.Id, CorpusFields.DomainName(r.Domain), r.Difficulty)).ToArray();
+        var examples = Corpus.Select(r => new ExampleAttributes(r.Id, r.Domain, r.Difficulty)).ToArray();
         var accumulator = new InfluenceAccumulator(examples, Queries);
         foreach (var chunk in Corpus.Chunk(7))
         {

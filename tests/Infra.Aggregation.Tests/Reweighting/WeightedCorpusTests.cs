@@ -12,13 +12,13 @@ public class WeightedCorpusTests
 {
     private static readonly CorpusRecord[] Records =
     [
-        new("m-1", ReasoningDomain.Math, 4, "What is 3/4 + 1/8?", "Convert: 6/8 + 1/8 = 7/8.") { Answer = "7/8" },
-        new("c-1", ReasoningDomain.Code, 1, "print(1 + 2)", "3")
+        new("m-1", "math", 4, "What is 3/4 + 1/8?", "Convert: 6/8 + 1/8 = 7/8.") { Answer = "7/8" },
+        new("c-1", "code", 1, "print(1 + 2)", "3")
         {
             Messages = [new ChatMessage("user", "print(1 + 2)"), new ChatMessage("assistant", "3")],
             Tags = JsonDocument.Parse("{\"spans\":[{\"kind\":\"verify\",\"start\":0,\"length\":1}]}").RootElement,
         },
-        new("m-2", ReasoningDomain.Math, 2, "Solve x + 2 = 5, \"quickly\"", "x = 3\nCheck: 3 + 2 = 5.") { Answer = "3" },
+        new("m-2", "math", 2, "Solve x + 2 = 5, \"quickly\"", "x = 3\nCheck: 3 + 2 = 5.") { Answer = "3" },
     ];
 
     private static string CorpusText()
