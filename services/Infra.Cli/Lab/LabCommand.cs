@@ -5,7 +5,7 @@ namespace Infra.Cli.Lab;
 /// <summary><c>infra lab</c>: building the models the rest of the pipeline measures.</summary>
 internal static class LabCommand
 {
-    /// <summary>The <c>lab</c> command group with <c>build-default</c>.</summary>
+    /// <summary>The <c>lab</c> command group with <c>build-default</c> and <c>mixture</c>.</summary>
     public static Command Create()
     {
         var defaults = new DefaultModelOptions();
@@ -24,6 +24,7 @@ internal static class LabCommand
         }, Console.Out).Run());
         var lab = new Command("lab", "The model lab");
         lab.Subcommands.Add(build);
+        lab.Subcommands.Add(MixtureCommand.Create());
         return lab;
     }
 }
