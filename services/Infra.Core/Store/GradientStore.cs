@@ -67,7 +67,7 @@ public sealed class GradientStore : IStoreView, IDisposable
     public int PendingCount => _defaultSession?.PendingCount ?? 0;
 
     /// <summary>Opens <paramref name="path"/> if it holds a store (refusing a different schema), else creates it.</summary>
-    /// <exception cref="StoreException">Schema mismatch (both sides named), a corrupt shard (named), or a store in use.</exception>
+    /// <exception cref="StoreException">Schema mismatch (both sides named; a different difficulty scheme is FailedPrecondition), a corrupt shard (named), or a store in use.</exception>
     public static GradientStore OpenOrCreate(string path, StoreSchema schema, GradientStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -78,6 +78,11 @@ public sealed class GradientStore : IStoreView, IDisposable
             {
                 store.Dispose();
                 throw new StoreException($"store {path} refuses this data: {reason}");
+            }
+            if (store.Schema.DifficultyMismatch(schema) is { } difficulty)
+            {
+                store.Dispose();
+                throw new StoreException(StoreErrorKind.FailedPrecondition, $"store {path} refuses this data: {difficulty}");
             }
             return store;
         }
@@ -266,7 +271,7 @@ public sealed class GradientStore : IStoreView, IDisposable
     private static bool SkipOrRefuse(string id, string stored, string hash)
     {
         if (stored != hash)
-            throw new StoreException($"example '{id}' is already stored with different content (tokens, loss mask, domain or difficulty differ)");
+            throw new StoreException($"example '{id}' is already stored with different content (tokens, loss mask, domain, difficulty or metadata differ)");
         return false;
     }
 

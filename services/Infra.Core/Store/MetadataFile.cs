@@ -3,6 +3,7 @@ using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 using Infra.Core.Checkpoints;
 using Infra.Core.IO;
+using Infra.Core.Metadata;
 
 namespace Infra.Core.Store;
 
@@ -10,10 +11,14 @@ namespace Infra.Core.Store;
 /// A shard's metadata as an Arrow IPC file (<c>pyarrow.ipc.open_file(path).read_all()</c> reads it):
 /// one row per example with columns id, domain, difficulty, num_tokens, token_offset, loss,
 /// content_hash, token_ids (list&lt;int32&gt;), loss_mask (list&lt;uint8&gt;), token_losses (list&lt;float&gt;),
-/// text, char_starts, char_lengths (list&lt;int32&gt;).
+/// text, char_starts, char_lengths (list&lt;int32&gt;), and metadata (utf8: the example's other corpus columns as
+/// <see cref="MetadataRowCodec"/> writes them, "" for none). Files written before the metadata column existed read as
+/// examples without metadata.
 /// </summary>
 public static class MetadataFile
 {
+    private const string MetadataColumn = "metadata";
+
     /// <summary>Writes the columns of <paramref name="examples"/> (row order = shard order) atomically.</summary>
     /// <param name="path">The final path.</param>
     /// <param name="examples">The shard's examples.</param>
@@ -38,6 +43,7 @@ public static class MetadataFile
         var tokenLosses = new ListArray.Builder(FloatType.Default);
         var charStarts = new ListArray.Builder(Int32Type.Default);
         var charLengths = new ListArray.Builder(Int32Type.Default);
+        var metadata = new StringArray.Builder();
         var offset = firstTokenOffset;
         for (var i = 0; i < examples.Count; i++)
         {
@@ -51,6 +57,7 @@ public static class MetadataFile
             losses.Append(e.Loss);
             hashes.Append(contentHashes[i]);
             texts.Append(e.Text);
+            metadata.Append(MetadataRowCodec.Encode(e.Metadata));
             AppendList(tokenIds, (Int32Array.Builder)tokenIds.ValueBuilder, e.TokenIds, (b, v) => b.Append(v));
             AppendList(lossMask, (UInt8Array.Builder)lossMask.ValueBuilder, e.LossMask, (b, v) => b.Append(v));
             AppendList(tokenLosses, (FloatArray.Builder)tokenLosses.ValueBuilder, e.TokenLosses, (b, v) => b.Append(v));
@@ -61,6 +68,7 @@ public static class MetadataFile
         [
             ids.Build(), domains.Build(), difficulties.Build(), numTokens.Build(), offsets.Build(), losses.Build(), hashes.Build(),
             tokenIds.Build(), lossMask.Build(), tokenLosses.Build(), texts.Build(), charStarts.Build(), charLengths.Build(),
+            metadata.Build(),
         ];
         var schema = new Schema.Builder()
             .Field(f => f.Name("id").DataType(StringType.Default).Nullable(false))
@@ -76,6 +84,7 @@ public static class MetadataFile
             .Field(f => f.Name("text").DataType(StringType.Default).Nullable(false))
             .Field(f => f.Name("char_starts").DataType(new ListType(Int32Type.Default)).Nullable(false))
             .Field(f => f.Name("char_lengths").DataType(new ListType(Int32Type.Default)).Nullable(false))
+            .Field(f => f.Name(MetadataColumn).DataType(StringType.Default).Nullable(false))
             .Build();
         using var batch = new RecordBatch(schema, columns, examples.Count);
         AtomicFile.Write(path, stream =>
@@ -100,6 +109,8 @@ public static class MetadataFile
             var offsets = new List<long>();
             var losses = new List<float>();
             var hashes = new List<string>();
+            var lossTokens = new List<int>();
+            var rows = new List<IReadOnlyDictionary<string, MetadataValue>>();
             long end = 0;
             while (reader.ReadNextRecordBatch() is { } batch)
             {
@@ -112,6 +123,9 @@ public static class MetadataFile
                     var offset = (Int64Array)batch.Column("token_offset");
                     var loss = (FloatArray)batch.Column("loss");
                     var hash = (StringArray)batch.Column("content_hash");
+                    var mask = (ListArray)batch.Column("loss_mask");
+                    // Shards written before metadata was kept have no such column: their examples have none.
+                    var meta = ColumnIndex(batch.Schema, MetadataColumn) is var m and >= 0 ? (StringArray)batch.Column(m) : null;
                     for (var i = 0; i < batch.Length; i++)
                     {
                         ids.Add(id.GetString(i));
@@ -121,11 +135,13 @@ public static class MetadataFile
                         end = offset.GetValue(i)!.Value + tokens.GetValue(i)!.Value;
                         losses.Add(loss.GetValue(i)!.Value);
                         hashes.Add(hash.GetString(i));
+                        lossTokens.Add(CountSet(((UInt8Array)mask.GetSlicedValues(i)).Values));
+                        rows.Add(meta is null ? MetadataColumns.None : MetadataRowCodec.Decode(meta.GetString(i)));
                     }
                 }
             }
             offsets.Add(end);
-            return new ShardMetadata([.. ids], [.. domains], [.. difficulties], [.. offsets], [.. losses], [.. hashes]);
+            return new ShardMetadata([.. ids], [.. domains], [.. difficulties], [.. offsets], [.. losses], [.. hashes], [.. lossTokens], ByColumn(rows));
         }
         catch (Exception ex) when (ex is InvalidDataException or InvalidCastException or ArgumentException or IOException or NullReferenceException)
         {
@@ -170,6 +186,35 @@ public static class MetadataFile
         }
         var missing = wanted.Where(r => !found.ContainsKey(r)).Order().Select(r => (int?)r).FirstOrDefault();
         return missing is null ? found : throw new StoreException($"{path}: no row {missing}");
+    }
+
+    private static int ColumnIndex(Schema schema, string name)
+    {
+        for (var i = 0; i < schema.FieldsList.Count; i++) if (schema.FieldsList[i].Name == name) return i;
+        return -1;
+    }
+
+    private static int CountSet(ReadOnlySpan<byte> mask)
+    {
+        var count = 0;
+        foreach (var m in mask) if (m != 0) count++;
+        return count;
+    }
+
+    // Column-wise: a shard keeps one array per column instead of one dictionary per example, and a shard without
+    // metadata keeps nothing.
+    private static Dictionary<string, MetadataValue?[]> ByColumn(List<IReadOnlyDictionary<string, MetadataValue>> rows)
+    {
+        var columns = new Dictionary<string, MetadataValue?[]>(StringComparer.Ordinal);
+        for (var row = 0; row < rows.Count; row++)
+        {
+            foreach (var (name, value) in rows[row])
+            {
+                if (!columns.TryGetValue(name, out var column)) columns[name] = column = new MetadataValue?[rows.Count];
+                column[row] = value;
+            }
+        }
+        return columns;
     }
 
     private static int[] Ints(RecordBatch batch, string column, int row) =>

@@ -1,3 +1,5 @@
+using Infra.Core.Metadata;
+
 namespace Infra.Core.Store;
 
 /// <summary>
@@ -14,6 +16,11 @@ public sealed record StoreExample
     public required byte[] LossMask { get; init; }
     public float[] TokenLosses { get; init; } = [];
     public float Loss { get; init; }
+    /// <summary>
+    /// The corpus's other columns (source, language, rating, ...), by name (ordinal). Defaults to empty. The names
+    /// in <see cref="MetadataColumns.Reserved"/> are the store's own fields and are not allowed here.
+    /// </summary>
+    public IReadOnlyDictionary<string, MetadataValue> Metadata { get; init; } = MetadataColumns.None;
     /// <summary>The text the tokens were cut from (the rendered chat), and each token's UTF-16 span in it.</summary>
     public string Text { get; init; } = "";
     public int[] CharStarts { get; init; } = [];

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Infra.Core.IO;
 using Infra.Core.Compression;
+using Infra.Core.Metadata;
 using Infra.Core.Preconditioning;
 
 namespace Infra.Core.Store;
@@ -11,12 +12,15 @@ namespace Infra.Core.Store;
 /// preconditioners. The only mutable file of a store; replaced atomically on every commit.
 /// Format 2: every key snake_case, enums as lower-case strings (<c>"bfloat16"</c>, <c>"ekfac"</c>), a
 /// preconditioner's damping per layer as an array. Format 1 (mixed casing, the layer list written twice, one
-/// damping) is read through <see cref="StoreManifestMigration"/> and written as format 2 at the next commit.
+/// damping) is read through <see cref="StoreManifestMigration"/> and written as today's format at the next commit.
+/// Format 3 adds <c>difficulty</c>, the store's difficulty scheme (absent or null: none, as in format 2, which reads
+/// unchanged); it is a new version so that an older build refuses the store instead of dropping the scheme at its
+/// next commit.
 /// </summary>
 public sealed record StoreManifest
 {
-    /// <summary>Format version this code writes; 1 and 2 are read.</summary>
-    public const int CurrentVersion = 2;
+    /// <summary>Format version this code writes; 1 to 3 are read.</summary>
+    public const int CurrentVersion = 3;
 
     [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentVersion;
     [JsonPropertyName("model_fingerprint")] public required string ModelFingerprint { get; init; }
@@ -25,6 +29,7 @@ public sealed record StoreManifest
     [JsonPropertyName("projection_seed")] public ulong ProjectionSeed { get; init; }
     [JsonPropertyName("dtype")] public FactorDType DType { get; init; }
     [JsonPropertyName("token_factors")] public bool TokenFactors { get; init; }
+    [JsonPropertyName("difficulty")] public DifficultyScheme? Difficulty { get; init; }
     [JsonPropertyName("shards")] public IReadOnlyList<ShardEntry> Shards { get; init; } = [];
     [JsonPropertyName("preconditioners")] public IReadOnlyDictionary<string, PreconditionerEntry> Preconditioners { get; init; } =
         new Dictionary<string, PreconditionerEntry>();
@@ -39,6 +44,7 @@ public sealed record StoreManifest
         ProjectionSeed = ProjectionSeed,
         DType = DType,
         TokenFactors = TokenFactors,
+        Difficulty = Difficulty,
     };
 
     /// <summary>A fresh manifest for <paramref name="schema"/>.</summary>
@@ -53,6 +59,7 @@ public sealed record StoreManifest
             ProjectionSeed = schema.ProjectionSeed,
             DType = schema.DType,
             TokenFactors = schema.TokenFactors,
+            Difficulty = schema.Difficulty,
         };
     }
 

@@ -9,7 +9,7 @@ namespace Infra.Core.Store;
 /// Reads <c>manifest.json</c> of any format this build knows. Format 1 (PascalCase layer keys, a second copy of the
 /// schema under "Schema", PascalCase enum values, one damping per preconditioner) is rewritten into format 2's shape in
 /// memory before it is deserialised; the store writes format 2 at its next commit, so an old store opens unchanged on
-/// disk and migrates by being used.
+/// disk and migrates by being used. Format 2 lacks only format 3's optional difficulty scheme and needs no rewriting.
 /// </summary>
 internal static class StoreManifestMigration
 {
@@ -37,7 +37,8 @@ internal static class StoreManifestMigration
             _ => 0,
         };
         if (version == 1) FromVersion1(manifest, Path.GetDirectoryName(Path.GetFullPath(manifestPath))!);
-        else if (version != StoreManifest.CurrentVersion)
+        // Format 2 is format 3 without a difficulty scheme: it reads as it is.
+        else if (version is not (2 or StoreManifest.CurrentVersion))
             throw new StoreException($"{manifestPath}: format version {version}, this build reads 1 to {StoreManifest.CurrentVersion}");
         try
         {

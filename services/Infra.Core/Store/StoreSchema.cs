@@ -1,4 +1,5 @@
 using Infra.Core.Compression;
+using Infra.Core.Metadata;
 
 namespace Infra.Core.Store;
 
@@ -16,6 +17,12 @@ public sealed record StoreSchema
     public FactorDType DType { get; init; } = FactorDType.BFloat16;
     /// <summary>Keep per-token factors (needed for token-level scoring and projected K-FAC/EK-FAC). Defaults to false.</summary>
     public bool TokenFactors { get; init; }
+    /// <summary>
+    /// How the examples' difficulty levels were obtained, saved with the store. Defaults to null: none given, which
+    /// means levels given as integers in the corpus (or no difficulty at all), as every store before schemes were kept.
+    /// Not part of <see cref="Mismatch"/>: see <see cref="DifficultyMismatch"/>.
+    /// </summary>
+    public DifficultyScheme? Difficulty { get; init; }
 
     /// <summary>Total length of an example's gradient over all layers.</summary>
     public long GradientLength => Layers.Sum(l => (long)l.GradientLength);
@@ -40,6 +47,19 @@ public sealed record StoreSchema
         if (TokenFactors && !incoming.TokenFactors)
             return "the store keeps per-token factors, the incoming data has none";
         return null;
+    }
+
+    /// <summary>
+    /// A sentence naming both difficulty schemes when <paramref name="incoming"/>'s differs from this store's, or null
+    /// when they are the same. The rule is strict: no scheme matches only no scheme, so the meaning of the stored
+    /// levels never changes under them (a store without one keeps taking data without one, as before).
+    /// </summary>
+    public string? DifficultyMismatch(StoreSchema incoming)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        return DifficultySchemes.Same(Difficulty, incoming.Difficulty)
+            ? null
+            : $"the store's difficulty scheme is {DifficultySchemes.Describe(Difficulty)}; the incoming data's is {DifficultySchemes.Describe(incoming.Difficulty)}";
     }
 
     private static string Short(string fingerprint) => fingerprint.Length > 12 ? fingerprint[..12] + "…" : fingerprint;

@@ -69,7 +69,10 @@ public sealed class StoreSnapshot : IStoreView
             for (var i = 0; i < chunk.Length; i++)
             {
                 var (shard, row) = located[i];
-                yield return new StoredExampleText(chunk[i], shard.Metadata.Domains[row], shard.Metadata.Difficulties[row], details[shard][row]);
+                yield return new StoredExampleText(chunk[i], shard.Metadata.Domains[row], shard.Metadata.Difficulties[row], details[shard][row])
+                {
+                    Metadata = shard.Metadata.MetadataOf(row),
+                };
             }
         }
     }

@@ -27,6 +27,8 @@ internal static class FactorMessages
             Truncated = factors.Truncated,
             RenderedText = encoded.RenderedText,
         };
+        // The corpus's other columns travel with the gradients so the store can keep them for roll-ups.
+        header.Metadata.Add(source.Metadata);
         var length = example.Ids.Length;
         header.TokenIds.AddRange(example.Ids);
         header.LossMask.AddRange(example.LossMask.Select(m => (uint)m));

@@ -42,7 +42,10 @@ public sealed class StoreHost : IDisposable
     /// <summary>The latest commit of the store, to read one consistent state for a whole call; NotFound before the first ingest.</summary>
     public StoreSnapshot Snapshot() => Required.Snapshot;
 
-    /// <summary>Opens or creates the store for <paramref name="schema"/> (refusing a mismatch).</summary>
+    /// <summary>
+    /// Opens or creates the store for <paramref name="schema"/>, refusing a mismatch: another model, layers or projection
+    /// (InvalidData), or another difficulty scheme (FailedPrecondition; no scheme matches only no scheme).
+    /// </summary>
     public GradientStore ForIngest(StoreSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -53,6 +56,9 @@ public sealed class StoreHost : IDisposable
             lock (_create) store = _store ??= GradientStore.OpenOrCreate(Options.StorePath, schema, StoreOptions);
         }
         if (store.Schema.Mismatch(schema) is { } reason) throw new StoreException($"store {store.Path} refuses this data: {reason}");
+        // The saved scheme says what the stored levels mean: data whose levels mean something else may not join them.
+        if (store.Schema.DifficultyMismatch(schema) is { } difficulty)
+            throw new StoreException(StoreErrorKind.FailedPrecondition, $"store {store.Path} refuses this data: {difficulty}");
         return store;
     }
 

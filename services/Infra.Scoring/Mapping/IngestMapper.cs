@@ -1,5 +1,6 @@
 using Infra.Contracts.Gradients;
 using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Metadata;
 using Infra.Contracts.Scoring.V1;
 using Infra.Core.Compression;
 using Infra.Core.Store;
@@ -22,7 +23,30 @@ internal static class IngestMapper
             ProjectionSeed = header.Projection?.Seed ?? 0,
             DType = header.StoreDtype == WireDtype.Unspecified ? FactorDType.BFloat16 : ExampleAssembler.ToFactorDType(header.StoreDtype),
             TokenFactors = header.TokenFactors,
+            Difficulty = ToScheme(header.Difficulty),
         };
+    }
+
+    /// <summary>The header's difficulty scheme; null when unset (levels given as integers, or none).</summary>
+    /// <exception cref="DomainException">A source this build does not know, or bin edges that are not finite and ascending (InvalidArgument).</exception>
+    private static Core.Metadata.DifficultyScheme? ToScheme(Contracts.Scoring.V1.DifficultyScheme? wire)
+    {
+        Core.Metadata.DifficultyScheme? scheme;
+        try
+        {
+            scheme = MetadataWire.FromWire(wire);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw DomainException.InvalidArgument($"IngestHeader.difficulty.source {wire!.Source}: {ex.Message}", "header.difficulty.source");
+        }
+        if (scheme is null) return null;
+        for (var i = 0; i < scheme.BinEdges.Count; i++)
+        {
+            if (!double.IsFinite(scheme.BinEdges[i]) || (i > 0 && scheme.BinEdges[i] < scheme.BinEdges[i - 1]))
+                throw DomainException.InvalidArgument($"IngestHeader.difficulty.bin_edges must be finite and ascending; edge {i} is {scheme.BinEdges[i]}", "header.difficulty.bin_edges");
+        }
+        return scheme;
     }
 
     public static IngestHeader ToHeader(StoreSchema schema)
@@ -44,6 +68,7 @@ internal static class IngestMapper
                 _ => WireDtype.Int8,
             },
             TokenFactors = schema.TokenFactors,
+            Difficulty = schema.Difficulty is { } scheme ? MetadataWire.ToWire(scheme) : null,
         };
         header.Layers.AddRange(schema.Layers.Select((l, i) => new TrackedLayer
         {
@@ -81,10 +106,24 @@ internal static class IngestMapper
             Text = h.RenderedText,
             CharStarts = [.. h.CharStarts],
             CharLengths = [.. h.CharLengths],
+            Metadata = ToMetadata(h),
             ExampleGradients = layers.Select(l => Factor(l, FactorKind.ExampleGradient)).ToList(),
             TokenInputs = schema.TokenFactors ? layers.Select(l => Factor(l, FactorKind.InputActivation)).ToList() : null,
             TokenOutputGradients = schema.TokenFactors ? layers.Select(l => Factor(l, FactorKind.OutputGradient)).ToList() : null,
         };
+    }
+
+    /// <exception cref="DomainException">A column named as one of the store's own fields (InvalidArgument naming the example and column).</exception>
+    private static IReadOnlyDictionary<string, Core.Metadata.MetadataValue> ToMetadata(ExampleHeader h)
+    {
+        if (h.Metadata.Count == 0) return MetadataColumns.None;
+        // domain, difficulty and estimated_difficulty always mean the store's own fields (in score chunks and roll-ups), so a
+        // corpus column may not take their names: a raw label belongs under another name (e.g. "difficulty_label").
+        if (h.Metadata.Keys.FirstOrDefault(MetadataColumns.IsReserved) is { } reserved)
+            throw DomainException.InvalidArgument(
+                $"example '{h.Id}': metadata column '{reserved}' has a reserved name ({string.Join(", ", MetadataColumns.Reserved)} are the store's own fields); rename it, e.g. '{reserved}_label'",
+                "gradient.header.metadata");
+        return MetadataWire.FromWire(h.Metadata);
     }
 
     public static Core.Preconditioning.PreconditionerKind ToKind(Contracts.Scoring.V1.PreconditionerKind kind) => kind switch

@@ -1,3 +1,4 @@
+using Infra.Contracts.Metadata;
 using Infra.Contracts.Scoring.V1;
 using Infra.Core.Store;
 
@@ -15,6 +16,7 @@ internal static class StoredExampleMapper
         message.CharStarts.AddRange(details.CharStarts);
         message.CharLengths.AddRange(details.CharLengths);
         message.Tokens.AddRange(Enumerable.Range(0, details.TokenIds.Length).Select(details.TokenString));
+        MetadataWire.CopyTo(example.Metadata, message.Metadata);
         return message;
     }
 }

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Grpc.Core;
 using Infra.Contracts.Gradients;
 using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Metadata;
 using Infra.Contracts.Scoring.V1;
 using Infra.Core.Preconditioning;
 using Infra.Core.Scoring;
@@ -133,6 +134,8 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
         // One commit for the whole call: a slow client holds nothing, and commits meanwhile do not change what it reads.
         var snapshot = host.Snapshot();
         var prepared = StoreHost.Prepare(snapshot, request.QuerySet, request.Preconditioner, request.QueryIds);
+        // Checked before any scoring; null (nothing per example) when no column is asked for.
+        var metadata = ScoreChunkMetadata.For(snapshot, request.MetadataColumns);
         var ids = prepared.Queries.Select(q => q.Id).ToList();
         var fidelity = Fidelity(snapshot.Schema, request.Preconditioner);
         // Full dumps stream while the scorer works: a bounded channel between the scoring thread and the
@@ -149,7 +152,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
                 var topK = request.TopK == 0 ? 10 : (int)Math.Min(request.TopK, Math.Max(1, snapshot.Count));
                 return new ExampleScorer(snapshot).Score(prepared.Preconditioned, ids, topK, filter,
                     prepared.Norms, request.RankByNormalized,
-                    request.IncludeAllScores ? shard => { foreach (var c in ToChunks(shard, ids)) chunks.Writer.WriteAsync(c, token).AsTask().GetAwaiter().GetResult(); } : null,
+                    request.IncludeAllScores ? shard => { foreach (var c in ToChunks(shard, ids, metadata)) chunks.Writer.WriteAsync(c, token).AsTask().GetAwaiter().GetResult(); } : null,
                     token);
             }
             finally
@@ -261,6 +264,9 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             response.Preconditioners.Add(info);
         }
         response.QuerySets.AddRange(QuerySetRepository.Names(store));
+        response.MetadataColumns.AddRange(MetadataColumnSummary.Of(store).Select(StoreInfoMapper.ToWire));
+        // Cheap (one double per example) and saved, so every StoreInfo of a non-empty store names the estimate.
+        if (EstimatedDifficultyFile.GetOrCompute(store) is { } estimate) response.EstimatedDifficulty = MetadataWire.ToWire(estimate.Scheme);
         return Task.FromResult(response);
     }
 
@@ -319,7 +325,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
     private static ScoreFidelity Fidelity(StoreSchema schema, string preconditioner) =>
         ScoreFidelityRule.IsExact(schema, storePreconditionerApplied: !string.IsNullOrEmpty(preconditioner)) ? ScoreFidelity.Exact : ScoreFidelity.Approximate;
 
-    private IEnumerable<ScoreChunk> ToChunks(ShardScores shard, IReadOnlyList<string> queryIds)
+    private IEnumerable<ScoreChunk> ToChunks(ShardScores shard, IReadOnlyList<string> queryIds, ScoreChunkMetadata? metadata)
     {
         var m = shard.Queries;
         var rowsPerChunk = Math.Max(1, host.Options.ScoresPerChunk / Math.Max(m, 1));
@@ -333,6 +339,7 @@ public sealed class ScoringGrpcService(StoreHost host, ScoringMetrics metrics) :
             chunk.QueryIds.AddRange(queryIds);
             chunk.Raw.AddRange(shard.Raw.Skip(start * m).Take(count * m));
             if (shard.Normalized is { } n) chunk.Normalized.AddRange(n.Skip(start * m).Take(count * m));
+            metadata?.Fill(chunk, shard.Shard.Metadata, start, count);
             yield return chunk;
         }
     }

@@ -21,7 +21,7 @@ public sealed class StoreManifestMigrationTests : IDisposable
     {
         var damping = CreateStoreWithPreconditioner();
         var manifest = JsonNode.Parse(File.ReadAllText(ManifestPath))!.AsObject();
-        Assert.Equal(2, manifest["format_version"]!.GetValue<int>());
+        Assert.Equal(StoreManifest.CurrentVersion, manifest["format_version"]!.GetValue<int>());
         Assert.Null(manifest["Schema"]);
         Assert.Equal("bfloat16", manifest["dtype"]!.GetValue<string>());
         var layer = manifest["layers"]![0]!.AsObject();
@@ -53,7 +53,7 @@ public sealed class StoreManifestMigrationTests : IDisposable
             session.Flush();
         }
         var migrated = JsonNode.Parse(File.ReadAllText(ManifestPath))!.AsObject();
-        Assert.Equal(2, migrated["format_version"]!.GetValue<int>());
+        Assert.Equal(StoreManifest.CurrentVersion, migrated["format_version"]!.GetValue<int>());
         Assert.Null(migrated["Schema"]);
         using var reopened = GradientStore.Open(_root);
         Assert.Equal(7, reopened.Count);
