@@ -39,7 +39,7 @@ internal static class JsonRows
     public static object? Value(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => IsInteger(value, out var integer) ? integer : value.GetDouble(),
+        JsonValueKind.Number => IsInteger(value, out var integer) ? (object)integer : value.GetDouble(), // the cast keeps the long a long
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Object or JsonValueKind.Array => value.Clone(),
