@@ -1,102 +1,62 @@
+using System.Collections;
 using System.Globalization;
-using Parquet;
-using Parquet.Schema;
+using System.Text.Json;
+using Parquet.Serialization;
 
 namespace Infra.Corpus;
 
 /// <summary>
-/// A corpus in Parquet: string columns id, domain ("math" or "code"), prompt, response and an integer column difficulty
-/// (int32 or int64, 1-5). Rows are checked like JSONL lines (row numbers from 1); other columns are ignored.
+/// A corpus in Parquet, read under the same <see cref="CorpusReaderOptions"/> and to the same records as its JSONL
+/// (<see cref="CorpusReader"/>): integer columns (int8-int64) read as integers, float/double/decimal as doubles, strings
+/// and bools as they are, dates as ISO 8601 text, nulls as absent, and lists/structs (messages, tags) as JSON.
+/// Rows are checked like JSONL lines, numbered from 1.
 /// </summary>
 public static class ParquetCorpus
 {
-    /// <summary>The columns a corpus file must have.</summary>
-    public static readonly string[] RequiredColumns = [CorpusFields.Id, CorpusFields.Domain, CorpusFields.Difficulty, CorpusFields.Prompt, CorpusFields.Response];
-
-    /// <summary>Every row of every row group, validated.</summary>
-    public static async Task<IReadOnlyList<CorpusRecord>> ReadAsync(string path, CancellationToken token)
+    /// <summary>Every row of every row group, mapped and validated; generated ids are "STEM-ROW" with the file's stem.</summary>
+    /// <exception cref="CorpusFormatException">The file is not readable Parquet.</exception>
+    /// <exception cref="ArgumentException">The options contradict themselves.</exception>
+    public static async Task<CorpusReadResult> ReadAsync(string path, CorpusReaderOptions? options, CancellationToken token)
     {
-        ParquetReader reader;
+        options ??= CorpusReaderOptions.Default;
+        IList<Dictionary<string, object>> data;
         var stream = File.OpenRead(path);
-        await using var _ = stream.ConfigureAwait(false);
-        try
+        await using (stream.ConfigureAwait(false))
         {
-            reader = await ParquetReader.CreateAsync(stream, cancellationToken: token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
-        {
-            throw new CorpusFormatException($"{path} is not a readable Parquet file: {e.Message}", e);
-        }
-        await using (reader.ConfigureAwait(false))
-        {
-            var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name, StringComparer.Ordinal);
-            var missing = RequiredColumns.Where(c => !fields.ContainsKey(c)).ToList();
-            if (missing.Count > 0)
-                throw new CorpusFormatException($"{path}: missing column(s) {string.Join(", ", missing)} (a corpus needs {string.Join(", ", RequiredColumns)})");
-            var records = new List<CorpusRecord>();
-            var errors = new List<string>();
-            var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-            long row = 0;
-            for (var group = 0; group < reader.RowGroupCount; group++)
+            try
             {
-                using var rows = reader.OpenRowGroupReader(group);
-                var count = checked((int)rows.RowCount);
-                var ids = await Strings(rows, fields[CorpusFields.Id], count, token).ConfigureAwait(false);
-                var domains = await Strings(rows, fields[CorpusFields.Domain], count, token).ConfigureAwait(false);
-                var prompts = await Strings(rows, fields[CorpusFields.Prompt], count, token).ConfigureAwait(false);
-                var responses = await Strings(rows, fields[CorpusFields.Response], count, token).ConfigureAwait(false);
-                var difficulties = await Integers(path, rows, fields[CorpusFields.Difficulty], count, token).ConfigureAwait(false);
-                for (var i = 0; i < count; i++)
-                {
-                    row++;
-                    var problems = new List<string>();
-                    foreach (var (name, value) in new[] { (CorpusFields.Id, ids[i]), (CorpusFields.Domain, domains[i]), (CorpusFields.Prompt, prompts[i]), (CorpusFields.Response, responses[i]) })
-                        if (string.IsNullOrWhiteSpace(value)) problems.Add($"missing or empty '{name}'");
-                    ReasoningDomain? domain = domains[i] switch { CorpusFields.Math => ReasoningDomain.Math, CorpusFields.Code => ReasoningDomain.Code, _ => null };
-                    if (domain is null && !string.IsNullOrWhiteSpace(domains[i])) problems.Add($"unknown domain '{domains[i]}' (expected \"math\" or \"code\")");
-                    if (difficulties[i] is not { } level) problems.Add($"missing '{CorpusFields.Difficulty}'");
-                    else if (level is < CorpusFields.MinDifficulty or > CorpusFields.MaxDifficulty) problems.Add($"difficulty {level.ToString(CultureInfo.InvariantCulture)} is out of range 1-5");
-                    if (ids[i] is { } id && !string.IsNullOrWhiteSpace(id))
-                    {
-                        if (seen.TryGetValue(id, out var first)) problems.Add($"duplicate id '{id}' (first used on row {first.ToString(CultureInfo.InvariantCulture)})");
-                        else seen[id] = row;
-                    }
-                    if (problems.Count > 0)
-                    {
-                        errors.AddRange(problems.Select(p => $"row {row.ToString(CultureInfo.InvariantCulture)}: {p}"));
-                        continue;
-                    }
-                    records.Add(new CorpusRecord(ids[i]!, CorpusFields.DomainName(domain!.Value), (int)difficulties[i]!.Value, prompts[i]!, responses[i]!));
-                }
+                data = (await ParquetSerializer.DeserializeUntypedAsync(stream, cancellationToken: token).ConfigureAwait(false)).Data;
             }
-            if (errors.Count > 0)
-                throw new CorpusFormatException($"{path}: {errors.Count.ToString(CultureInfo.InvariantCulture)} problem(s); first: {errors[0]}", errors.Take(100).ToList());
-            return records;
+            catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
+            {
+                throw new CorpusFormatException($"{path} is not a readable Parquet file: {e.Message}", e);
+            }
         }
+        var rows = data.Select((values, i) => Row(i + 1, values)).ToList();
+        return CorpusRowMapper.Map(rows, options, Path.GetFileNameWithoutExtension(path), "row").Capped(options.MaxErrors);
     }
 
-    private static async Task<string?[]> Strings(ParquetRowGroupReader rows, DataField field, int count, CancellationToken token)
+    private static CorpusRow Row(int number, Dictionary<string, object> values)
     {
-        var values = new string?[count];
-        await rows.ReadAsync(field, values.AsMemory(), cancellationToken: token).ConfigureAwait(false);
-        return values;
+        var row = new Dictionary<string, object>(values.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in values)
+        {
+            if (Value(value) is { } read) row[name] = read;
+        }
+        return new CorpusRow(number, row, []);
     }
 
-    private static async Task<long?[]> Integers(string path, ParquetRowGroupReader rows, DataField field, int count, CancellationToken token)
+    // The same value types JsonRows gives, so a Parquet file and its JSONL map to equal records.
+    private static object? Value(object? value) => value switch
     {
-        var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (type == typeof(int))
-        {
-            var values = new int?[count];
-            await rows.ReadAsync(field, values.AsMemory(), cancellationToken: token).ConfigureAwait(false);
-            return values.Select(v => (long?)v).ToArray();
-        }
-        if (type == typeof(long))
-        {
-            var values = new long?[count];
-            await rows.ReadAsync(field, values.AsMemory(), cancellationToken: token).ConfigureAwait(false);
-            return values;
-        }
-        throw new CorpusFormatException($"{path}: column '{field.Name}' must be int32 or int64, not {type.Name}");
-    }
+        null => null,
+        string text => text,
+        bool flag => flag,
+        sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        float or double or decimal => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+        DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
+        DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),
+        IDictionary or IEnumerable and not byte[] => JsonSerializer.SerializeToElement(value),
+        _ => null, // binary and other types have no metadata or text meaning
+    };
 }

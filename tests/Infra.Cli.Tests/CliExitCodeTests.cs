@@ -34,10 +34,10 @@ public sealed class CliExitCodeTests : IDisposable
     [Fact]
     public async Task A_bad_JSONL_line_exits_4_with_its_line_number_in_text_and_json()
     {
-        var corpus = WriteCorpus("bad.jsonl", GoodLine, """{"id":"m2","domain":"physics","difficulty":1,"prompt":"p","response":"r"}""", "{ broken");
+        var corpus = WriteCorpus("bad.jsonl", GoodLine, """{"id":"m2","domain":"physics","difficulty":-1,"prompt":"p","response":"r"}""", "{ broken");
         var text = await RunAsync("index", corpus);
         Assert.Equal(ExitCodes.BadInput, text.ExitCode);
-        Assert.Contains("line 2: unknown domain 'physics'", text.Error, StringComparison.Ordinal);
+        Assert.Contains("line 2: difficulty -1 in column 'difficulty' is not a level", text.Error, StringComparison.Ordinal);
         Assert.Contains("line 3: invalid JSON", text.Error, StringComparison.Ordinal);
 
         var json = await RunAsync("index", corpus, "--json");
@@ -46,7 +46,7 @@ public sealed class CliExitCodeTests : IDisposable
         Assert.Equal(ExitCodes.BadInput, error.GetProperty("exit_code").GetInt32());
         var details = error.GetProperty("details").EnumerateArray().Select(d => d.GetString()!).ToList();
         Assert.Equal(2, details.Count);
-        Assert.Equal("line 2: unknown domain 'physics' (expected \"math\" or \"code\")", details[0]);
+        Assert.StartsWith("line 2: difficulty -1 in column 'difficulty' is not a level", details[0], StringComparison.Ordinal);
         Assert.StartsWith("line 3: invalid JSON", details[1], StringComparison.Ordinal);
     }
 

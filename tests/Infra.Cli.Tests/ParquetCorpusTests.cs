@@ -17,11 +17,11 @@ public sealed class ParquetCorpusTests : IDisposable
     {
         var jsonl = Path.Combine(_root, "corpus.jsonl");
         Harness.EmbeddedSlice.WriteCorpus(jsonl, 10);
-        var fromJsonl = await CorpusInput.LoadAsync(jsonl, CancellationToken.None);
+        var fromJsonl = (await CorpusInput.LoadAsync(jsonl, null, CancellationToken.None)).Examples;
         var parquet = Path.Combine(_root, "corpus.parquet");
         await ParquetSerializer.SerializeAsync(fromJsonl.Select(e => new Row { Id = e.Id, Domain = e.Domain, Difficulty = e.Difficulty, Prompt = e.Prompt, Response = e.Response }), parquet);
 
-        var fromParquet = await CorpusInput.LoadAsync(parquet, CancellationToken.None);
+        var fromParquet = (await CorpusInput.LoadAsync(parquet, null, CancellationToken.None)).Examples;
 
         Assert.Equal(10, fromParquet.Count);
         Assert.Equal(fromJsonl, fromParquet);
@@ -34,15 +34,16 @@ public sealed class ParquetCorpusTests : IDisposable
         await ParquetSerializer.SerializeAsync(new[]
         {
             new Row { Id = "a", Domain = "math", Difficulty = 1, Prompt = "p", Response = "r" },
-            new Row { Id = "a", Domain = "math", Difficulty = 9, Prompt = "p", Response = "" },
+            new Row { Id = "a", Domain = "math", Difficulty = -9, Prompt = "p", Response = "" },
+            new Row { Id = "a", Domain = "science", Difficulty = 2, Prompt = "p", Response = "r" },
         }, parquet);
 
-        var error = await Assert.ThrowsAsync<CliException>(() => CorpusInput.LoadAsync(parquet, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CliException>(() => CorpusInput.LoadAsync(parquet, null, CancellationToken.None));
 
         Assert.Equal(ExitCodes.BadInput, error.ExitCode);
-        Assert.Contains("row 2: missing or empty 'response'", error.Details);
-        Assert.Contains("row 2: difficulty 9 is out of range 1-5", error.Details);
-        Assert.Contains("row 2: duplicate id 'a' (first used on row 1)", error.Details);
+        Assert.Contains("row 2: required field 'response' is empty", error.Details);
+        Assert.Contains(error.Details, d => d.StartsWith("row 2: difficulty -9 in column 'difficulty' is not a level", StringComparison.Ordinal));
+        Assert.Contains("row 3: duplicate id 'a' (first used on row 1)", error.Details);
     }
 
     [Fact]
@@ -50,9 +51,11 @@ public sealed class ParquetCorpusTests : IDisposable
     {
         var parquet = Path.Combine(_root, "other.parquet");
         await ParquetSerializer.SerializeAsync(new[] { new Other { Id = "a" } }, parquet);
-        var error = await Assert.ThrowsAsync<CliException>(() => CorpusInput.LoadAsync(parquet, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CliException>(() => CorpusInput.LoadAsync(parquet, null, CancellationToken.None));
         Assert.Equal(ExitCodes.BadInput, error.ExitCode);
-        Assert.Contains("missing column(s) domain, difficulty, prompt, response", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            ["no row has column 'domain' (the domain column of layout lab); the rows have id", "no row has column 'prompt' (the prompt column of layout lab); the rows have id",
+             "no row has column 'response' (the response column of layout lab); the rows have id"], error.Details);
     }
 
     private sealed class Row

@@ -16,11 +16,12 @@ public class CorpusReaderTests
     [InlineData("""{"id": "b", "domain": "math", "difficulty": 2, "prompt": "  ", "response": "r"}""", "required field 'prompt' is empty")]
     [InlineData("""{"id": "b", "domain": "math", "difficulty": 2, "prompt": "p"}""", "missing required field 'response'")]
     [InlineData("""{"id": 7, "domain": "math", "difficulty": 2, "prompt": "p", "response": "r"}""", "field 'id' must be a string")]
-    [InlineData("""{"id": "b", "domain": "physics", "difficulty": 2, "prompt": "p", "response": "r"}""", "unknown domain 'physics'")]
-    [InlineData("""{"id": "b", "domain": "math", "difficulty": 6, "prompt": "p", "response": "r"}""", "difficulty 6 is out of range 1-5")]
-    [InlineData("""{"id": "b", "domain": "math", "difficulty": 0, "prompt": "p", "response": "r"}""", "difficulty 0 is out of range 1-5")]
-    [InlineData("""{"id": "b", "domain": "math", "difficulty": 2.5, "prompt": "p", "response": "r"}""", "must be an integer")]
-    [InlineData("""{"id": "b", "domain": "math", "prompt": "p", "response": "r"}""", "missing required field 'difficulty'")]
+    [InlineData("""{"id": "b", "domain": "", "difficulty": 2, "prompt": "p", "response": "r"}""", "required field 'domain' is empty")]
+    [InlineData("""{"id": "b", "difficulty": 2, "prompt": "p", "response": "r"}""", "missing required field 'domain' (or give a fixed domain")]
+    [InlineData("""{"id": "b", "domain": "math", "difficulty": -1, "prompt": "p", "response": "r"}""", "difficulty -1 in column 'difficulty' is not a level")]
+    [InlineData("""{"id": "b", "domain": "math", "difficulty": 0, "prompt": "p", "response": "r"}""", "difficulty 0 in column 'difficulty' is not a level")]
+    [InlineData("""{"id": "b", "domain": "math", "difficulty": 2.5, "prompt": "p", "response": "r"}""", "field 'difficulty' must be an integer but is 2.5")]
+    [InlineData("""{"id": "b", "domain": "math", "difficulty": "hard", "prompt": "p", "response": "r"}""", "field 'difficulty' must be an integer but is \"hard\"")]
     [InlineData("""{"id": "a", "domain": "code", "difficulty": 1, "prompt": "p", "response": "r"}""", "duplicate id 'a' (first used on line 1)")]
     [InlineData("""{"id": "b", "domain": "math", "difficulty": 2, "prompt": "p", "response": "r", "messages": [{"role": "user"}]}""", "messages[0] must be an object")]
     [InlineData("""{"id": "b", "domain": "math", "difficulty": 2, "prompt": "p", "response": "r", "tags": "hard"}""", "field 'tags' must be a JSON object or list")]
@@ -42,7 +43,7 @@ public class CorpusReaderTests
     public void All_errors_of_a_line_and_of_the_file_are_collected()
     {
         var result = Read(
-            """{"id": "", "domain": "bio", "difficulty": 9, "prompt": "p", "response": "r"}""",
+            """{"id": "", "domain": "", "difficulty": -9, "prompt": "p", "response": "r"}""",
             Good,
             "not json",
             Good);

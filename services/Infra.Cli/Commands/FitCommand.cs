@@ -29,6 +29,8 @@ internal static class FitCommand
         {
             corpus, factors, kind, name, damping, overwrite,
         };
+        var reading = new CorpusOptions();
+        reading.AddTo(command);
         CommandRunner.SetAction(command, context, common, async scope =>
         {
             var corpusPath = scope.Parse.GetValue(corpus);
@@ -40,7 +42,7 @@ internal static class FitCommand
             if (corpusPath is not null)
             {
                 var path = Path.GetFullPath(corpusPath, scope.Context.WorkingDirectory);
-                var examples = await CorpusInput.LoadAsync(path, scope.Token).ConfigureAwait(false);
+                var examples = (await CorpusInput.LoadAsync(path, reading.Read(scope.Parse, scope.Context.WorkingDirectory), scope.Token).ConfigureAwait(false)).Examples;
                 await scope.Services.RequireAsync(ServiceKind.Gradients, scope.Token).ConfigureAwait(false);
                 var factorsName = scope.Parse.GetValue(factors)!;
                 foreach (var phase in new[] { FitPhase.Covariance, FitPhase.EigenvalueCorrection })

@@ -15,7 +15,8 @@ internal static class IndexCommand
 {
     public static Command Create(CliContext context, CommonOptions common)
     {
-        var corpus = new Argument<string>("corpus") { Description = "corpus file: JSONL (lab schema) or .parquet (columns id, domain, difficulty, prompt, response)" };
+        var corpus = new Argument<string>("corpus") { Description = "corpus file: JSONL or .parquet, in the lab schema (id, domain, difficulty, prompt, response) or a layout of --layout" };
+        var reading = new CorpusOptions();
         var seed = new Option<ulong>("--seed") { Description = "seed of the projections of a new store", DefaultValueFactory = _ => 0 };
         var tokenFactors = new Option<bool>("--token-factors") { Description = "keep per-token factors in a new store (token scores, K-FAC/EK-FAC fits)", DefaultValueFactory = _ => true };
         var dtype = new Option<string>("--store-dtype") { Description = "dtype of a new store: float32, bfloat16, float16 or int8", DefaultValueFactory = _ => "bfloat16" };
@@ -25,10 +26,12 @@ internal static class IndexCommand
         {
             corpus, seed, tokenFactors, dtype, truncate,
         };
+        reading.AddTo(command);
         CommandRunner.SetAction(command, context, common, async scope =>
         {
             var path = Path.GetFullPath(scope.Parse.GetValue(corpus)!, scope.Context.WorkingDirectory);
-            var examples = await CorpusInput.LoadAsync(path, scope.Token).ConfigureAwait(false);
+            var loaded = await CorpusInput.LoadAsync(path, reading.Read(scope.Parse, scope.Context.WorkingDirectory), scope.Token).ConfigureAwait(false);
+            var examples = loaded.Examples;
             await scope.Services.RequireAsync(ServiceKind.Scoring, scope.Token).ConfigureAwait(false);
             await scope.Services.RequireAsync(ServiceKind.Gradients, scope.Token).ConfigureAwait(false);
             var options = new IndexSettings
@@ -39,11 +42,13 @@ internal static class IndexCommand
                 TokenFactors = scope.Parse.GetValue(tokenFactors),
                 StoreDtype = ParseDtype(scope.Parse.GetValue(dtype)!),
                 Truncate = scope.Parse.GetValue(truncate),
+                Difficulty = loaded.SchemeToSave,
             };
             scope.Say($"[grey]corpus[/] {Markup.Escape(path)}: {examples.Count} examples");
+            scope.Say($"[grey]difficulty[/] {Markup.Escape(loaded.Scheme.Describe())}; {loaded.Unlabelled} unlabelled");
             var result = await scope.WithProgressAsync("index", examples.Count, progress =>
                 scope.Services.Pipeline.IndexAsync(examples, options, progress, scope.Token, scope.Settings.ScoringForwardAddress)).ConfigureAwait(false);
-            scope.WriteJson(new { Command = "index", Corpus = path, Result = result });
+            scope.WriteJson(new { Command = "index", Corpus = path, Difficulty = loaded.Scheme.Describe(), loaded.Unlabelled, Result = result });
             if (!scope.Json)
             {
                 var table = new Table().AddColumns("corpus", "already stored", "sent", "stored", "skipped", "in the store", "tokens", "seconds");

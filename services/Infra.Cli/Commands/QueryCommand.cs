@@ -39,6 +39,8 @@ internal static class QueryCommand
         {
             prompt, answer, id, domain, queries, set, factors, preconditioner, topK, approximate, candidates,
         };
+        var reading = new CorpusOptions(withDomain: false); // --domain already names the --prompt query's domain
+        reading.AddTo(command);
         CommandRunner.SetAction(command, context, common, async scope =>
         {
             var p = scope.Parse;
@@ -58,7 +60,8 @@ internal static class QueryCommand
             if (p.GetValue(queries) is { } file)
             {
                 if (p.GetValue(prompt) is not null || p.GetValue(answer) is not null) throw new CliException(ExitCodes.Usage, "give either --queries or --prompt with --answer, not both");
-                examples = await CorpusInput.LoadAsync(Path.GetFullPath(file, scope.Context.WorkingDirectory), scope.Token).ConfigureAwait(false);
+                examples = (await CorpusInput.LoadAsync(Path.GetFullPath(file, scope.Context.WorkingDirectory), reading.Read(p, scope.Context.WorkingDirectory), scope.Token)
+                    .ConfigureAwait(false)).Examples;
             }
             else if (p.GetValue(prompt) is { } text && p.GetValue(answer) is { } correct && !string.IsNullOrWhiteSpace(text) && !string.IsNullOrWhiteSpace(correct))
             {

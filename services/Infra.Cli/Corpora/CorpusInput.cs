@@ -1,22 +1,21 @@
 using Infra.Cli.Terminal;
 using Infra.Client.Corpus;
-using Infra.Contracts.Gradients.V1;
 using Infra.Corpus;
 
 namespace Infra.Cli.Corpora;
 
 /// <summary>
-/// The CLI's corpus loading: <see cref="CorpusExamples.LoadAsync"/>, with an unreadable or invalid file reported as
-/// <see cref="ExitCodes.BadInput"/> listing every problem with its line or row number.
+/// The CLI's corpus loading: <see cref="CorpusExamples.LoadAsync"/>, with an unreadable or invalid file (or options
+/// that do not fit it) reported as <see cref="ExitCodes.BadInput"/> listing every problem with its line or row number.
 /// </summary>
 internal static class CorpusInput
 {
-    /// <summary>The examples of <paramref name="path"/>, in file order.</summary>
-    public static async Task<IReadOnlyList<Example>> LoadAsync(string path, CancellationToken token)
+    /// <summary>The examples of <paramref name="path"/> read under <paramref name="options"/> (null = the lab's schema), in file order, with the difficulty scheme used.</summary>
+    public static async Task<LoadedCorpus> LoadAsync(string path, CorpusReaderOptions? options, CancellationToken token)
     {
         try
         {
-            return await CorpusExamples.LoadAsync(path, token).ConfigureAwait(false);
+            return await CorpusExamples.LoadAsync(path, options, token).ConfigureAwait(false);
         }
         catch (CorpusFormatException e)
         {

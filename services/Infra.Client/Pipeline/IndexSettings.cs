@@ -1,4 +1,5 @@
 using Infra.Contracts.Gradients.V1;
+using Infra.Core.Metadata;
 
 namespace Infra.Client.Pipeline;
 
@@ -22,4 +23,12 @@ public sealed record IndexSettings
 
     /// <summary>Cut over-long examples instead of failing. Defaults to false.</summary>
     public bool Truncate { get; init; }
+
+    /// <summary>
+    /// How the corpus's difficulty levels were obtained (mapped labels, binned ratings), for IngestHeader.difficulty
+    /// (<see cref="Infra.Contracts.Metadata.MetadataWire.ToWire(DifficultyScheme)"/>); null = integer levels given in the
+    /// corpus, the lab's schema, which leaves the header unset exactly as before. A store that saved a different scheme
+    /// refuses the index before anything is sent. Defaults to null.
+    /// </summary>
+    public DifficultyScheme? Difficulty { get; init; }
 }

@@ -49,6 +49,7 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
         ArgumentNullException.ThrowIfNull(settings);
         var clock = Stopwatch.StartNew();
         var info = await StoreInfoAsync(token).ConfigureAwait(false);
+        StoreDifficulty.Check(info, settings);
         var missing = await _calls.CallAsync(ServiceKind.Scoring, () => MissingAsync(corpus, token), token).ConfigureAwait(false);
         var todo = corpus.Where(e => missing.Contains(e.Id)).ToList();
         progress?.SetTotal(todo.Count);

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Infra.Corpus;
+
+/// <summary>The known fields of one row (text, messages, tags, answer), each bad value an error naming the field and what it holds.</summary>
+internal static class RowFields
+{
+    /// <summary>A required non-blank string.</summary>
+    public static string? RequiredText(CorpusRow row, string name, List<string> errors)
+    {
+        if (!row.Values.TryGetValue(name, out var value))
+        {
+            errors.Add($"missing required field '{name}'");
+            return null;
+        }
+        if (value is not string text)
+        {
+            errors.Add($"field '{name}' must be a string but is {CorpusRow.KindOf(value)}");
+            return null;
+        }
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add($"required field '{name}' is empty");
+            return null;
+        }
+        return text;
+    }
+
+    /// <summary>An optional string; null when absent, an error when not a string.</summary>
+    public static string? OptionalText(CorpusRow row, string name, List<string> errors)
+    {
+        if (!row.Values.TryGetValue(name, out var value)) return null;
+        if (value is string text) return text;
+        errors.Add($"field '{name}' must be a string but is {CorpusRow.KindOf(value)}");
+        return null;
+    }
+
+    /// <summary>The chat turns of column <paramref name="name"/>, or null when absent.</summary>
+    public static List<ChatMessage>? Messages(CorpusRow row, string name, List<string> errors)
+    {
+        if (!row.Values.TryGetValue(name, out var value)) return null;
+        if (value is not JsonElement { ValueKind: JsonValueKind.Array } list)
+        {
+            errors.Add($"field '{name}' must be a list of {{\"role\", \"content\"}} objects");
+            return null;
+        }
+        var messages = new List<ChatMessage>();
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object
+                && item.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(role.GetString())
+                && item.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+            {
+                messages.Add(new ChatMessage(role.GetString()!, content.GetString()!));
+            }
+            else
+            {
+                errors.Add($"{name}[{index.ToString(CultureInfo.InvariantCulture)}] must be an object with string 'role' and 'content'");
+            }
+            index++;
+        }
+        return messages;
+    }
+
+    /// <summary>Free-form tags (a JSON object or list), or null when absent.</summary>
+    public static JsonElement? Tags(CorpusRow row, List<string> errors)
+    {
+        if (!row.Values.TryGetValue(CorpusFields.Tags, out var value)) return null;
+        if (value is JsonElement { ValueKind: JsonValueKind.Object or JsonValueKind.Array } tags) return tags;
+        errors.Add($"field 'tags' must be a JSON object or list but is {CorpusRow.KindOf(value)}");
+        return null;
+    }
+
+    /// <summary>The final answer (a string, or a number written as its text: 42 and "42" mean the same answer), or null when absent.</summary>
+    public static string? Answer(CorpusRow row, List<string> errors)
+    {
+        if (!row.Values.TryGetValue(CorpusFields.Answer, out var value)) return null;
+        if (value is string or long or double) return value as string ?? CorpusRow.Quote(value);
+        errors.Add($"field 'answer' must be a string or number but is {CorpusRow.KindOf(value)}");
+        return null;
+    }
+}
