@@ -5,7 +5,7 @@ namespace Infra.Aggregation.Exports;
 /// <summary>Reweighting results as <see cref="ExportTable"/>s.</summary>
 public static class ReweightingTables
 {
-    /// <summary>The per-cell summary: domain, difficulty, n, old_share, new_share, mean_weight, mean_influence.</summary>
+    /// <summary>The per-cell summary: domain, difficulty, group, subgroup, n, old_share, new_share, mean_weight, mean_influence.</summary>
     public static ExportTable Summary(string name, IEnumerable<ReweightingCellSummary> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
@@ -13,6 +13,8 @@ public static class ReweightingTables
         [
             new("domain", ColumnType.String),
             new("difficulty", ColumnType.Int64),
+            new("group", ColumnType.String),
+            new("subgroup", ColumnType.String),
             new("n", ColumnType.Int64),
             new("old_share", ColumnType.Double),
             new("new_share", ColumnType.Double),
@@ -21,12 +23,12 @@ public static class ReweightingTables
         ]);
         foreach (var cell in cells)
         {
-            table.AddRow(cell.Domain, cell.Difficulty, cell.N, cell.OldShare, cell.NewShare, cell.MeanWeight, cell.MeanInfluence);
+            table.AddRow(cell.Domain, cell.Difficulty, cell.Group, cell.Subgroup, cell.N, cell.OldShare, cell.NewShare, cell.MeanWeight, cell.MeanInfluence);
         }
         return table;
     }
 
-    /// <summary>The difficulty flip's working per cell: domain, difficulty, n, mean_influence, z, raw_weight, weight.</summary>
+    /// <summary>The difficulty flip's working per cell: domain, difficulty, group, subgroup, n, mean_influence, z, raw_weight, weight.</summary>
     public static ExportTable DifficultyFlipCells(string name, IEnumerable<DifficultyFlipCell> cells)
     {
         ArgumentNullException.ThrowIfNull(cells);
@@ -34,6 +36,8 @@ public static class ReweightingTables
         [
             new("domain", ColumnType.String),
             new("difficulty", ColumnType.Int64),
+            new("group", ColumnType.String),
+            new("subgroup", ColumnType.String),
             new("n", ColumnType.Int64),
             new("mean_influence", ColumnType.Double),
             new("z", ColumnType.Double),
@@ -42,7 +46,7 @@ public static class ReweightingTables
         ]);
         foreach (var cell in cells)
         {
-            table.AddRow(cell.Domain, cell.Difficulty, cell.N, cell.MeanInfluence, cell.Z, cell.RawWeight, cell.Weight);
+            table.AddRow(cell.Domain, cell.Difficulty, cell.Group, cell.Subgroup, cell.N, cell.MeanInfluence, cell.Z, cell.RawWeight, cell.Weight);
         }
         return table;
     }

@@ -14,8 +14,9 @@ public static class RollupTables
 
     /// <summary>
     /// Roll-up cells (a <see cref="InfluenceRollup.DomainDifficultyTable"/> or the
-    /// <see cref="InfluenceRollup.CrossDomainMatrix"/>): query_domain, training_domain, difficulty
-    /// (null = all), n, mean, median, sum, share_positive, ci_low, ci_high, value.
+    /// <see cref="InfluenceRollup.CrossDomainMatrix"/>, of any grouping): query_domain, training_domain, difficulty
+    /// (null = all, or not a difficulty grouping), group, subgroup ("" with one column or for the all-subgroups cell),
+    /// all_subgroups, n, mean, median, sum, share_positive, ci_low, ci_high, value.
     /// </summary>
     public static ExportTable Cells(string name, IEnumerable<RollupCell> cells)
     {
@@ -25,6 +26,9 @@ public static class RollupTables
             new("query_domain", ColumnType.String),
             new("training_domain", ColumnType.String),
             new("difficulty", ColumnType.Int64),
+            new("group", ColumnType.String),
+            new("subgroup", ColumnType.String),
+            new("all_subgroups", ColumnType.Boolean),
             new("n", ColumnType.Int64),
             new("mean", ColumnType.Double),
             new("median", ColumnType.Double),
@@ -37,7 +41,7 @@ public static class RollupTables
         foreach (var cell in cells)
         {
             var stats = cell.Statistics;
-            table.AddRow(cell.QueryDomain, cell.TrainingDomain, cell.Difficulty, stats.N, stats.Mean, stats.Median, stats.Sum, stats.SharePositive, stats.CiLow, stats.CiHigh, CellValue);
+            table.AddRow(cell.QueryDomain, cell.TrainingDomain, cell.Difficulty, cell.Group, cell.Subgroup, cell.AllSubgroups, stats.N, stats.Mean, stats.Median, stats.Sum, stats.SharePositive, stats.CiLow, stats.CiHigh, CellValue);
         }
         return table;
     }

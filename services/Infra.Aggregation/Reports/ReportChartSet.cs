@@ -13,7 +13,8 @@ internal static class ReportChartSet
         var stats = model.DomainDifficulty.Where(s => s.QueryDomain == queryDomain).ToList();
         if (stats.Count == 0)
             return null;
-        var difficulties = stats.Select(s => s.Difficulty).Distinct().Order().ToList();
+        // The model's order: the roll-up's (numbers ascending, "unlabelled" last).
+        var difficulties = stats.Select(s => s.Subgroup).Distinct(StringComparer.Ordinal).ToList();
         var trainingDomains = ReportDomains.TrainingDomains(model);
         var series = new List<BarSeries>();
         for (var i = 0; i < trainingDomains.Count; i++)
@@ -21,7 +22,7 @@ internal static class ReportChartSet
             var domain = trainingDomains[i];
             if (!stats.Any(s => s.TrainingDomain == domain))
                 continue;
-            DomainDifficultyStat? Cell(int d) => stats.FirstOrDefault(s => s.TrainingDomain == domain && s.Difficulty == d);
+            DomainDifficultyStat? Cell(string d) => stats.FirstOrDefault(s => s.TrainingDomain == domain && s.Subgroup == d);
             series.Add(new BarSeries($"{domain} training", difficulties.Select(d => Cell(d)?.Mean ?? double.NaN).ToList(), ReportDomains.Color(i))
             {
                 CiLow = difficulties.Select(d => Cell(d)?.CiLow ?? double.NaN).ToList(),
@@ -29,9 +30,10 @@ internal static class ReportChartSet
             });
         }
         var chart = new GroupedBarChart(
-            $"{ReportDomains.Title(queryDomain)} queries: mean score by training domain and difficulty (95% CI)",
+            $"{ReportDomains.Title(queryDomain)} queries: mean score by {ReportGroups.GroupHeading(model)}"
+                + (ReportGroups.SubgroupHeading(model) is { Length: > 0 } sub ? $" and {sub}" : "") + " (95% CI)",
             "mean example score",
-            difficulties.Select(d => $"difficulty {d}").ToList(),
+            difficulties.Select(d => d.Length == 0 ? "all" : $"{ReportGroups.SubgroupHeading(model)} {d}").ToList(),
             series);
         return new NamedChart($"domain-difficulty-{HtmlText.Slug(queryDomain)}", SvgCharts.GroupedBars(chart));
     }
@@ -42,15 +44,15 @@ internal static class ReportChartSet
             return null;
         var rows = ReportDomains.QueryDomains(model).Where(q => model.CrossDomain.Any(c => c.QueryDomain == q)).ToList();
         var columns = ReportDomains.TrainingDomains(model)
-            .SelectMany(t => model.CrossDomain.Where(c => c.TrainingDomain == t).Select(c => c.Difficulty).Distinct().Order().Select(d => (Domain: t, Difficulty: d)))
+            .SelectMany(t => model.CrossDomain.Where(c => c.TrainingDomain == t).Select(c => c.Subgroup).Distinct(StringComparer.Ordinal).Select(d => (Domain: t, Subgroup: d)))
             .ToList();
         var values = rows.Select(q => (IReadOnlyList<double?>)columns
-            .Select(col => model.CrossDomain.FirstOrDefault(c => c.QueryDomain == q && c.TrainingDomain == col.Domain && c.Difficulty == col.Difficulty)?.Mean)
+            .Select(col => model.CrossDomain.FirstOrDefault(c => c.QueryDomain == q && c.TrainingDomain == col.Domain && c.Subgroup == col.Subgroup)?.Mean)
             .ToList()).ToList();
         var chart = new HeatMapChart(
-            "Mean score: query domain (rows) x training domain and difficulty (columns)",
+            $"Mean score: query domain (rows) x {string.Join(" and ", new[] { ReportGroups.GroupHeading(model), ReportGroups.SubgroupHeading(model) }.Where(h => h.Length > 0))} (columns)",
             rows.Select(r => $"{r} queries").ToList(),
-            columns.Select(c => $"{c.Domain} d{c.Difficulty}").ToList(),
+            columns.Select(c => ReportGroups.Label(model, c.Domain, c.Subgroup)).ToList(),
             values);
         return new NamedChart("cross-domain", SvgCharts.HeatMap(chart));
     }
@@ -90,7 +92,7 @@ internal static class ReportChartSet
     {
         if (model.Reweighting is not { Cells.Count: > 0 } summary)
             return null;
-        var groups = summary.Cells.Select(c => $"{c.TrainingDomain} d{c.Difficulty}").ToList();
+        var groups = summary.Cells.Select(c => ReportGroups.Label(model, c.TrainingDomain, c.Subgroup)).ToList();
         var chart = new GroupedBarChart(
             "Share of the training mix before and after reweighting",
             "share of training mix",

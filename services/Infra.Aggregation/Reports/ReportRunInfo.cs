@@ -21,6 +21,18 @@ public sealed record ReportRunInfo
     /// </summary>
     public IReadOnlyList<string> QueryDomains { get; init; } = ["math", "code"];
 
+    /// <summary>
+    /// The roll-up's grouping columns (first = the rows' group, second = the subgroup). Defaults to ["domain", "difficulty"],
+    /// under which the tables keep their "training domain" and "difficulty" headings.
+    /// </summary>
+    public IReadOnlyList<string> GroupBy { get; init; } = ["domain", "difficulty"];
+
+    /// <summary>
+    /// What the difficulty levels mean, one line ("column 'level' mapped to levels: ...", "estimated: ..."). Defaults to ""
+    /// (not stated).
+    /// </summary>
+    public string DifficultyScheme { get; init; } = "";
+
     /// <summary>The preconditioner, e.g. "EK-FAC (damping 0.1 x mean eigenvalue)". Required.</summary>
     public required string Preconditioner { get; init; }
 

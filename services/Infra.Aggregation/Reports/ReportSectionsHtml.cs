@@ -17,6 +17,8 @@ internal static class ReportSectionsHtml
         Item(html, "query-sets", "Query sets", run.QuerySets.Count == 0 ? "(none listed)" : string.Join(", ", run.QuerySets));
         Item(html, "query-domains", "Query domains", string.Join(", ", ReportDomains.QueryDomains(model)));
         Item(html, "preconditioner", "Preconditioner", run.Preconditioner);
+        Item(html, "grouping", "Grouped by", string.Join(" x ", run.GroupBy));
+        Item(html, "difficulty-scheme", "Difficulty levels", run.DifficultyScheme.Length > 0 ? run.DifficultyScheme : "(not stated)");
         Item(html, "fidelity", "Exact or approximate", run.Fidelity.Length > 0 ? run.Fidelity : "APPROXIMATE (compact store)");
         Item(html, "training-examples", "Training examples scored", ReportFormat.Count(run.TrainingExamples));
         Item(html, "training-tokens", "Training tokens scored", ReportFormat.Count(run.TrainingTokens));
@@ -40,13 +42,16 @@ internal static class ReportSectionsHtml
 
     public static void DomainDifficulty(StringBuilder html, ReportModel model, IReadOnlyDictionary<string, NamedChart> charts)
     {
-        Open(html, "domain-difficulty", "Training domain x difficulty");
+        var groupHeading = ReportGroups.GroupHeading(model);
+        var subgroupHeading = ReportGroups.SubgroupHeading(model);
+        Open(html, "domain-difficulty", ReportDomains.Title(subgroupHeading.Length > 0 ? $"{groupHeading} x {subgroupHeading}" : groupHeading));
         foreach (var queryDomain in ReportDomains.QueryDomains(model))
         {
             var slug = HtmlText.Slug(queryDomain);
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"qd-block\" data-query-domain=\"{HtmlText.Escape(queryDomain)}\"><h3>{HtmlText.Escape(ReportDomains.Title(queryDomain))} queries</h3>\n");
             var stats = model.DomainDifficulty.Where(s => s.QueryDomain == queryDomain)
-                .OrderBy(s => ReportDomains.TrainingDomains(model).ToList().IndexOf(s.TrainingDomain)).ThenBy(s => s.Difficulty).ToList();
+                // Stable: within a group the model's order (the roll-up's: numbers ascending, "unlabelled" last) stands.
+                .OrderBy(s => ReportDomains.TrainingDomains(model).ToList().IndexOf(s.TrainingDomain)).ToList();
             if (stats.Count == 0)
             {
                 Empty(html, $"domain-difficulty-{slug}", $"No {queryDomain} queries in this run.");
@@ -54,11 +59,11 @@ internal static class ReportSectionsHtml
                 continue;
             }
             Chart(html, charts, $"domain-difficulty-{slug}");
-            html.Append(CultureInfo.InvariantCulture, $"<table class=\"stats\" id=\"table-domain-difficulty-{slug}\"><thead><tr><th>training domain</th><th class=\"num\">difficulty</th><th class=\"num\">n</th><th class=\"num\">mean</th><th class=\"num\">median</th><th class=\"num\">sum</th><th class=\"num\">share positive</th><th class=\"num\">95% CI</th></tr></thead><tbody>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<table class=\"stats\" id=\"table-domain-difficulty-{slug}\"><thead><tr><th>{HtmlText.Escape(groupHeading)}</th><th class=\"num\">{HtmlText.Escape(subgroupHeading)}</th><th class=\"num\">n</th><th class=\"num\">mean</th><th class=\"num\">median</th><th class=\"num\">sum</th><th class=\"num\">share positive</th><th class=\"num\">95% CI</th></tr></thead><tbody>\n");
             foreach (var s in stats)
             {
                 html.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td>{HtmlText.Escape(s.TrainingDomain)}</td><td class=\"num\">{s.Difficulty}</td><td class=\"num\">{ReportFormat.Count(s.N)}</td>{ScoreCell(s.Mean)}{ScoreCell(s.Median)}{ScoreCell(s.Sum)}<td class=\"num\">{ReportFormat.Percent(s.SharePositive)}</td><td class=\"num\">{ReportFormat.Score(s.CiLow)} to {ReportFormat.Score(s.CiHigh)}</td></tr>\n");
+                    $"<tr><td>{HtmlText.Escape(s.TrainingDomain)}</td><td class=\"num\">{HtmlText.Escape(s.Subgroup)}</td><td class=\"num\">{ReportFormat.Count(s.N)}</td>{ScoreCell(s.Mean)}{ScoreCell(s.Median)}{ScoreCell(s.Sum)}<td class=\"num\">{ReportFormat.Percent(s.SharePositive)}</td><td class=\"num\">{ReportFormat.Score(s.CiLow)} to {ReportFormat.Score(s.CiHigh)}</td></tr>\n");
             }
             html.Append("</tbody></table></div>\n");
         }
@@ -187,12 +192,12 @@ internal static class ReportSectionsHtml
         }
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{HtmlText.Escape(summary.Description)}</p>\n");
         Chart(html, charts, "reweighting");
-        html.Append("<table class=\"stats\" id=\"table-reweighting\"><thead><tr><th>training domain</th><th class=\"num\">difficulty</th><th class=\"num\">old share</th><th class=\"num\">new share</th><th class=\"num\">change</th><th class=\"num\">mean weight</th></tr></thead><tbody>\n");
+        html.Append("<table class=\"stats\" id=\"table-reweighting\"><thead><tr><th>{HtmlText.Escape(ReportGroups.GroupHeading(model))}</th><th class=\"num\">{HtmlText.Escape(ReportGroups.SubgroupHeading(model))}</th><th class=\"num\">old share</th><th class=\"num\">new share</th><th class=\"num\">change</th><th class=\"num\">mean weight</th></tr></thead><tbody>\n");
         foreach (var c in summary.Cells)
         {
             var change = (c.NewShare - c.OldShare) * 100;
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{HtmlText.Escape(c.TrainingDomain)}</td><td class=\"num\">{c.Difficulty}</td><td class=\"num\">{ReportFormat.Percent(c.OldShare)}</td><td class=\"num\">{ReportFormat.Percent(c.NewShare)}</td><td class=\"num {(change >= 0 ? "pos" : "neg")}\">{change.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture)} pp</td><td class=\"num\">{c.MeanWeight.ToString("0.###", CultureInfo.InvariantCulture)}</td></tr>\n");
+                $"<tr><td>{HtmlText.Escape(c.TrainingDomain)}</td><td class=\"num\">{HtmlText.Escape(c.Subgroup)}</td><td class=\"num\">{ReportFormat.Percent(c.OldShare)}</td><td class=\"num\">{ReportFormat.Percent(c.NewShare)}</td><td class=\"num {(change >= 0 ? "pos" : "neg")}\">{change.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture)} pp</td><td class=\"num\">{c.MeanWeight.ToString("0.###", CultureInfo.InvariantCulture)}</td></tr>\n");
         }
         html.Append("</tbody></table>\n");
         Close(html);
@@ -204,7 +209,7 @@ internal static class ReportSectionsHtml
         {
             var best = model.DomainDifficulty.Where(s => s.QueryDomain == queryDomain && double.IsFinite(s.Mean)).OrderByDescending(s => s.Mean).FirstOrDefault();
             if (best is not null)
-                yield return $"{HtmlText.Escape(ReportDomains.Title(queryDomain))} queries: the highest mean score comes from {HtmlText.Escape(best.TrainingDomain)} training examples of difficulty {best.Difficulty} (mean {ReportFormat.Score(best.Mean)}, 95% CI {ReportFormat.Score(best.CiLow)} to {ReportFormat.Score(best.CiHigh)}, n = {ReportFormat.Count(best.N)}).";
+                yield return $"{HtmlText.Escape(ReportDomains.Title(queryDomain))} queries: the highest mean score comes from {HtmlText.Escape(ReportGroups.Sentence(model, best.TrainingDomain, best.Subgroup))} (mean {ReportFormat.Score(best.Mean)}, 95% CI {ReportFormat.Score(best.CiLow)} to {ReportFormat.Score(best.CiHigh)}, n = {ReportFormat.Count(best.N)}).";
         }
         if (model.TopExamples.Count > 0)
         {

@@ -2,7 +2,8 @@ namespace Infra.Aggregation.Reweighting;
 
 /// <summary>
 /// The paper's "difficulty flip" of an SFT set, as per-cell weights driven by influence: cells
-/// c = (training domain, difficulty) whose examples help the queries more get up-weighted
+/// c = (training domain, difficulty) — or (group, subgroup) of any grouping, see
+/// <see cref="WeightingExample.Group"/> — whose examples help the queries more get up-weighted
 /// (in the paper: hard math, easy code), the rest down-weighted.
 /// </summary>
 /// <remarks>
@@ -15,6 +16,9 @@ namespace Infra.Aggregation.Reweighting;
 /// set; <see cref="DifficultyFlipOptions.PreserveDomainBudget"/>), t_i the example's tokens, so the
 /// token budget Σ w_i t_i equals Σ t_i in every group. Clamping is before the rescale, so final
 /// weights are within [s_g · MinWeight, s_g · MaxWeight].
+/// With a two-column grouping the first column's groups play the training domains' part; with one
+/// column (every <see cref="WeightingExample.Subgroup"/> "") each group is a cell, standardised among
+/// all groups, and only the total budget is kept (a group keeping its own budget would stay at 1).
 /// </remarks>
 public static class DifficultyFlip
 {
@@ -25,17 +29,19 @@ public static class DifficultyFlip
         options ??= DifficultyFlipOptions.Default;
         options.Validate();
         WeightingChecks.Validate(examples, requireInfluence: false);
-        var cells = examples
-            .GroupBy(example => (example.Domain, example.Difficulty))
-            .OrderBy(group => group.Key.Domain, StringComparer.Ordinal).ThenBy(group => group.Key.Difficulty)
+        var twoColumns = WeightingCells.TwoColumns(examples);
+        var cells = WeightingCells.Of(examples, example => example)
             .Select(group =>
             {
                 var scored = group.Where(example => !double.IsNaN(example.Influence)).Select(example => example.Influence).ToList();
-                return (group.Key.Domain, group.Key.Difficulty, N: group.Count(), Mean: scored.Count == 0 ? double.NaN : scored.Average());
+                var first = group.First();
+                return (group.Key.Group, group.Key.Subgroup, first.Domain, first.Difficulty, N: group.Count(), Mean: scored.Count == 0 ? double.NaN : scored.Average());
             })
             .ToList();
+        var withinGroup = options.StandardizeWithinDomain && twoColumns;
+        var budgetPerGroup = options.PreserveDomainBudget && twoColumns;
         var z = new double[cells.Count];
-        foreach (var standardizationGroup in Enumerable.Range(0, cells.Count).GroupBy(c => options.StandardizeWithinDomain ? cells[c].Domain : string.Empty))
+        foreach (var standardizationGroup in Enumerable.Range(0, cells.Count).GroupBy(c => withinGroup ? cells[c].Group : string.Empty, StringComparer.Ordinal))
         {
             var members = standardizationGroup.Where(c => !double.IsNaN(cells[c].Mean)).ToList();
             if (members.Count < 2)
@@ -50,24 +56,27 @@ public static class DifficultyFlip
             }
         }
         var raw = z.Select(value => Math.Clamp(Math.Exp(options.Strength * value), options.MinWeight, options.MaxWeight)).ToArray();
-        var cellOf = new Dictionary<(string, int), int>();
+        var cellOf = new Dictionary<(string, string), int>();
         for (var c = 0; c < cells.Count; c++)
         {
-            cellOf[(cells[c].Domain, cells[c].Difficulty)] = c;
+            cellOf[(cells[c].Group, cells[c].Subgroup)] = c;
         }
         var scale = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var budgetGroup in examples.GroupBy(example => options.PreserveDomainBudget ? example.Domain : string.Empty, StringComparer.Ordinal))
+        foreach (var budgetGroup in examples.GroupBy(example => budgetPerGroup ? example.Group : string.Empty, StringComparer.Ordinal))
         {
             var budget = budgetGroup.Sum(example => example.Tokens);
-            var rawBudget = budgetGroup.Sum(example => raw[cellOf[(example.Domain, example.Difficulty)]] * example.Tokens);
+            var rawBudget = budgetGroup.Sum(example => raw[cellOf[(example.Group, example.Subgroup)]] * example.Tokens);
             scale[budgetGroup.Key] = budget / rawBudget;
         }
-        double Scale(string domain) => scale[options.PreserveDomainBudget ? domain : string.Empty];
+        double Scale(string group) => scale[budgetPerGroup ? group : string.Empty];
         var weighted = examples
-            .Select(example => new WeightedExample(example, Scale(example.Domain) * raw[cellOf[(example.Domain, example.Difficulty)]]))
+            .Select(example => new WeightedExample(example, Scale(example.Group) * raw[cellOf[(example.Group, example.Subgroup)]]))
             .ToList();
         var cellRows = cells
-            .Select((cell, c) => new DifficultyFlipCell(cell.Domain, cell.Difficulty, cell.N, cell.Mean, z[c], raw[c], Scale(cell.Domain) * raw[c]))
+            .Select((cell, c) => new DifficultyFlipCell(cell.Domain, cell.Difficulty, cell.N, cell.Mean, z[c], raw[c], Scale(cell.Group) * raw[c])
+            {
+                Group = cell.Group, Subgroup = cell.Subgroup,
+            })
             .ToList();
         return new DifficultyFlipResult(weighted, cellRows);
     }

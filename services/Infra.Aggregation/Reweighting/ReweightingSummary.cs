@@ -5,7 +5,7 @@ namespace Infra.Aggregation.Reweighting;
 /// <summary>Per-cell summary of a reweighting (see <see cref="ReweightingCellSummary"/>); shares are of tokens, i.e. of examples when tokens are 1.</summary>
 public static class ReweightingSummary
 {
-    /// <summary>One row per (domain, difficulty), domains in ordinal order, difficulties ascending.</summary>
+    /// <summary>One row per cell (group, subgroup: domain x difficulty by default), in the roll-ups' order (numbers ascending, "unlabelled" last).</summary>
     public static IReadOnlyList<ReweightingCellSummary> Summarize(IReadOnlyList<WeightedExample> weighted)
     {
         ArgumentNullException.ThrowIfNull(weighted);
@@ -15,20 +15,21 @@ public static class ReweightingSummary
         }
         var oldTotal = weighted.Sum(item => item.Example.Tokens);
         var newTotal = weighted.Sum(item => item.Weight * item.Example.Tokens);
-        return weighted
-            .GroupBy(item => (item.Example.Domain, item.Example.Difficulty))
-            .OrderBy(group => group.Key.Domain, StringComparer.Ordinal).ThenBy(group => group.Key.Difficulty)
+        return WeightingCells.Of(weighted, item => item.Example)
             .Select(group =>
             {
                 var scored = group.Where(item => !double.IsNaN(item.Example.Influence)).ToList();
                 return new ReweightingCellSummary(
-                    group.Key.Domain,
-                    group.Key.Difficulty,
+                    group.First().Example.Domain,
+                    group.First().Example.Difficulty,
                     group.Count(),
                     group.Sum(item => item.Example.Tokens) / oldTotal,
                     newTotal > 0 ? group.Sum(item => item.Weight * item.Example.Tokens) / newTotal : double.NaN,
                     group.Average(item => item.Weight),
-                    scored.Count == 0 ? double.NaN : scored.Average(item => item.Example.Influence));
+                    scored.Count == 0 ? double.NaN : scored.Average(item => item.Example.Influence))
+                {
+                    Group = group.Key.Group, Subgroup = group.Key.Subgroup,
+                };
             })
             .ToList();
     }

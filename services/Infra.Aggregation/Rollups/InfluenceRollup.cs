@@ -6,7 +6,8 @@ namespace Infra.Aggregation.Rollups;
 /// <summary>
 /// The result of an <see cref="InfluenceAccumulator"/>: per example, its mean influence over the
 /// queries of each query domain, and from these the paper's roll-ups — the domain x difficulty
-/// table per query domain, the cross-domain matrix, and the top and bottom examples and scores.
+/// table (or any <see cref="Grouping"/>) per query domain, the cross-domain matrix, and the top and
+/// bottom examples and scores.
 /// </summary>
 /// <remarks>
 /// The per-example value in every cell is that example's mean raw influence over the queries of the
@@ -26,7 +27,6 @@ public sealed class InfluenceRollup
     private readonly IReadOnlyList<ScoredPair>[] topScores;
     private readonly IReadOnlyList<ScoredPair>[] bottomScores;
     private readonly string[] trainingDomains;
-    private readonly Dictionary<(string Domain, int Difficulty), int[]> cells;
 
     internal InfluenceRollup(
         ExampleAttributes[] examples,
@@ -50,9 +50,6 @@ public sealed class InfluenceRollup
             exampleIndex[examples[i].Id] = i;
         }
         trainingDomains = examples.Select(example => example.Domain).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        cells = Enumerable.Range(0, examples.Length)
-            .GroupBy(i => (examples[i].Domain, examples[i].Difficulty))
-            .ToDictionary(group => group.Key, group => group.ToArray());
     }
 
     /// <summary>The query domains of the query set, in ordinal order (without <see cref="AllQueries"/>).</summary>
@@ -82,34 +79,55 @@ public sealed class InfluenceRollup
     public int ExampleQueryCount(string exampleId, string queryDomain) => Totals(IndexOf(exampleId), DomainSelector(queryDomain)).Count;
 
     /// <summary>
-    /// The domain x difficulty table for one query domain (or <see cref="AllQueries"/>): for each
-    /// training domain (ordinal order), one cell per difficulty (ascending) and then a cell over all
-    /// its difficulties (<see cref="RollupCell.Difficulty"/> null).
+    /// The domain x difficulty table for one query domain (or <see cref="AllQueries"/>): the <see cref="Table"/> of
+    /// <see cref="Grouping.Default"/>: for each training domain (ordinal order), one cell per difficulty (ascending,
+    /// "unlabelled" last) and then a cell over all its difficulties (<see cref="RollupCell.Difficulty"/> null).
     /// </summary>
-    public IReadOnlyList<RollupCell> DomainDifficultyTable(string queryDomain)
+    public IReadOnlyList<RollupCell> DomainDifficultyTable(string queryDomain) => Table(queryDomain, Grouping.Default);
+
+    /// <summary>
+    /// The roll-up of one query domain (or <see cref="AllQueries"/>) by <paramref name="grouping"/>: per group (in
+    /// <see cref="GroupValueOrder"/>), with two columns one cell per subgroup present in the group (same order) and
+    /// then the cell over all its subgroups; with one column one cell per group.
+    /// </summary>
+    public IReadOnlyList<RollupCell> Table(string queryDomain, Grouping grouping)
     {
+        ArgumentNullException.ThrowIfNull(grouping);
         var selector = DomainSelector(queryDomain);
         var table = new List<RollupCell>();
-        foreach (var trainingDomain in trainingDomains)
+        var groups = Enumerable.Range(0, examples.Length).ToLookup(i => Grouping.ValueOf(examples[i], grouping.GroupColumn), StringComparer.Ordinal);
+        var subgroupOrder = grouping.SubgroupColumn is { } column
+            ? GroupValueOrder.Sort(examples.Select(example => Grouping.ValueOf(example, column)))
+            : [];
+        foreach (var group in GroupValueOrder.Sort(groups.Select(g => g.Key)))
         {
-            var all = new List<double>();
-            foreach (var difficulty in cells.Keys.Where(key => key.Domain == trainingDomain).Select(key => key.Difficulty).Order())
+            var members = groups[group].ToArray();
+            if (grouping.SubgroupColumn is not { } subgroupColumn)
             {
-                var values = Values(cells[(trainingDomain, difficulty)], selector);
-                all.AddRange(values);
-                table.Add(Cell(queryDomain, trainingDomain, difficulty, values));
+                table.Add(Cell(queryDomain, grouping, members, group, null, Values(members, selector)));
+                continue;
             }
-            table.Add(Cell(queryDomain, trainingDomain, null, all));
+            var subgroups = members.ToLookup(i => Grouping.ValueOf(examples[i], subgroupColumn), StringComparer.Ordinal);
+            var all = new List<double>();
+            foreach (var subgroup in subgroupOrder.Where(subgroups.Contains))
+            {
+                var subMembers = subgroups[subgroup].ToArray();
+                var values = Values(subMembers, selector);
+                all.AddRange(values);
+                table.Add(Cell(queryDomain, grouping, subMembers, group, subgroup, values));
+            }
+            table.Add(Cell(queryDomain, grouping, members, group, null, all));
         }
         return table;
     }
 
     /// <summary>
-    /// The cross-domain matrix: query domain x training domain x difficulty, i.e. the
-    /// <see cref="DomainDifficultyTable"/> of every query domain and then of <see cref="AllQueries"/>.
+    /// The cross-domain matrix: query domain x group (x subgroup), i.e. the <see cref="Table"/> of every query domain and
+    /// then of <see cref="AllQueries"/>. <paramref name="grouping"/> defaults to <see cref="Grouping.Default"/> (query
+    /// domain x training domain x difficulty).
     /// </summary>
-    public IReadOnlyList<RollupCell> CrossDomainMatrix() =>
-        domains.Append(AllQueries).SelectMany(DomainDifficultyTable).ToList();
+    public IReadOnlyList<RollupCell> CrossDomainMatrix(Grouping? grouping = null) =>
+        domains.Append(AllQueries).SelectMany(domain => Table(domain, grouping ?? Grouping.Default)).ToList();
 
     /// <summary>The <see cref="RollupOptions.TopK"/> examples with the highest mean influence on <paramref name="queryDomain"/>; ties by id.</summary>
     public IReadOnlyList<RankedExample> TopExamples(string queryDomain) => Rank(queryDomain, RankedExample.Highest);
@@ -138,10 +156,27 @@ public sealed class InfluenceRollup
         return selection.ToList();
     }
 
-    private RollupCell Cell(string queryDomain, string trainingDomain, int? difficulty, List<double> values)
+    // members: the examples of the cell (non-empty); subgroup null = one column, or the cell over every subgroup.
+    private RollupCell Cell(string queryDomain, Grouping grouping, int[] members, string group, string? subgroup, List<double> values)
     {
-        var stream = $"{queryDomain}|{trainingDomain}|{difficulty?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all"}";
-        return new RollupCell(queryDomain, trainingDomain, difficulty, SummaryStatistics.Compute(values.ToArray(), Options.Bootstrap, stream));
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var first = examples[members[0]];
+        var twoColumns = grouping.SubgroupColumn is not null;
+        var allSubgroups = twoColumns && subgroup is null;
+        // The default grouping keeps the bootstrap stream it always had ("math|math|3", "math|math|all"), so its
+        // confidence intervals do not move; other groupings name their columns, so no two cells share a stream.
+        var stream = grouping.IsDefault
+            ? $"{queryDomain}|{group}|{(allSubgroups ? "all" : first.Difficulty.ToString(inv))}"
+            : $"{queryDomain}|{grouping.GroupColumn}={group}" + (twoColumns ? $"|{grouping.SubgroupColumn}={subgroup ?? "*"}" : "");
+        var statistics = SummaryStatistics.Compute(values.ToArray(), Options.Bootstrap, stream);
+        // A column's value is the cell's when the column is the group, or the subgroup of a single-subgroup cell.
+        bool Fixed(string column) => grouping.GroupColumn == column || (grouping.SubgroupColumn == column && !allSubgroups);
+        return new RollupCell(queryDomain, Fixed(Grouping.Domain) ? first.Domain : "", Fixed(Grouping.Difficulty) ? first.Difficulty : null, statistics)
+        {
+            Group = group,
+            Subgroup = subgroup ?? "",
+            AllSubgroups = allSubgroups,
+        };
     }
 
     private List<double> Values(int[] members, int selector)

@@ -26,10 +26,13 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         AggregationLimits.Check(request, options.Value);
         var token = context.CancellationToken;
         var rollupOptions = RollupOptionsFor(request.TopK, request.BootstrapSamples, request.Confidence, request.Seed, token);
-        var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, rollupOptions,
+        var grouping = Grouping.Parse(request.GroupBy);
+        var (rollup, store) = await new RollupPuller(scoring).PullAsync(request.Queries, grouping, rollupOptions,
             p => responseStream.WriteAsync(new AggregateResponse { Progress = p }, token), token).ConfigureAwait(false);
         var result = new AggregateResult
         {
+            GroupBy = { grouping.Columns },
+            Difficulty = DifficultySchemes.For(grouping, store),
             Examples = (ulong)rollup.Examples.Count,
             Queries = (uint)request.Queries.QueryIds.Count,
             Normalized = request.Queries.Normalized,
@@ -42,12 +45,12 @@ public sealed class AggregationGrpcService(ScoringPuller scoring, GradientCaller
         foreach (var domain in rollup.QueryDomains.Append(InfluenceRollup.AllQueries))
         {
             var table = new QueryDomainTable { QueryDomain = domain };
-            table.Cells.AddRange(rollup.DomainDifficultyTable(domain).Select(Wire.Cell));
+            table.Cells.AddRange(rollup.Table(domain, grouping).Select(Wire.Cell));
             table.Top.AddRange(rollup.TopExamples(domain).Select(e => Wire.Example(e, ScoreFidelity.Approximate)));
             table.Bottom.AddRange(rollup.BottomExamples(domain).Select(e => Wire.Example(e, ScoreFidelity.Approximate)));
             result.Tables.Add(table);
         }
-        result.CrossDomain.AddRange(rollup.CrossDomainMatrix().Select(Wire.Cell));
+        result.CrossDomain.AddRange(rollup.CrossDomainMatrix(grouping).Select(Wire.Cell));
         // Without a subset: every query of the set scores every (unfiltered) example, so the most any example saw is the set's size.
         if (result.Queries == 0 && rollup.Examples.Count > 0)
             result.Queries = (uint)rollup.Examples.Max(e => rollup.ExampleQueryCount(e.Id, InfluenceRollup.AllQueries));

@@ -29,8 +29,9 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
         var topK = Counts.Of(request.TopK, 10);
         var heatMaps = Counts.Of(request.HeatMapExamples, 5);
         var rollupOptions = new RollupOptions { TopK = topK, Bootstrap = new BootstrapOptions { Cancellation = token } };
-        var store = await scoring.RequireStoreAsync(token).ConfigureAwait(false);
-        var rollup = await new RollupPuller(scoring).PullAsync(request.Queries, rollupOptions, null, token).ConfigureAwait(false);
+        var grouping = Grouping.Parse(request.GroupBy);
+        var (rollup, store) = await new RollupPuller(scoring).PullAsync(request.Queries, grouping, rollupOptions, null, token).ConfigureAwait(false);
+        var cells = rollup.QueryDomains.Append(InfluenceRollup.AllQueries).SelectMany(q => rollup.Table(q, grouping)).ToList();
         var attributes = rollup.Examples.ToDictionary(e => e.Id, StringComparer.Ordinal);
         var exact = Selections.Exact(request.Queries);
         var top = rollup.TopExamples(InfluenceRollup.AllQueries).Take(heatMaps).ToList();
@@ -91,6 +92,8 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
                 Corpus = $"{store.Path} ({store.Examples} examples)",
                 QuerySets = [request.Queries.QuerySet],
                 QueryDomains = rollup.QueryDomains,
+                GroupBy = grouping.Columns,
+                DifficultyScheme = DifficultySchemes.Describe(grouping, store),
                 Preconditioner = request.Queries.Preconditioner.Length > 0 ? request.Queries.Preconditioner : "none at scoring (queries as registered)",
                 TrainingExamples = rollup.Examples.Count,
                 TrainingTokens = tokens,
@@ -101,11 +104,12 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
                     : "Every score: APPROXIMATE (stage 1, compact store; no exact rerank was asked for).",
             },
             // "all" too: the cross-domain matrix has an "all" row, and its section should show the same table.
-            DomainDifficulty = rollup.QueryDomains.Append(InfluenceRollup.AllQueries).SelectMany(rollup.DomainDifficultyTable).Where(c => c.Difficulty is not null)
-                .Select(c => new DomainDifficultyStat(c.QueryDomain, c.TrainingDomain, c.Difficulty!.Value, c.Statistics.N, c.Statistics.Mean, c.Statistics.Median,
-                    c.Statistics.Sum, c.Statistics.SharePositive, c.Statistics.CiLow, c.Statistics.CiHigh)).ToList(),
-            CrossDomain = rollup.CrossDomainMatrix().Where(c => c.Difficulty is not null)
-                .Select(c => new CrossDomainCell(c.QueryDomain, c.TrainingDomain, c.Difficulty!.Value, c.Statistics.Mean)).ToList(),
+            // Every group present, "unlabelled" and "(none)" included; the all-subgroups cells are the charts' sums, not rows.
+            DomainDifficulty = cells.Where(c => !c.AllSubgroups)
+                .Select(c => new DomainDifficultyStat(c.QueryDomain, c.Group, c.Difficulty ?? 0, c.Statistics.N, c.Statistics.Mean, c.Statistics.Median,
+                    c.Statistics.Sum, c.Statistics.SharePositive, c.Statistics.CiLow, c.Statistics.CiHigh) { Subgroup = c.Subgroup }).ToList(),
+            CrossDomain = cells.Where(c => !c.AllSubgroups)
+                .Select(c => new CrossDomainCell(c.QueryDomain, c.Group, c.Difficulty ?? 0, c.Statistics.Mean) { Subgroup = c.Subgroup }).ToList(),
             Behaviours = sequenceRollup.BehaviourComparison().Select(b => new BehaviourComparison(b.QueryDomain, b.Tag, b.TaggedN, b.TaggedMeanScore,
                 b.TaggedMeanPerToken, b.UntaggedN, b.UntaggedMeanScore, b.UntaggedMeanPerToken, b.PerTokenDifference, b.PerTokenDifferenceCiLow,
                 b.PerTokenDifferenceCiHigh)).ToList(),
@@ -130,7 +134,7 @@ internal sealed class ReportCall(ScoringPuller scoring, TokenSource source, Sequ
         foreach (var table in new[]
                  {
                      // Every table says what its scores are: roll-ups of stage 1 are approximate; the token pass is exact by default.
-                     RollupTables.Cells("cross_domain", rollup.CrossDomainMatrix()).WithConstantColumn("fidelity", Approximate),
+                     RollupTables.Cells("cross_domain", cells).WithConstantColumn("fidelity", Approximate),
                      RollupTables.RankedExamples("ranked_examples", rollup).WithConstantColumn("fidelity", Approximate),
                      RollupTables.ScoredPairs("scored_pairs", rollup).WithConstantColumn("fidelity", Approximate),
                      RollupTables.BehaviourComparison("behaviour_comparison", sequenceRollup.BehaviourComparison()).WithConstantColumn("fidelity", tokenFidelity),

@@ -62,6 +62,9 @@ internal static class Wire
         QueryDomain = cell.QueryDomain,
         TrainingDomain = cell.TrainingDomain,
         Difficulty = cell.Difficulty ?? 0,
+        Group = cell.Group,
+        Subgroup = cell.Subgroup,
+        AllSubgroups = cell.AllSubgroups,
         Statistics = new WireStats
         {
             N = (uint)cell.Statistics.N,

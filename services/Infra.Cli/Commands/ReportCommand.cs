@@ -21,9 +21,10 @@ internal static class ReportCommand
         var topK = new Option<int>("--top-k") { Description = "top and bottom examples and sequences listed", DefaultValueFactory = _ => 10 };
         var heatMaps = new Option<int>("--heat-maps") { Description = "token heat-maps of the most (and least) influential examples", DefaultValueFactory = _ => 5 };
         var title = new Option<string?>("--title") { Description = "the report's title (default: \"Influence report: SET\")" };
+        var groupBy = GroupByOption.Create();
         var command = new Command("report", "Write the HTML influence report of a query set (charts, tables as CSV and Parquet) and print its paths")
         {
-            folder, topK, heatMaps, title,
+            folder, topK, heatMaps, title, groupBy,
         };
         selection.AddTo(command);
         CommandRunner.SetAction(command, context, common, async scope =>
@@ -42,6 +43,7 @@ internal static class ReportCommand
                 TopK = (uint)p.GetValue(topK),
                 HeatMapExamples = (uint)p.GetValue(heatMaps),
                 Title = p.GetValue(title) ?? "",
+                GroupBy = { GroupByOption.Parse(p.GetValue(groupBy)) },
             };
             await scope.Services.RequireAsync(ServiceKind.Aggregation, scope.Token).ConfigureAwait(false);
             var response = await scope.WithStatusAsync($"writing the report of '{queries.QuerySet}'", _ =>
