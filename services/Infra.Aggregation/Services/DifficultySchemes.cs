@@ -1,5 +1,6 @@
 using Infra.Aggregation.Rollups;
 using Infra.Contracts.Scoring.V1;
+using DifficultyScheme = Infra.Contracts.Gradients.V1.DifficultyScheme;
 
 namespace Infra.Aggregation.Services;
 

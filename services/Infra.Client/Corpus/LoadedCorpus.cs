@@ -1,5 +1,7 @@
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Metadata;
+using DifficultyScheme = Infra.Core.Metadata.DifficultyScheme;
+using DifficultySource = Infra.Core.Metadata.DifficultySource;
 
 namespace Infra.Client.Corpus;
 

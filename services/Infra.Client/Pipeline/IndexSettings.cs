@@ -1,5 +1,6 @@
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Metadata;
+using DifficultyScheme = Infra.Core.Metadata.DifficultyScheme;
 
 namespace Infra.Client.Pipeline;
 

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Infra.Client.Calls;
 using Infra.Client.Rerank;
 using Infra.Contracts.Gradients.V1;
+using Infra.Contracts.Metadata;
 using Infra.Contracts.Scoring.V1;
 
 namespace Infra.Client.Pipeline;
@@ -67,6 +68,8 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
             Truncate = settings.Truncate,
             ForwardTo = (forwardTo ?? scoringAddress ?? throw new InvalidOperationException("indexing needs the ScoringService's address")).ToString(),
             ForwardStoreDtype = info.Exists && info.Schema.StoreDtype != WireDtype.Unspecified ? info.Schema.StoreDtype : settings.StoreDtype,
+            // Saved by a new store; an existing one already holds the same (StoreDifficulty.Check) and compares it again.
+            ForwardDifficulty = settings.Difficulty is { } scheme ? MetadataWire.ToWire(scheme) : null,
         };
         ForwardSummary? summary = null;
         long tokens = 0;

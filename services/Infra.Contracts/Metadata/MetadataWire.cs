@@ -1,7 +1,7 @@
 using Google.Protobuf.Collections;
 using Infra.Core.Metadata;
-using WireScheme = Infra.Contracts.Scoring.V1.DifficultyScheme;
-using WireSource = Infra.Contracts.Scoring.V1.DifficultySource;
+using WireScheme = Infra.Contracts.Gradients.V1.DifficultyScheme;
+using WireSource = Infra.Contracts.Gradients.V1.DifficultySource;
 using WireValue = Infra.Contracts.Gradients.V1.MetadataValue;
 
 namespace Infra.Contracts.Metadata;

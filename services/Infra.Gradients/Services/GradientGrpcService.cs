@@ -261,6 +261,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             Projection = WireTypes.ToWire(spec),
             StoreDtype = options.ForwardStoreDtype,
             TokenFactors = options.IncludeTokenFactors,
+            Difficulty = options.ForwardDifficulty, // the scheme the client read the corpus with; the store saves it
         };
         header.Layers.AddRange(session.Layers.Select(l => ToWire(l, spec)));
         return header;

@@ -29,7 +29,7 @@ internal static class IngestMapper
 
     /// <summary>The header's difficulty scheme; null when unset (levels given as integers, or none).</summary>
     /// <exception cref="DomainException">A source this build does not know, or bin edges that are not finite and ascending (InvalidArgument).</exception>
-    private static Core.Metadata.DifficultyScheme? ToScheme(Contracts.Scoring.V1.DifficultyScheme? wire)
+    private static Core.Metadata.DifficultyScheme? ToScheme(Contracts.Gradients.V1.DifficultyScheme? wire)
     {
         Core.Metadata.DifficultyScheme? scheme;
         try
