@@ -77,10 +77,10 @@ public sealed class StoreManifestMigrationTests : IDisposable
     {
         CreateStoreWithPreconditioner();
         var manifest = JsonNode.Parse(File.ReadAllText(ManifestPath))!.AsObject();
-        manifest["format_version"] = 3;
+        manifest["format_version"] = StoreManifest.CurrentVersion + 1;
         File.WriteAllText(ManifestPath, manifest.ToJsonString());
         var error = Assert.Throws<StoreException>(() => GradientStore.Open(_root));
-        Assert.Contains("format version 3, this build reads 1 to 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"format version {StoreManifest.CurrentVersion + 1}, this build reads 1 to {StoreManifest.CurrentVersion}", error.Message, StringComparison.Ordinal);
     }
 
     private double[] CreateStoreWithPreconditioner()
