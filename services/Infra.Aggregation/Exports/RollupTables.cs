@@ -15,8 +15,8 @@ public static class RollupTables
     /// <summary>
     /// Roll-up cells (a <see cref="InfluenceRollup.DomainDifficultyTable"/> or the
     /// <see cref="InfluenceRollup.CrossDomainMatrix"/>, of any grouping): query_domain, training_domain, difficulty
-    /// (null = all, or not a difficulty grouping), group, subgroup ("" with one column or for the all-subgroups cell),
-    /// all_subgroups, n, mean, median, sum, share_positive, ci_low, ci_high, value.
+    /// (null = all, or not a difficulty grouping), n, mean, median, sum, share_positive, ci_low, ci_high, group, subgroup
+    /// ("" with one column or for the all-subgroups cell), all_subgroups, value.
     /// </summary>
     public static ExportTable Cells(string name, IEnumerable<RollupCell> cells)
     {
@@ -26,9 +26,6 @@ public static class RollupTables
             new("query_domain", ColumnType.String),
             new("training_domain", ColumnType.String),
             new("difficulty", ColumnType.Int64),
-            new("group", ColumnType.String),
-            new("subgroup", ColumnType.String),
-            new("all_subgroups", ColumnType.Boolean),
             new("n", ColumnType.Int64),
             new("mean", ColumnType.Double),
             new("median", ColumnType.Double),
@@ -36,12 +33,15 @@ public static class RollupTables
             new("share_positive", ColumnType.Double),
             new("ci_low", ColumnType.Double),
             new("ci_high", ColumnType.Double),
+            new("group", ColumnType.String),
+            new("subgroup", ColumnType.String),
+            new("all_subgroups", ColumnType.Boolean),
             new("value", ColumnType.String),
         ]);
         foreach (var cell in cells)
         {
             var stats = cell.Statistics;
-            table.AddRow(cell.QueryDomain, cell.TrainingDomain, cell.Difficulty, cell.Group, cell.Subgroup, cell.AllSubgroups, stats.N, stats.Mean, stats.Median, stats.Sum, stats.SharePositive, stats.CiLow, stats.CiHigh, CellValue);
+            table.AddRow(cell.QueryDomain, cell.TrainingDomain, cell.Difficulty, stats.N, stats.Mean, stats.Median, stats.Sum, stats.SharePositive, stats.CiLow, stats.CiHigh, cell.Group, cell.Subgroup, cell.AllSubgroups, CellValue);
         }
         return table;
     }

@@ -80,7 +80,7 @@ public sealed class GroupingTests
     public void Difficulty_first_fills_the_difficulty_of_each_group_and_the_domain_of_each_subgroup()
     {
         var table = Rollup().Table("all", Grouping.Parse(["difficulty", "domain"]));
-        Assert.Equal(["1", "2", "unlabelled"], table.Select(c => c.Group).Distinct());
+        Assert.Equal(["1", "2", "3", "unlabelled"], table.Select(c => c.Group).Distinct());
         var unlabelled = table.Where(c => c.Group == "unlabelled").ToList();
         Assert.Equal(["chat", "math", "science", ""], unlabelled.Select(c => c.Subgroup));
         Assert.All(unlabelled, c => Assert.Equal(0, c.Difficulty));
