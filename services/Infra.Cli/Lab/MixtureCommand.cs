@@ -40,16 +40,25 @@ internal static class MixtureCommand
                 return ExitCodes.Usage;
             }
             var folder = Path.GetFullPath(parse.GetValue(outOption)!);
-            Directory.CreateDirectory(folder);
-            var seed = parse.GetValue(seedOption);
-            MixedCorpusFile.Write(Path.Combine(folder, TrainFile), MixedCorpus.Build(perDomain, seed));
-            // Query ids get a prefix: the generators restart their numbering per seed.
-            MixedCorpusFile.Write(Path.Combine(folder, QueriesFile), MixedCorpus.Build(queries, seed + 1000).Select(r => r with { Id = "q-" + r.Id }));
+            Write(folder, perDomain, queries, parse.GetValue(seedOption));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {4 * perDomain} examples and {4 * queries} queries ({string.Join(", ", MixedCorpus.Domains)}) to {folder}"));
             Console.Out.WriteLine($"index it with: infra index {Path.Combine(folder, TrainFile)} {IndexOptions}");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Writes <see cref="TrainFile"/> (<paramref name="perDomain"/> examples per domain) and <see cref="QueriesFile"/>
+    /// (<paramref name="queries"/> per domain, generated with <paramref name="seed"/> + 1000, ids prefixed "q-") into
+    /// <paramref name="folder"/>, creating it.
+    /// </summary>
+    public static void Write(string folder, int perDomain, int queries, int seed)
+    {
+        Directory.CreateDirectory(folder);
+        MixedCorpusFile.Write(Path.Combine(folder, TrainFile), MixedCorpus.Build(perDomain, seed));
+        // Query ids get a prefix: the generators restart their numbering per seed.
+        MixedCorpusFile.Write(Path.Combine(folder, QueriesFile), MixedCorpus.Build(queries, seed + 1000).Select(r => r with { Id = "q-" + r.Id }));
     }
 
     /// <summary>The <c>infra index</c> options that read the mixture: its layout, level column and label mapping.</summary>
