@@ -78,6 +78,10 @@ public sealed class AnyCorpusEndToEndTests(ITestOutputHelper log) : IDisposable
         await RunOkAsync(["fit", "--corpus", corpus, "--layout", "problem-solution", "--factors", "ek-full", "--kind", "ekfac", "--name", "ek", "--json"], env);
         var query = (await RunOkAsync(["query", "--queries", queries, "--layout", "problem-solution", "--factors", "ek-full", "--set", "mix", "--top-k", "3", "--out", Path.Combine(_root, "out"), "--json"], env)).Json();
         Assert.Equal(4, query.GetProperty("queries").GetArrayLength());
+        var prompt = (await RunOkAsync(["query", "--prompt", "A cart of 3 kg accelerates at 4 m/s^2. What force in newtons acts on it?", "--answer",
+            "Force is mass times acceleration.\nF = 3 * 4 = 12 N.\nThe answer is 12.", "--domain", "science", "--set", "one-science", "--top-k", "2",
+            "--out", Path.Combine(_root, "out"), "--json"], env)).Json();
+        Assert.Equal("science", prompt.GetProperty("queries")[0].GetProperty("domain").GetString());
 
         // Domain x difficulty (the default): every query domain and training domain, mapped levels, unlabelled rows,
         // and the mapping stated with the numbers.
@@ -125,6 +129,15 @@ public sealed class AnyCorpusEndToEndTests(ITestOutputHelper log) : IDisposable
         double Mean(string domain, int level) => weights.Where(w => w.Key.StartsWith(domain, StringComparison.Ordinal) && levelsById[w.Key] == level).Average(w => w.Value);
         Assert.True(Mean("math", 5) > Mean("math", 1), "hard math is up-weighted");
         Assert.True(Mean("code", 1) > Mean("code", 5), "easy code is up-weighted");
+
+        // The same rule on the store's own estimate, for corpora without labels: every math example now has a level.
+        var estimatedRule = (await RunOkAsync(["reweight", "--set", "mix", "--strategy", "paper-rule", "--group-by", "domain,estimated_difficulty", "--out", _root, "--json"], env)).Json();
+        Assert.Contains("estimated difficulty level", estimatedRule.GetProperty("formula").GetString(), StringComparison.Ordinal);
+        var estimatedWeights = Weights(estimatedRule);
+        Assert.All(estimatedWeights.Where(w => w.Key.StartsWith("science", StringComparison.Ordinal) || w.Key.StartsWith("chat", StringComparison.Ordinal)), w => Assert.Equal(1.0, w.Value, 9));
+        Assert.Equal(PerDomain, estimatedWeights.Where(w => w.Key.StartsWith("math", StringComparison.Ordinal)).Sum(w => w.Value), 9);
+        Assert.True(estimatedWeights.Where(w => w.Key.StartsWith("math", StringComparison.Ordinal)).Select(w => Math.Round(w.Value, 9)).Distinct().Count() > 1,
+            "the estimate spreads math over several levels");
 
         // The influence-derived flip over a one-column grouping: one cell per domain, weights positive, total kept.
         var flip = (await RunOkAsync(["reweight", "--set", "mix", "--group-by", "domain", "--out", _root, "--json"], env)).Json();

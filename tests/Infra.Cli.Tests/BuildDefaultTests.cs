@@ -38,7 +38,7 @@ public sealed class BuildDefaultTests : IDisposable
         var heldOut = CorpusReader.ReadFile(Path.Combine(corpus, "heldout.jsonl"));
         Assert.True(train.IsValid && heldOut.IsValid);
         Assert.NotEmpty(train.Records);
-        Assert.Equal(["Code", "Math"], train.Records.Select(r => r.Domain.ToString()).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["code", "math"], train.Records.Select(r => r.Domain).Distinct().Order(StringComparer.Ordinal));
 
         var tokenizer = HfTokenizer.LoadFolder(model);
         foreach (var text in train.Records.Concat(heldOut.Records).SelectMany(r => new[] { r.Prompt, r.Response }))

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text;
 using Infra.Aggregation.Exports;
 using Infra.Core.Errors;
+using Infra.Core.Metadata;
 using Infra.Corpus;
 
 namespace Infra.Aggregation.Reweighting;
@@ -61,12 +62,19 @@ public static class WeightedCorpus
     public static Task WriteParquetAsync(IEnumerable<CorpusRecord> records, IReadOnlyDictionary<string, double> weights, Stream stream, CancellationToken cancellationToken = default) =>
         ParquetTableWriter.WriteAsync(ToTable(records, weights), stream, cancellationToken);
 
-    /// <summary>The Parquet table of <see cref="WriteParquetAsync"/>, named "weighted_corpus".</summary>
+    /// <summary>
+    /// The Parquet table of <see cref="WriteParquetAsync"/>, named "weighted_corpus": the schema's fields, then one column
+    /// per metadata name of any record (ordinal; typed by its values, text when they mix kinds; null where a record has
+    /// none), then the weight.
+    /// </summary>
     /// <exception cref="InvalidDataException">A record without a weight.</exception>
     public static ExportTable ToTable(IEnumerable<CorpusRecord> records, IReadOnlyDictionary<string, double> weights)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(weights);
+        var list = records.ToList();
+        var metadata = list.SelectMany(r => r.Metadata).GroupBy(p => p.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Name: g.Key, Type: MetadataColumnType(g.Select(p => p.Value.Kind).Distinct().ToList()))).ToList();
         var table = new ExportTable("weighted_corpus",
         [
             new(CorpusFields.Id, ColumnType.String),
@@ -77,15 +85,17 @@ public static class WeightedCorpus
             new(CorpusFields.Answer, ColumnType.String),
             new(CorpusFields.Messages, ColumnType.String),
             new(CorpusFields.Tags, ColumnType.String),
+            .. metadata.Select(c => new ExportColumn(c.Name, c.Type)),
             new(WeightField, ColumnType.Double),
         ]);
-        foreach (var record in records)
+        foreach (var record in list)
         {
             if (!weights.TryGetValue(record.Id, out var weight))
             {
                 throw DomainException.InvalidArgument($"no weight for example '{record.Id}'");
             }
             table.AddRow(
+            [
                 record.Id,
                 record.Domain,
                 record.Difficulty,
@@ -94,10 +104,28 @@ public static class WeightedCorpus
                 record.Answer,
                 record.Messages is { } messages ? JsonSerializer.Serialize(messages.Select(m => new Dictionary<string, string> { ["role"] = m.Role, ["content"] = m.Content })) : null,
                 record.Tags is { } tags ? tags.GetRawText() : null,
-                weight);
+                .. metadata.Select(c => record.Metadata.TryGetValue(c.Name, out var value) ? MetadataCell(value, c.Type) : null),
+                weight,
+            ]);
         }
         return table;
     }
+
+    private static ColumnType MetadataColumnType(IReadOnlyList<MetadataKind> kinds) => kinds switch
+    {
+        [MetadataKind.Int] => ColumnType.Int64,
+        [MetadataKind.Double] => ColumnType.Double,
+        [MetadataKind.Bool] => ColumnType.Boolean,
+        _ => ColumnType.String,
+    };
+
+    private static object? MetadataCell(MetadataValue value, ColumnType type) => type switch
+    {
+        ColumnType.Int64 => value.IntValue,
+        ColumnType.Double => value.DoubleValue,
+        ColumnType.Boolean => value.BoolValue,
+        _ => value.ToString(),
+    };
 
     /// <summary>The non-empty lines of a JSONL corpus, parsed, with their 1-based line numbers and ids.</summary>
     internal static IEnumerable<(int Line, string Id, JsonDocument Document)> Lines(TextReader corpus)

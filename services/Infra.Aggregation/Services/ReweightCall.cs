@@ -64,7 +64,8 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
                     MaxWeight = request.MaxWeight == 0 ? PaperRuleOptions.Default.MaxWeight : request.MaxWeight,
                 };
                 weighted = PaperRule.Compute(examples, rule);
-                formula = Invariant($"paper rule (no influence used): z = standardised difficulty level within the domain; r = clamp(exp(+{rule.Strength} z), {rule.MinWeight}, {rule.MaxWeight}) in harder domains [{string.Join(", ", rule.HarderDomains)}], clamp(exp(-{rule.Strength} z), {rule.MinWeight}, {rule.MaxWeight}) in easier domains [{string.Join(", ", rule.EasierDomains)}], 1 elsewhere and for unlabelled examples; labelled weights rescaled so each domain keeps its example budget");
+                var levels = grouping.Columns.Contains(Grouping.EstimatedDifficulty) ? "estimated difficulty level (the store's mean-answer-loss bins)" : "difficulty level";
+                formula = Invariant($"paper rule (no influence used): z = standardised {levels} within the domain; r = clamp(exp(+{rule.Strength} z), {rule.MinWeight}, {rule.MaxWeight}) in harder domains [{string.Join(", ", rule.HarderDomains)}], clamp(exp(-{rule.Strength} z), {rule.MinWeight}, {rule.MaxWeight}) in easier domains [{string.Join(", ", rule.EasierDomains)}], 1 elsewhere and for unlabelled examples; labelled weights rescaled so each domain keeps its example budget");
                 break;
             case ReweightStrategy.Proportional:
                 var proportional = new ProportionalWeightOptions { Power = request.Strength == 0 ? 1.0 : request.Strength, Floor = request.MinWeight == 0 ? 0.1 : request.MinWeight };
@@ -139,12 +140,20 @@ internal sealed class ReweightCall(ScoringPuller scoring, AggregationServiceOpti
         return (examples, ScoreFidelity.Approximate);
     }
 
-    // PAPER_RULE needs each stored example's domain and difficulty only: one listing pass of the dump, no roll-up.
+    // PAPER_RULE needs each stored example's domain and difficulty only: one listing pass of the dump, no roll-up. A
+    // grouping that names estimated_difficulty makes the rule read the store's estimate instead of the indexed level, so a
+    // corpus without labels can still be flipped by the paper's rule.
     private async Task<(List<WeightingExample>, ScoreFidelity)> RuleExamplesAsync(ReweightRequest request, Grouping grouping, CancellationToken token)
     {
         var (examples, _) = await new RollupPuller(scoring).ExamplesAsync(request.Queries, grouping, token).ConfigureAwait(false);
-        return (examples.Select(e => Weighing(e, grouping, double.NaN)).ToList(), ScoreFidelity.Unspecified);
+        var estimated = grouping.Columns.Contains(Grouping.EstimatedDifficulty);
+        return (examples.Select(e => Weighing(estimated ? e with { Difficulty = EstimatedLevel(e) } : e, grouping, double.NaN)).ToList(), ScoreFidelity.Unspecified);
     }
+
+    private static int EstimatedLevel(ExampleAttributes e) =>
+        e.Metadata is not null && e.Metadata.TryGetValue(Grouping.EstimatedDifficulty, out var level) && level.Kind == Core.Metadata.MetadataKind.Int
+            ? (int)level.IntValue
+            : Core.Metadata.DifficultyScheme.Unlabelled;
 
     private static WeightingExample Weighing(ExampleAttributes e, Grouping grouping, double influence) => new(e.Id, e.Domain, e.Difficulty, influence)
     {

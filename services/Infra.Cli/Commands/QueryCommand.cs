@@ -23,8 +23,12 @@ internal static class QueryCommand
         var prompt = new Option<string?>("--prompt") { Description = "the query's prompt (with --answer)" };
         var answer = new Option<string?>("--answer") { Description = "the correct answer whose log-likelihood f is attributed" };
         var id = new Option<string>("--id") { Description = "id of the --prompt query", DefaultValueFactory = _ => "query" };
-        var domain = new Option<string>("--domain") { Description = "domain of the --prompt query (math or code)", DefaultValueFactory = _ => CorpusFields.Math };
-        domain.AcceptOnlyFromAmong(CorpusFields.Math, CorpusFields.Code);
+        // Any name, as training domains are: a science or chat prompt gets its own column in the roll-ups.
+        var domain = new Option<string>("--domain") { Description = "domain of the --prompt query (any name: math, code, science, ...)", DefaultValueFactory = _ => CorpusFields.Math };
+        domain.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>())) result.AddError("--domain must not be empty");
+        });
         var queries = new Option<string?>("--queries") { Description = "query-set file (JSONL or .parquet, corpus schema; response = the correct answer)" };
         var set = new Option<string>("--set") { Description = "name of the query set on the ScoringService (and of the score files)", DefaultValueFactory = _ => "query" };
         var factors = new Option<string?>("--factors")

@@ -3,6 +3,7 @@ using System.Text;
 using Infra.Aggregation.Exports;
 using Infra.Aggregation.Reweighting;
 using Infra.Core.Errors;
+using Infra.Core.Metadata;
 using Infra.Corpus;
 using Parquet;
 
@@ -57,7 +58,9 @@ public class WeightedCorpusTests
         Assert.Contains("\"score\":1.50", written[0], StringComparison.Ordinal);
         var reread = CorpusReader.Read(new StringReader(output.ToString()));
         Assert.True(reread.IsValid, string.Join("; ", reread.Errors));
-        Assert.Equal(Canonical(Records), Canonical(reread.Records));
+        // The reader keeps every scalar column as metadata, so the appended weight comes back as one; nothing else does.
+        Assert.All(reread.Records, r => Assert.Equal(["weight"], r.Metadata.Keys));
+        Assert.Equal(Canonical(Records), Canonical(reread.Records.Select(r => r with { Metadata = CorpusRecord.EmptyMetadata })));
     }
 
     [Fact]
@@ -107,6 +110,26 @@ public class WeightedCorpusTests
         stream.Position = 0;
         var table = await ParquetTableReader.ReadAsync(stream, "weighted_corpus");
         Assert.Equal(WeightedCorpus.ToTable(Records, Weights).Rows, table.Rows);
+    }
+
+    [Fact]
+    public async Task Parquet_keeps_every_metadata_column_typed_with_nulls_where_a_record_has_none()
+    {
+        CorpusRecord[] records =
+        [
+            new("s-1", "science", 0, "p", "r") { Metadata = new Dictionary<string, MetadataValue> { ["source"] = MetadataValue.Of("lab"), ["rating"] = MetadataValue.Of(1800L), ["explores"] = MetadataValue.Of(true) } },
+            new("c-1", "chat", 0, "p", "r") { Metadata = new Dictionary<string, MetadataValue> { ["source"] = MetadataValue.Of(7L), ["explores"] = MetadataValue.Of(false) } },
+        ];
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal) { ["s-1"] = 1.5, ["c-1"] = 0.5 };
+        using var stream = new MemoryStream();
+        await WeightedCorpus.WriteParquetAsync(records, weights, stream);
+        stream.Position = 0;
+        var table = await ParquetTableReader.ReadAsync(stream, "weighted_corpus");
+
+        Assert.Equal(["id", "domain", "difficulty", "prompt", "response", "answer", "messages", "tags", "explores", "rating", "source", "weight"], table.Columns.Select(c => c.Name));
+        Assert.Equal([ColumnType.Boolean, ColumnType.Int64, ColumnType.String], table.Columns.Skip(8).Take(3).Select(c => c.Type));
+        Assert.Equal(new object?[] { true, 1800L, "lab" }, table.Rows[0].Skip(8).Take(3));
+        Assert.Equal(new object?[] { false, null, "7" }, table.Rows[1].Skip(8).Take(3)); // source mixes kinds: text
     }
 
     [Fact]
