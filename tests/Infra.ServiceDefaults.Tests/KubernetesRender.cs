@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.Serialization;
+
+namespace Infra.ServiceDefaults.Tests;
+
+/// <summary>
+/// An overlay of deploy/kubernetes rendered by <c>kubectl kustomize</c> and read back as YAML documents.
+/// A machine without kubectl fails with what to install: the render is the point of the test.
+/// </summary>
+internal static class KubernetesRender
+{
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<Dictionary<object, object>>> Rendered = new(StringComparer.Ordinal);
+
+    /// <summary>The repository root (the folder holding Infra.Services.sln).</summary>
+    public static readonly string Root = FindRoot();
+
+    /// <summary>deploy/kubernetes.</summary>
+    public static readonly string KubernetesDir = Path.Combine(Root, "deploy", "kubernetes");
+
+    /// <summary>The rendered documents of overlays/<paramref name="overlay"/>, rendered once per test run.</summary>
+    public static IReadOnlyList<Dictionary<object, object>> Overlay(string overlay) =>
+        Rendered.GetOrAdd(overlay, o => Parse(Kustomize(Path.Combine(KubernetesDir, "overlays", o))));
+
+    private static string Kustomize(string folder)
+    {
+        const string install = "kubectl (1.27+, with kustomize v5) is needed to render deploy/kubernetes: install google-cloud-cli's kubectl "
+            + "(apt-get install kubectl from packages.cloud.google.com, or a release binary from dl.k8s.io) or the standalone kustomize v5; "
+            + "Debian's kubernetes-client conflicts with google-cloud-cli";
+        var info = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "kustomize", folder }) info.ArgumentList.Add(a);
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{install} ({e.Message})", e);
+        }
+        using (process)
+        {
+            var error = process.StandardError.ReadToEndAsync();
+            var text = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"kubectl kustomize {folder} failed ({process.ExitCode}): {error.Result}\n{install}");
+            return text;
+        }
+    }
+
+    private static List<Dictionary<object, object>> Parse(string yaml)
+    {
+        var deserializer = new DeserializerBuilder().Build();
+        var parser = new Parser(new StringReader(yaml));
+        parser.Consume<StreamStart>();
+        var documents = new List<Dictionary<object, object>>();
+        while (parser.Accept<DocumentStart>(out _))
+            documents.Add(deserializer.Deserialize<Dictionary<object, object>>(parser));
+        return documents;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Infra.Services.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Infra.Services.sln not found above the test folder");
+    }
+}
