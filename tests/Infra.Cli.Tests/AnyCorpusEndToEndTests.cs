@@ -67,11 +67,17 @@ public sealed class AnyCorpusEndToEndTests(ITestOutputHelper log) : IDisposable
         Assert.False(File.Exists(Path.Combine(store, "manifest.json")), "the refused index must not have created the store");
 
         var mapping = string.Join(",", Infra.Lab.Corpus.Mixture.MixedCorpus.LevelMapping.Select(p => $"{p.Key}={p.Value}"));
+        // Two partitions (as an Indexed Job's pods run them) fill one store; the whole corpus then finds nothing to send.
         string[] indexArgs = ["index", corpus, .. read, "--difficulty-map", mapping, "--json"];
+        var first = (await RunOkAsync([.. indexArgs, "--partition", "0/2"], env)).Json().GetProperty("result");
+        var second = (await RunOkAsync([.. indexArgs, "--partition", "1/2"], env)).Json().GetProperty("result");
+        Assert.Equal((ulong)Examples, first.GetProperty("stored").GetUInt64() + second.GetProperty("stored").GetUInt64());
+        Assert.InRange(first.GetProperty("sent").GetInt32(), 1, Examples - 1);
         var index = (await RunOkAsync(indexArgs, env)).Json();
         log.WriteLine(index.ToString());
         var indexed = index.GetProperty("result");
-        Assert.Equal((ulong)Examples, indexed.GetProperty("stored").GetUInt64());
+        Assert.Equal(0, indexed.GetProperty("sent").GetInt32());
+        Assert.Equal((ulong)Examples, indexed.GetProperty("store_examples").GetUInt64());
         Assert.Equal(2 * PerDomain + 1, index.GetProperty("unlabelled").GetInt32()); // science, chat, one math row
         Assert.Contains("'Level 3' -> 3", index.GetProperty("difficulty").GetString(), StringComparison.Ordinal);
 

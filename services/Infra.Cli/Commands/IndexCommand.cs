@@ -22,16 +22,38 @@ internal static class IndexCommand
         var dtype = new Option<string>("--store-dtype") { Description = "dtype of a new store: float32, bfloat16, float16 or int8", DefaultValueFactory = _ => "bfloat16" };
         dtype.AcceptOnlyFromAmong("float32", "bfloat16", "float16", "int8");
         var truncate = new Option<bool>("--truncate") { Description = "cut over-long examples instead of failing" };
+        var partition = new Option<string?>("--partition")
+        {
+            Description = "index only partition i/n (0-based) of the corpus, by a stable hash of each id: several machines (an Indexed Job's pods) "
+                + "index one corpus into one store, each partition resumable on its own; default: the whole corpus",
+        };
+        partition.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text)
+            {
+                try
+                {
+                    CorpusPartition.Parse(text);
+                }
+                catch (FormatException error)
+                {
+                    result.AddError(error.Message);
+                }
+            }
+        });
         var command = new Command("index", "Stream a corpus through the GradientService into the ScoringService's store; a rerun sends only what the store lacks")
         {
-            corpus, seed, tokenFactors, dtype, truncate,
+            corpus, seed, tokenFactors, dtype, truncate, partition,
         };
         reading.AddTo(command);
         CommandRunner.SetAction(command, context, common, async scope =>
         {
             var path = Path.GetFullPath(scope.Parse.GetValue(corpus)!, scope.Context.WorkingDirectory);
             var loaded = await CorpusInput.LoadAsync(path, reading.Read(scope.Parse, scope.Context.WorkingDirectory), scope.Token).ConfigureAwait(false);
-            var examples = loaded.Examples;
+            // The whole file is read (and its difficulty scheme fixed, e.g. bin edges) before the partition is taken, so every
+            // partition saves the same scheme into the shared store.
+            var part = scope.Parse.GetValue(partition) is { } text ? CorpusPartition.Parse(text) : CorpusPartition.All;
+            var examples = part.Select(loaded.Examples, e => e.Id);
             await scope.Services.RequireAsync(ServiceKind.Scoring, scope.Token).ConfigureAwait(false);
             await scope.Services.RequireAsync(ServiceKind.Gradients, scope.Token).ConfigureAwait(false);
             var options = new IndexSettings
@@ -44,11 +66,13 @@ internal static class IndexCommand
                 Truncate = scope.Parse.GetValue(truncate),
                 Difficulty = loaded.SchemeToSave,
             };
-            scope.Say($"[grey]corpus[/] {Markup.Escape(path)}: {examples.Count} examples");
+            scope.Say(part.Count == 1
+                ? $"[grey]corpus[/] {Markup.Escape(path)}: {examples.Count} examples"
+                : $"[grey]corpus[/] {Markup.Escape(path)}: partition {part} has {examples.Count} of {loaded.Examples.Count} examples");
             scope.Say($"[grey]difficulty[/] {Markup.Escape(loaded.Scheme.Describe())}; {loaded.Unlabelled} unlabelled");
             var result = await scope.WithProgressAsync("index", examples.Count, progress =>
                 scope.Services.Pipeline.IndexAsync(examples, options, progress, scope.Token, scope.Settings.ScoringForwardAddress)).ConfigureAwait(false);
-            scope.WriteJson(new { Command = "index", Corpus = path, Difficulty = loaded.Scheme.Describe(), loaded.Unlabelled, Result = result });
+            scope.WriteJson(new { Command = "index", Corpus = path, Partition = part.ToString(), Difficulty = loaded.Scheme.Describe(), loaded.Unlabelled, Result = result });
             if (!scope.Json)
             {
                 var table = new Table().AddColumns("corpus", "already stored", "sent", "stored", "skipped", "in the store", "tokens", "seconds");
