@@ -47,6 +47,17 @@ public sealed class MixedCorpusTests
     }
 
     [Fact]
+    public void A_whole_double_keeps_its_decimal_point_and_a_non_finite_one_is_refused()
+    {
+        var record = MixedCorpus.Build(1)[0];
+        var whole = record with { Metadata = new Dictionary<string, MetadataValue> { ["score"] = MetadataValue.Of(2.0), ["count"] = MetadataValue.Of(2L) } };
+        Assert.Contains("\"count\":2,", MixedCorpusFile.Line(whole), StringComparison.Ordinal);
+        Assert.Contains("\"score\":2.0}", MixedCorpusFile.Line(whole), StringComparison.Ordinal);
+        var nan = record with { Metadata = new Dictionary<string, MetadataValue> { ["score"] = MetadataValue.Of(double.NaN) } };
+        Assert.Contains("'score'", Assert.Throws<ArgumentException>(() => MixedCorpusFile.Line(nan)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lines_are_in_the_problem_solution_layout_with_metadata_as_typed_fields()
     {
         var science = MixedCorpus.Build(3).First(r => r.Domain == "science");

@@ -48,12 +48,23 @@ public static class MixedCorpusFile
                 {
                     case MetadataKind.String: json.WriteString(name, value.StringValue); break;
                     case MetadataKind.Int: json.WriteNumber(name, value.IntValue); break;
-                    case MetadataKind.Double: json.WriteNumber(name, value.DoubleValue); break;
+                    case MetadataKind.Double: json.WritePropertyName(name); json.WriteRawValue(DoubleText(record.Id, name, value.DoubleValue)); break;
                     default: json.WriteBoolean(name, value.BoolValue); break;
                 }
             }
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    // A double keeps a decimal point (2.0, not 2) so the reader reads it back as a double, not an integer.
+    private static string DoubleText(string id, string name, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentException($"metadata '{name}' of '{id}' is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}: JSON has no such number");
+        }
+        var text = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0";
     }
 }
