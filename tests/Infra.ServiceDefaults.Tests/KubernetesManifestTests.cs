@@ -19,30 +19,6 @@ public sealed partial class KubernetesManifestTests
 {
     public static TheoryData<string> Overlays => new() { "cpu-dev", "gpu" };
 
-    private static readonly Dictionary<string, string> Projects = new(StringComparer.Ordinal)
-    {
-        ["gradients"] = "Infra.Gradients",
-        ["scoring"] = "Infra.Scoring",
-        ["aggregation"] = "Infra.Aggregation",
-    };
-
-    private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [GradientServiceOptions.Section] = typeof(GradientServiceOptions),
-        [ScoringServiceOptions.Section] = typeof(ScoringServiceOptions),
-        [AggregationServiceOptions.Section] = typeof(AggregationServiceOptions),
-        [SecurityOptions.Section] = typeof(SecurityOptions),
-    };
-
-    private static readonly Dictionary<string, string> ServiceSection = new(StringComparer.Ordinal)
-    {
-        ["gradients"] = GradientServiceOptions.Section,
-        ["scoring"] = ScoringServiceOptions.Section,
-        ["aggregation"] = AggregationServiceOptions.Section,
-    };
-
-    private static readonly string[] ConsoleFormatters = ["json", "simple", "systemd"];
-
     private const string SecretName = "infra-api-key";
 
     [Theory]
@@ -59,26 +35,10 @@ public sealed partial class KubernetesManifestTests
     [MemberData(nameof(Overlays))]
     public void Every_service_setting_is_a_real_option_with_a_valid_value(string overlay)
     {
-        foreach (var service in Projects.Keys)
+        foreach (var service in DeploymentSettings.Projects.Keys)
         {
             foreach (var (key, value) in Environment(overlay, service))
-            {
-                if (key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("OTEL_", StringComparison.Ordinal)) continue;
-                if (key == "Logging__Console__FormatterName")
-                {
-                    Assert.Contains(value, ConsoleFormatters);
-                    continue;
-                }
-                var parts = key.Split("__");
-                Assert.True(parts.Length == 2, $"{overlay}/{service}: {key} is not Section__Key");
-                Assert.True(Sections.TryGetValue(parts[0], out var type), $"{overlay}/{service}: {key}: no options class binds section '{parts[0]}'");
-                Assert.True(parts[0] == SecurityOptions.Section || parts[0] == ServiceSection[service], $"{overlay}/{service}: {key} belongs to another service");
-                var property = type!.GetProperty(parts[1], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-                Assert.True(property is { CanWrite: true }, $"{overlay}/{service}: {key}: {type.Name} has no settable property '{parts[1]}'");
-                if (value is null) continue; // from a Secret (checked below)
-                var converter = TypeDescriptor.GetConverter(Nullable.GetUnderlyingType(property!.PropertyType) ?? property.PropertyType);
-                _ = converter.ConvertFromInvariantString(value);
-            }
+                DeploymentSettings.AssertRealSetting($"{overlay}/{service}", service, key, value); // null: from a Secret (checked below)
         }
     }
 
@@ -100,7 +60,7 @@ public sealed partial class KubernetesManifestTests
     [MemberData(nameof(Overlays))]
     public void Ports_are_the_images_and_services_target_them(string overlay)
     {
-        foreach (var service in Projects.Keys)
+        foreach (var service in DeploymentSettings.Projects.Keys)
         {
             var port = ImagePort(service);
             var container = Container(Workload(overlay, service == "scoring" ? "StatefulSet" : "Deployment", service));
@@ -117,7 +77,7 @@ public sealed partial class KubernetesManifestTests
     [MemberData(nameof(Overlays))]
     public void Probes_run_the_health_probe_mode_on_the_service_port(string overlay)
     {
-        foreach (var (service, project) in Projects)
+        foreach (var (service, project) in DeploymentSettings.Projects)
         {
             var container = Container(Workload(overlay, service == "scoring" ? "StatefulSet" : "Deployment", service));
             string[] expected = ["dotnet", $"{project}.dll", HealthProbe.Switch, $"http://127.0.0.1:{ImagePort(service)}"];
@@ -305,7 +265,7 @@ public sealed partial class KubernetesManifestTests
                 var text = File.ReadAllText(dockerfile!);
                 var publish = PublishLine().Match(text);
                 Assert.True(publish.Success && File.Exists(Path.Combine(KubernetesRender.Root, publish.Groups[1].Value)), $"{dockerfile}: no dotnet publish of an existing project");
-                if (Projects.TryGetValue(Name(document), out var project))
+                if (DeploymentSettings.Projects.TryGetValue(Name(document), out var project))
                     Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{project}.dll\"]", text, StringComparison.Ordinal);
             }
     }

@@ -15,7 +15,7 @@ internal static class KubernetesRender
     private static readonly ConcurrentDictionary<string, IReadOnlyList<Dictionary<object, object>>> Rendered = new(StringComparer.Ordinal);
 
     /// <summary>The repository root (the folder holding Infra.Services.sln).</summary>
-    public static readonly string Root = FindRoot();
+    public static readonly string Root = DeploymentSettings.Root;
 
     /// <summary>deploy/kubernetes.</summary>
     public static readonly string KubernetesDir = Path.Combine(Root, "deploy", "kubernetes");
@@ -71,10 +71,4 @@ internal static class KubernetesRender
         return documents;
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Infra.Services.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Infra.Services.sln not found above the test folder");
-    }
 }
