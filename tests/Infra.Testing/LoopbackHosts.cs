@@ -2,6 +2,7 @@ using System.Net;
 using Infra.Aggregation.Hosting;
 using Infra.Gradients.Hosting;
 using Infra.Scoring.Hosting;
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -38,6 +39,10 @@ public static class LoopbackHosts
     /// <summary>Builds, maps the service with <paramref name="map"/>, starts; returns the app and its first address.</summary>
     public static async Task<(WebApplication App, Uri Address)> StartAsync(WebApplicationBuilder builder, Action<WebApplication> map)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        // A failure that escapes the services' error model (UNKNOWN "Exception was thrown by handler") names its exception
+        // in the test's message instead of only in a server log nobody sees.
+        builder.Services.Configure<GrpcServiceOptions>(o => o.EnableDetailedErrors = true);
         var app = builder.Build();
         map(app);
         try
