@@ -61,7 +61,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             IncludeExampleGradient = options.IncludeExampleGradient,
         };
 
-        var batcher = new ExampleBatcher<ComputeGradientsRequest, Example>(requestStream, r => r.ItemCase == ComputeGradientsRequest.ItemOneofCase.Example
+        await using var batcher = new ExampleBatcher<ComputeGradientsRequest, Example>(requestStream, r => r.ItemCase == ComputeGradientsRequest.ItemOneofCase.Example
             ? r.Example
             : throw DomainException.InvalidArgument("GradientOptions may only be sent as the first message", "options"), batchSize, token);
         using var forward = string.IsNullOrEmpty(options.ForwardTo)
@@ -146,7 +146,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         var phase = WireTypes.ToFitPhase(options.Phase);
         using var fit = EkfacFitPass.Begin(factorStore, session.Computer, session.Fingerprint, options.Name, phase, options.Overwrite, format,
             options.Truncate, "options.name");
-        var batcher = new ExampleBatcher<FitFactorsRequest, Example>(requestStream, r => r.ItemCase == FitFactorsRequest.ItemOneofCase.Example
+        await using var batcher = new ExampleBatcher<FitFactorsRequest, Example>(requestStream, r => r.ItemCase == FitFactorsRequest.ItemOneofCase.Example
             ? r.Example
             : throw DomainException.InvalidArgument("FitFactorsOptions may only be sent as the first message", "options"), batchSize, token);
         var clock = Stopwatch.StartNew();
@@ -227,7 +227,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         {
             await responseStream.WriteAsync(ExactScoringMessages.Header(gradients, session.Fingerprint, clock.Elapsed.TotalSeconds), token).ConfigureAwait(false);
             var scorer = new ExactInfluenceScorer(session.Computer, gradients.Layers);
-            var batcher = new ExampleBatcher<ScoreExactRequest, Example>(requestStream, r => r.ItemCase == ScoreExactRequest.ItemOneofCase.Candidate
+            await using var batcher = new ExampleBatcher<ScoreExactRequest, Example>(requestStream, r => r.ItemCase == ScoreExactRequest.ItemOneofCase.Candidate
                 ? r.Candidate
                 : throw DomainException.InvalidArgument("after ExactScoringOptions every message must carry a candidate", "options"), batchSize, token);
             clock.Restart();
