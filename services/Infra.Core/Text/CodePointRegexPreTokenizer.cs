@@ -29,10 +29,18 @@ internal sealed class CodePointRegexPreTokenizer : PreTokenizer
     public CodePointRegexPreTokenizer(Regex split, IEnumerable<string>? addedTokens)
     {
         _split = split;
-        // Longest first, so that with tokens sharing a prefix the longest match wins, as HF's
-        // leftmost-longest matcher does.
-        var tokens = (addedTokens ?? []).OrderByDescending(t => t.Length).Select(Regex.Escape).ToList();
-        _added = tokens.Count == 0 ? null : new Regex(string.Join("|", tokens), RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        _added = AddedTokenPattern(addedTokens);
+    }
+
+    /// <summary>
+    /// A regex matching any of <paramref name="addedTokens"/> whole, leftmost first and, among tokens sharing a prefix,
+    /// the longest (as HF's leftmost-longest matcher does); null for none.
+    /// </summary>
+    public static Regex? AddedTokenPattern(IEnumerable<string>? addedTokens)
+    {
+        // Longest first: .NET tries alternatives in order, so at one position the longest token wins.
+        var tokens = (addedTokens ?? []).Distinct(StringComparer.Ordinal).OrderByDescending(t => t.Length).Select(Regex.Escape).ToList();
+        return tokens.Count == 0 ? null : new Regex(string.Join("|", tokens), RegexOptions.Compiled | RegexOptions.CultureInvariant);
     }
 
     public override IEnumerable<(int Offset, int Length)> PreTokenize(string text) =>

@@ -2,32 +2,35 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.ML.Tokenizers;
 
 namespace Infra.Core.Text;
 
 /// <summary>
-/// A HuggingFace byte-level BPE tokenizer (Qwen2 / Qwen2.5 / Qwen3 style <c>tokenizer.json</c>)
-/// run by Microsoft.ML.Tokenizers, giving the ids HF's own Rust tokenizer gives.
+/// A HuggingFace byte-level BPE tokenizer (Qwen2 / Qwen2.5 / Qwen3 style <c>tokenizer.json</c>), giving the ids HF's own
+/// Rust tokenizer gives.
 /// </summary>
 /// <remarks>
-/// BPE merging is ML.Tokenizers' <see cref="BpeTokenizer"/> (byte-level, vocab and merges from the
-/// file). Normalization (NFC for Qwen) and pre-tokenization are done here: the split regex comes
-/// from the file but runs per code point (<see cref="CodePointRegexPreTokenizer"/>), because
-/// ML.Tokenizers' <see cref="RegexPreTokenizer"/> sees surrogate halves and split characters outside
-/// the BMP differently from HF. Added tokens' <c>lstrip</c>/<c>rstrip</c>/<c>single_word</c> flags are
-/// not applied (all false in Qwen's files).
+/// Encoding follows HF's order: added tokens are cut out of the raw text first (those flagged <c>normalized</c> out of
+/// the normalized text), so an added token followed by a combining mark is still that token; then each stretch between
+/// them is normalized as HF normalizes (<see cref="NormalizedText"/>: NFC for Qwen, with HF's older Unicode tables),
+/// split by the file's regex one code point at a time (<see cref="CodePointRegexPreTokenizer"/>: .NET regexes see
+/// surrogate halves where HF's sees letters and digits), and merged by <see cref="ByteLevelBpe"/>, which is linear-
+/// logarithmic in a piece's length. Every step is linear or n log n in the text, never quadratic. Added tokens'
+/// <c>lstrip</c>/<c>rstrip</c>/<c>single_word</c> flags are not applied (all false in Qwen's files). Thread-safe.
 /// </remarks>
 public sealed class HfTokenizer
 {
-    private readonly BpeTokenizer _withSpecials;
-    private readonly Lazy<BpeTokenizer> _withoutSpecials;
+    private readonly ByteLevelBpe _bpe;
+    private readonly CodePointRegexPreTokenizer _splitter;
+    private readonly Regex? _rawAdded;
+    private readonly Regex? _normalizedAdded;
+    private readonly Dictionary<string, int> _addedIdByContent;
     private readonly Dictionary<string, int> _tokenToId;
     private readonly string[] _idToToken;
     private readonly HashSet<int> _addedIds;
     private readonly NormalizationForm? _normalization;
 
-    private HfTokenizer(HfTokenizerFile file, TokenizerConfigTokens config)
+    private HfTokenizer(HfTokenizerFile file, TokenizerConfigTokens config, string source)
     {
         _normalization = file.Normalization;
         _tokenToId = new Dictionary<string, int>(file.Vocab, StringComparer.Ordinal);
@@ -42,12 +45,14 @@ public sealed class HfTokenizer
         EosTokenId = Resolve(config.Eos, "eos_token", config.Source);
         PadTokenId = Resolve(config.Pad, "pad_token", config.Source);
 
-        // HF matches every added token (special or not) whole before BPE, so all of them are cut
-        // out by the pre-tokenizer and known to the BPE model as "special tokens".
-        var added = file.AddedTokens.ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal);
-        var split = new Regex(file.SplitPattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
-        _withSpecials = Create(file, split, added);
-        _withoutSpecials = new Lazy<BpeTokenizer>(() => Create(file, split, null));
+        // HF matches every added token (special or not) whole before BPE.
+        _addedIdByContent = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var token in file.AddedTokens)
+            _addedIdByContent.TryAdd(token.Content, token.Id);
+        _rawAdded = CodePointRegexPreTokenizer.AddedTokenPattern(file.AddedTokens.Where(t => !t.Normalized).Select(t => t.Content));
+        _normalizedAdded = CodePointRegexPreTokenizer.AddedTokenPattern(file.AddedTokens.Where(t => t.Normalized).Select(t => t.Content));
+        _splitter = new CodePointRegexPreTokenizer(new Regex(file.SplitPattern, RegexOptions.Compiled | RegexOptions.CultureInvariant), null);
+        _bpe = new ByteLevelBpe(file.Vocab, file.Merges, source);
     }
 
     /// <summary>Number of ids: the largest id in the vocabulary or the added tokens, plus one.</summary>
@@ -69,7 +74,7 @@ public sealed class HfTokenizer
         ArgumentNullException.ThrowIfNull(tokenizerJsonPath);
         var file = HfTokenizerFile.Load(tokenizerJsonPath);
         var config = tokenizerConfigPath is null ? new TokenizerConfigTokens(null, null, null) : ReadConfig(tokenizerConfigPath);
-        return new HfTokenizer(file, config);
+        return new HfTokenizer(file, config, tokenizerJsonPath);
     }
 
     /// <summary>Loads <c>folder/tokenizer.json</c> and, when present, <c>folder/tokenizer_config.json</c>.</summary>
@@ -89,18 +94,78 @@ public sealed class HfTokenizer
     public EncodedText Encode(string text, bool parseSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var normalized = NormalizedText.Create(text, _normalization);
-        var bpe = parseSpecialTokens ? _withSpecials : _withoutSpecials.Value;
-        var tokens = bpe.EncodeToTokens(normalized.Text, out _, considerPreTokenization: true, considerNormalization: false);
-        var result = new EncodedText(new int[tokens.Count], new string[tokens.Count], new int[tokens.Count], new int[tokens.Count]);
-        for (var i = 0; i < tokens.Count; i++)
+        var result = new EncodedTextBuilder(text.Length / 3 + 1);
+        EachAddedToken(text, 0, text.Length, parseSpecialTokens ? _rawAdded : null, result,
+            (start, length) => EncodeRaw(text, start, length, parseSpecialTokens, result));
+        return result.Build();
+    }
+
+    // Splits text[start, start + length) on the added tokens of `pattern`, adding each token and handing each stretch
+    // between them to `stretch`.
+    private void EachAddedToken(string text, int start, int length, Regex? pattern, EncodedTextBuilder result, Action<int, int> stretch)
+    {
+        var position = start;
+        if (pattern is not null)
         {
-            var (offset, length) = tokens[i].Offset.GetOffsetAndLength(normalized.Text.Length);
-            (result.CharStarts[i], result.CharLengths[i]) = normalized.ToSource(offset, length);
-            result.Ids[i] = tokens[i].Id;
-            result.Tokens[i] = tokens[i].Value;
+            for (var match = pattern.Match(text, start, length); match.Success; match = match.NextMatch())
+            {
+                if (match.Index > position) stretch(position, match.Index - position);
+                result.Add(_addedIdByContent[match.Value], match.Value, match.Index, match.Length);
+                position = match.Index + match.Length;
+            }
         }
-        return result;
+        if (start + length > position) stretch(position, start + length - position);
+    }
+
+    // A stretch of the raw text without raw-matched added tokens: normalized, then split on the normalized added tokens.
+    private void EncodeRaw(string text, int start, int length, bool parseSpecialTokens, EncodedTextBuilder result)
+    {
+        var normalized = NormalizedText.Create(text.Substring(start, length), _normalization);
+        var mapped = new EncodedTextBuilder(0);
+        EachAddedToken(normalized.Text, 0, normalized.Text.Length, parseSpecialTokens ? _normalizedAdded : null, mapped,
+            (from, count) => EncodePieces(normalized.Text, from, count, mapped));
+        for (var i = 0; i < mapped.Count; i++)
+        {
+            var (sourceStart, sourceLength) = normalized.ToSource(mapped.CharStarts[i], mapped.CharLengths[i]);
+            result.Add(mapped.Ids[i], mapped.Tokens[i], start + sourceStart, sourceLength);
+        }
+    }
+
+    // Pre-tokenizes and merges a normalized stretch; offsets are into `text`. A token inside one multi-byte character
+    // spans that character, as the byte-level tokens of one CJK character or emoji share it.
+    private void EncodePieces(string text, int start, int length, EncodedTextBuilder result)
+    {
+        var stretch = text.Substring(start, length);
+        foreach (var (offset, count) in _splitter.PreTokenize(stretch))
+        {
+            var piece = stretch.AsSpan(offset, count);
+            var ids = _bpe.Encode(piece);
+            var charOfByte = CharOfByte(piece);
+            var b = 0;
+            foreach (var id in ids)
+            {
+                var token = _idToToken[id];
+                var first = charOfByte[b];
+                var last = charOfByte[b + token.Length - 1];
+                var end = last + (char.IsHighSurrogate(piece[last]) && last + 1 < piece.Length ? 2 : 1);
+                result.Add(id, token, start + offset + first, end - first);
+                b += token.Length;
+            }
+        }
+    }
+
+    // The char index (into the piece) of each of its UTF-8 bytes; a lone surrogate is encoded as U+FFFD (3 bytes).
+    private static int[] CharOfByte(ReadOnlySpan<char> piece)
+    {
+        var map = new List<int>(piece.Length * 3);
+        for (var i = 0; i < piece.Length;)
+        {
+            var pair = i + 1 < piece.Length && char.IsSurrogatePair(piece[i], piece[i + 1]);
+            var bytes = pair ? 4 : piece[i] < 0x80 ? 1 : piece[i] < 0x800 ? 2 : 3;
+            for (var k = 0; k < bytes; k++) map.Add(i);
+            i += pair ? 2 : 1;
+        }
+        return [.. map];
     }
 
     /// <summary>
@@ -132,15 +197,6 @@ public sealed class HfTokenizer
         (uint)id < (uint)_idToToken.Length && _idToToken[id] is { } token
             ? token
             : throw new ArgumentOutOfRangeException(nameof(id), id, $"no token has id {id} (vocab size {VocabSize})");
-
-    private static BpeTokenizer Create(HfTokenizerFile file, Regex split, Dictionary<string, int>? added) =>
-        BpeTokenizer.Create(new BpeOptions(file.Vocab)
-        {
-            Merges = file.Merges,
-            ByteLevel = true,
-            SpecialTokens = added,
-            PreTokenizer = new CodePointRegexPreTokenizer(split, added?.Keys),
-        });
 
     private static TokenizerConfigTokens ReadConfig(string path)
     {

@@ -70,7 +70,7 @@ internal sealed record HfTokenizerFile(
     }
 
     // Older files write a merge as "a b"; newer ones (tokenizers >= 0.20) as ["a", "b"].
-    // Microsoft.ML.Tokenizers takes the "a b" form; byte-level tokens never contain a space.
+    // Kept in the "a b" form; byte-level tokens never contain a space.
     private static List<string> ReadMerges(JsonArray merges, string source)
     {
         var result = new List<string>(merges.Count);
@@ -98,7 +98,8 @@ internal sealed record HfTokenizerFile(
             var content = (string?)node?["content"];
             if (id is null || string.IsNullOrEmpty(content))
                 throw new TokenizerException($"{source}: added token #{result.Count} needs 'id' and 'content'");
-            result.Add(new AddedToken(id.Value, content, (bool?)node?["special"] ?? false));
+            var special = (bool?)node?["special"] ?? false;
+            result.Add(new AddedToken(id.Value, content, special, (bool?)node?["normalized"] ?? !special));
         }
         return result;
     }
