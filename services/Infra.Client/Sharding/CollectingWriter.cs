@@ -23,6 +23,13 @@ internal sealed class CollectingWriter<T> : IClientStreamWriter<T>
         return Task.CompletedTask;
     }
 
+    // Callers that pass their token (InfluencePipeline does) get this overload; the interface's default throws.
+    public Task WriteAsync(T message, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return WriteAsync(message);
+    }
+
     public Task CompleteAsync()
     {
         _completed.TrySetResult();
