@@ -77,7 +77,8 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
     };
 
     /// <summary>The configured address of <paramref name="kind"/> as text (a sharded store's list as given).</summary>
-    public string Configured(ServiceKind kind) => kind == ServiceKind.Scoring ? settings.ScoringAddress.Text : Address(kind).ToString();
+    public string Configured(ServiceKind kind) =>
+        kind == ServiceKind.Scoring && settings.ScoringAddress.Single is null ? settings.ScoringAddress.Text : Address(kind).ToString();
 
     /// <summary>"ScoringService at http://127.0.0.1:5002".</summary>
     public string Describe(ServiceKind kind) => $"{ServiceName(kind)} at {Configured(kind)}";
