@@ -9,9 +9,15 @@ public sealed class AggregationServiceOptions
     /// <summary>The configuration section: "Aggregation".</summary>
     public const string Section = "Aggregation";
 
-    /// <summary>Address of the ScoringService it pulls scores from, e.g. http://127.0.0.1:5002. Required.</summary>
+    /// <summary>
+    /// Address of the ScoringService it pulls scores from, e.g. http://127.0.0.1:5002; or the shards of a sharded store:
+    /// a comma-separated list of http(s):// addresses and dns:///NAME:PORT names (one shard per record), in shard order,
+    /// e.g. http://scoring-0.scoring:8080,http://scoring-1.scoring:8080. Every call is then fanned out over the shards and
+    /// the answers merged as one store's (README, "Sharded scoring"). Required.
+    /// </summary>
     [Required]
-    public Uri? ScoringAddress { get; set; }
+    [ScoringAddressList]
+    public string? ScoringAddress { get; set; }
 
     /// <summary>Address of the GradientService it asks for query gradients (the Influence call). Optional: without it, Influence accepts query-set ids only.</summary>
     public Uri? GradientAddress { get; set; }

@@ -1,6 +1,8 @@
+using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Infra.Aggregation.Hosting;
+using Infra.Contracts.Aggregation.V1;
 
 namespace Infra.Aggregation.Tests;
 
@@ -24,5 +26,32 @@ public sealed class HostingTests
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => AggregationServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>()));
         Assert.Contains("ScoringAddress", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_scoring_shard_list_fails_start_up_naming_the_entry()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AggregationServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
+        {
+            ["Aggregation:ScoringAddress"] = "http://127.0.0.1:1,scoring:5002",
+        }));
+        Assert.Contains("ScoringAddress", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'scoring:5002'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Over_a_shard_list_a_shard_that_is_down_is_unavailable_naming_it()
+    {
+        // Two shards, nothing listening on either: the first (in shard order) is the one named, never an empty answer.
+        var (app, address) = await AggregationServiceExtensions.StartLoopbackAsync(new Dictionary<string, string?>
+        {
+            ["Aggregation:ScoringAddress"] = "http://127.0.0.1:1,http://127.0.0.1:2",
+        });
+        await using var _ = app;
+        using var channel = GrpcChannel.ForAddress(address);
+        var client = new AggregationService.AggregationServiceClient(channel);
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.TopKAsync(new TopKRequest { Queries = new QuerySelection { QuerySet = "set" } }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("ScoringService shard 0 of 2 at http://127.0.0.1:1/", error.Status.Detail, StringComparison.Ordinal);
     }
 }

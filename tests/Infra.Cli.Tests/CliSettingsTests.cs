@@ -20,8 +20,8 @@ public sealed class CliSettingsTests : IDisposable
     {
         var settings = CliSettingsLoader.Load(NoFlags, null, Context());
         Assert.Equal(new Uri("http://127.0.0.1:5001"), settings.GradientsAddress);
-        Assert.Equal(new Uri("http://127.0.0.1:5002"), settings.ScoringAddress);
-        Assert.Equal(settings.ScoringAddress, settings.ScoringForwardAddress);
+        Assert.Equal(new Uri("http://127.0.0.1:5002"), settings.ScoringAddress.Single);
+        Assert.Same(settings.ScoringAddress, settings.ScoringForwardAddress);
         Assert.Equal(new Uri("http://127.0.0.1:5003"), settings.AggregationAddress);
         Assert.Null(settings.ApiKey);
         Assert.Equal(Path.Combine(_root, "artifacts", "infra"), settings.Output);
@@ -47,7 +47,7 @@ public sealed class CliSettingsTests : IDisposable
 
         var settings = CliSettingsLoader.Load(flags, null, Context(environment));
 
-        Assert.Equal(new Uri("http://flag:1"), settings.ScoringAddress);      // flag > env > file
+        Assert.Equal(new Uri("http://flag:1"), settings.ScoringAddress.Single); // flag > env > file
         Assert.Equal(new Uri("http://file:2"), settings.GradientsAddress);    // file > default
         Assert.Equal(5, settings.BatchSize);                                 // env > file (an absent flag does not count)
         Assert.Equal(12, settings.ProjectionDim);                            // env names are case-insensitive
@@ -77,6 +77,22 @@ public sealed class CliSettingsTests : IDisposable
         Assert.Contains("Scoring:Address (--scoring-address, INFRA_SCORING__ADDRESS)", error.Message, StringComparison.Ordinal);
         Assert.Contains("'scoring:5002'", error.Message, StringComparison.Ordinal);
         Assert.Contains("BatchSize (--batch-size, INFRA_BATCHSIZE) must be an integer from 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_scoring_address_list_names_a_sharded_store_and_the_forward_list_defaults_to_it()
+    {
+        var flags = new Dictionary<string, string?> { ["Scoring:Address"] = "http://s0:1,http://s1:1, dns:///scoring:8080" };
+        var settings = CliSettingsLoader.Load(flags, null, Context());
+        Assert.Null(settings.ScoringAddress.Single);
+        Assert.Equal("http://s0:1,http://s1:1, dns:///scoring:8080", settings.ScoringAddress.Text);
+        Assert.Same(settings.ScoringAddress, settings.ScoringForwardAddress);
+
+        flags["Scoring:ForwardAddress"] = "http://s0:1,,http://s1:1";
+        var error = Assert.Throws<CliException>(() => CliSettingsLoader.Load(flags, null, Context()));
+        Assert.Equal(ExitCodes.Usage, error.ExitCode);
+        Assert.Contains("Scoring:ForwardAddress (--forward-to, INFRA_SCORING__FORWARDADDRESS)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("empty entry", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

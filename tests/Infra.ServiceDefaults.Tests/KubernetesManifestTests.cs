@@ -117,16 +117,17 @@ public sealed partial class KubernetesManifestTests
         var port = ImagePort("scoring");
         var addresses = Enumerable.Range(0, shards).Select(i => $"http://{Name(set)}-{i}.{headless}:{port}").ToList();
         // forward_to may name exactly the shards: the GradientService sends them its API key.
-        var allowed = Environment(overlay, "gradients")["Gradients__AllowedForwardTargets"]!.Split(',').Select(a => a.Trim()).ToList();
+        var allowed = Split(Environment(overlay, "gradients")["Gradients__AllowedForwardTargets"]);
         Assert.Equal(addresses, allowed);
+        // The AggregationService and the index Job list every shard, in shard order: the hash of an id picks among them.
         var aggregation = Environment(overlay, "aggregation");
-        Assert.Contains(aggregation["Aggregation__ScoringAddress"], addresses);
+        Assert.Equal(addresses, Split(aggregation["Aggregation__ScoringAddress"]));
         var gradients = new Uri(aggregation["Aggregation__GradientAddress"]!);
         Assert.Equal("gradients", Name(Find(overlay, "Service", gradients.Host)));
         Assert.Equal(ImagePort("gradients"), gradients.Port);
         var job = Env(Container(Workload(overlay, "Job", "index")));
-        Assert.Contains(job["INFRA_SCORING__FORWARDADDRESS"], addresses);
-        Assert.Contains(job["INFRA_SCORING__ADDRESS"], addresses);
+        Assert.Equal(addresses, Split(job["INFRA_SCORING__FORWARDADDRESS"]));
+        Assert.Equal(addresses, Split(job["INFRA_SCORING__ADDRESS"]));
         Assert.Equal(aggregation["Aggregation__GradientAddress"], job["INFRA_GRADIENTS__ADDRESS"]);
     }
 
@@ -278,6 +279,9 @@ public sealed partial class KubernetesManifestTests
     }
 
     // The port the image listens on: its Dockerfile's ASPNETCORE_HTTP_PORTS, also what compose maps.
+    // A comma-separated address list (the scoring shards), trimmed.
+    private static List<string> Split(string? list) => (list ?? "").Split(',').Select(a => a.Trim()).ToList();
+
     private static int ImagePort(string service)
     {
         var text = File.ReadAllText(Path.Combine(KubernetesRender.Root, "compose", $"{service}.Dockerfile"));

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Infra.Client.Calls;
+using Infra.Client.Sharding;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 using Microsoft.Extensions.Options;
@@ -9,12 +10,14 @@ namespace Infra.Aggregation.Clients;
 
 /// <summary>
 /// The ScoringService as the AggregationService pulls from it. The client comes from Grpc.Net.ClientFactory with
-/// call-context propagation, so every call here carries the incoming call's deadline and cancellation.
+/// call-context propagation, so every call here carries the incoming call's deadline and cancellation; over a sharded
+/// store the client fans each call out over the shards and merges the answers (Infra.Client.Sharding).
 /// </summary>
 public sealed class ScoringPuller(ScoringService.ScoringServiceClient client, IOptions<AggregationServiceOptions> options)
 {
     private const string Name = "ScoringService";
-    private readonly Uri? _address = options.Value.ScoringAddress;
+    // A sharded store has no one address: its shards' errors name the shard themselves (ScoringShard.Rename).
+    private readonly Uri? _address = ScoringAddresses.TryParse(options.Value.ScoringAddress, out var addresses, out _) ? addresses!.Single : null;
 
     /// <summary>The client itself, for the pipeline in Infra.Client.</summary>
     internal ScoringService.ScoringServiceClient Client => client;

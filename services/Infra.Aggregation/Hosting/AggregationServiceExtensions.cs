@@ -1,6 +1,7 @@
 using Infra.Contracts.Grpc;
 using Infra.Aggregation.Clients;
 using Infra.Aggregation.Services;
+using Infra.Client.Sharding;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,7 +18,8 @@ public static class AggregationServiceExtensions
     /// <summary>
     /// Options (validated at start-up), gRPC with health and reflection, and the ScoringService and GradientService
     /// clients from Grpc.Net.ClientFactory with call-context propagation: every downstream call made while serving a
-    /// request carries that request's deadline and is cancelled with it.
+    /// request carries that request's deadline and is cancelled with it. A ScoringAddress naming several shards gets
+    /// one client over all of them instead (<see cref="ScoringShardChannels"/>, with the same propagation).
     /// </summary>
     public static IHostApplicationBuilder AddAggregationServices(this IHostApplicationBuilder builder)
     {
@@ -35,11 +37,22 @@ public static class AggregationServiceExtensions
         });
         builder.Services.AddGrpcReflection();
         // Score dumps arrive in chunks under 16 MB (the ScoringService's own send limit).
-        builder.Services.AddGrpcClient<ScoringService.ScoringServiceClient>((sp, o) =>
-                o.Address = sp.GetRequiredService<IOptions<AggregationServiceOptions>>().Value.ScoringAddress)
-            .ConfigureChannel(c => c.MaxReceiveMessageSize = 16 * 1024 * 1024)
-            .AddHttpMessageHandler<ForwardApiKeyHandler>()
-            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+        var scoring = builder.Configuration.GetSection(AggregationServiceOptions.Section)[nameof(AggregationServiceOptions.ScoringAddress)];
+        if (ScoringAddresses.TryParse(scoring, out var shards, out _) && shards!.Single is null)
+        {
+            // Several shards (or a dns:// name): one client over all of them, fanning out and merging every call.
+            builder.Services.AddHttpContextAccessor();
+            builder.Services.AddSingleton<ScoringShardChannels>();
+            builder.Services.AddSingleton(sp => sp.GetRequiredService<ScoringShardChannels>().Client);
+        }
+        else
+        {
+            builder.Services.AddGrpcClient<ScoringService.ScoringServiceClient>((sp, o) =>
+                    o.Address = ScoringAddresses.Parse(sp.GetRequiredService<IOptions<AggregationServiceOptions>>().Value.ScoringAddress!).Single)
+                .ConfigureChannel(c => c.MaxReceiveMessageSize = 16 * 1024 * 1024)
+                .AddHttpMessageHandler<ForwardApiKeyHandler>()
+                .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+        }
         if (builder.Configuration.GetSection(AggregationServiceOptions.Section)[nameof(AggregationServiceOptions.GradientAddress)] is { Length: > 0 })
         {
             builder.Services.AddGrpcClient<GradientService.GradientServiceClient>((sp, o) =>

@@ -70,6 +70,9 @@ internal sealed class RollupPuller(ScoringPuller scoring)
                 examples.Add(new ExampleAttributes(chunk.ExampleIds[i], chunk.Domains[i], chunk.Difficulties[i], Metadata(chunk, i, request)));
             return Task.CompletedTask;
         }, token).ConfigureAwait(false);
+        // By id, not in the order the store lists them: that order is the ingest's (a resumed index, a sharded store's
+        // shards concatenated), and the roll-up's sums and bootstrap intervals follow the examples' order.
+        examples.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         return (store, request, examples, results);
     }
 

@@ -28,11 +28,11 @@ internal static class HealthCommand
                 try
                 {
                     var status = await scope.Services.CheckAsync(kind, wait, scope.Token).ConfigureAwait(false);
-                    return new HealthRow(kind, scope.Services.Address(kind).ToString(), status.ToString(), status == Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, "");
+                    return new HealthRow(kind, scope.Services.Configured(kind), status.ToString(), status == Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, "");
                 }
                 catch (RpcException e) when (!scope.Token.IsCancellationRequested)
                 {
-                    return new HealthRow(kind, scope.Services.Address(kind).ToString(), "Unreachable", false, scope.Services.ServiceError(kind, e).Message);
+                    return new HealthRow(kind, scope.Services.Configured(kind), "Unreachable", false, scope.Services.ServiceError(kind, e).Message);
                 }
             })).ConfigureAwait(false);
             var healthy = checks.All(c => c.Serving);

@@ -70,8 +70,9 @@ internal static class IndexCommand
                 ? $"[grey]corpus[/] {Markup.Escape(path)}: {examples.Count} examples"
                 : $"[grey]corpus[/] {Markup.Escape(path)}: partition {part} has {examples.Count} of {loaded.Examples.Count} examples");
             scope.Say($"[grey]difficulty[/] {Markup.Escape(loaded.Scheme.Describe())}; {loaded.Unlabelled} unlabelled");
+            var forwardTo = await ForwardTargetsAsync(scope).ConfigureAwait(false);
             var result = await scope.WithProgressAsync("index", examples.Count, progress =>
-                scope.Services.Pipeline.IndexAsync(examples, options, progress, scope.Token, scope.Settings.ScoringForwardAddress)).ConfigureAwait(false);
+                scope.Services.Pipeline.IndexAsync(examples, options, progress, scope.Token, forwardTo)).ConfigureAwait(false);
             scope.WriteJson(new { Command = "index", Corpus = path, Partition = part.ToString(), Difficulty = loaded.Scheme.Describe(), loaded.Unlabelled, Result = result });
             if (!scope.Json)
             {
@@ -83,6 +84,20 @@ internal static class IndexCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    // The shards as the GradientService reaches them, shard for shard with the CLI's own list: each example is forwarded
+    // to the shard its id's hash names, the one the CLI's MissingExamples asks about it.
+    private static async Task<IReadOnlyList<Uri>> ForwardTargetsAsync(CommandScope scope)
+    {
+        var shards = await scope.Services.ScoringShardsAsync(scope.Token).ConfigureAwait(false);
+        var forward = ReferenceEquals(scope.Settings.ScoringForwardAddress, scope.Settings.ScoringAddress)
+            ? shards.Select(s => s.Address).ToList()
+            : await scope.Settings.ScoringForwardAddress.ResolveAsync(scope.Token).ConfigureAwait(false);
+        if (forward.Count != shards.Count)
+            throw new CliException(ExitCodes.Usage, $"Scoring:ForwardAddress names {forward.Count} shard(s) ({scope.Settings.ScoringForwardAddress}) "
+                + $"but Scoring:Address {shards.Count} ({scope.Settings.ScoringAddress}): give one forward address per shard, in the same order");
+        return forward;
     }
 
     private static string Cell(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

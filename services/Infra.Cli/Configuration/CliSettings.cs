@@ -1,3 +1,5 @@
+using Infra.Client.Sharding;
+
 namespace Infra.Cli.Configuration;
 
 /// <summary>The CLI's resolved and validated settings (see <see cref="Settings"/> for keys and defaults).</summary>
@@ -6,11 +8,11 @@ internal sealed record CliSettings
     /// <summary>GradientService address.</summary>
     public required Uri GradientsAddress { get; init; }
 
-    /// <summary>ScoringService address as the CLI reaches it.</summary>
-    public required Uri ScoringAddress { get; init; }
+    /// <summary>ScoringService address as the CLI reaches it: one store, or its shards (a list, or dns:// names).</summary>
+    public required ScoringAddresses ScoringAddress { get; init; }
 
-    /// <summary>ScoringService address as the GradientService reaches it (forward_to).</summary>
-    public required Uri ScoringForwardAddress { get; init; }
+    /// <summary>ScoringService address(es) as the GradientService reaches them (forward_to), in the same shard order.</summary>
+    public required ScoringAddresses ScoringForwardAddress { get; init; }
 
     /// <summary>AggregationService address.</summary>
     public required Uri AggregationAddress { get; init; }

@@ -1,3 +1,4 @@
+using Infra.Client.Sharding;
 using System.Globalization;
 using Infra.Cli.Terminal;
 using Microsoft.Extensions.Configuration;
@@ -63,8 +64,8 @@ internal static class CliSettingsLoader
     {
         var errors = new List<string>();
         var gradients = Address(configuration, Settings.GradientsAddress, errors);
-        var scoring = Address(configuration, Settings.ScoringAddress, errors);
-        var forward = string.IsNullOrWhiteSpace(configuration[Settings.ScoringForwardAddress.Key]) ? scoring : Address(configuration, Settings.ScoringForwardAddress, errors);
+        var scoring = Shards(configuration, Settings.ScoringAddress, errors);
+        var forward = string.IsNullOrWhiteSpace(configuration[Settings.ScoringForwardAddress.Key]) ? scoring : Shards(configuration, Settings.ScoringForwardAddress, errors);
         var aggregation = Address(configuration, Settings.AggregationAddress, errors);
         var projection = Integer(configuration, Settings.ProjectionDim, 1, 65_536, errors);
         var batch = Integer(configuration, Settings.BatchSize, 1, 4_096, errors);
@@ -92,6 +93,16 @@ internal static class CliSettingsLoader
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0)
             return uri;
         errors.Add($"{setting.Describe()} must be an absolute http:// or https:// address such as {setting.Default ?? Settings.ScoringAddress.Default}, got '{text}'");
+        return null;
+    }
+
+    // One address, or the shards of a sharded store: a comma-separated list of http(s):// addresses and dns:/// names.
+    private static ScoringAddresses? Shards(IConfiguration configuration, Setting setting, List<string> errors)
+    {
+        var text = configuration[setting.Key];
+        if (ScoringAddresses.TryParse(text, out var addresses, out var error)) return addresses;
+        errors.Add($"{setting.Describe()} must be an absolute http:// or https:// address such as {setting.Default ?? Settings.ScoringAddress.Default}, "
+            + $"or a comma-separated list of them and dns:///NAME:PORT names (the shards of a sharded store): {error}");
         return null;
     }
 

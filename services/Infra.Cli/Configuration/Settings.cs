@@ -6,14 +6,20 @@ internal static class Settings
     /// <summary>The GradientService. Defaults to http://127.0.0.1:5001.</summary>
     public static readonly Setting GradientsAddress = new("Gradients:Address", "--gradients-address", "http://127.0.0.1:5001", "GradientService address");
 
-    /// <summary>The ScoringService. Defaults to http://127.0.0.1:5002.</summary>
-    public static readonly Setting ScoringAddress = new("Scoring:Address", "--scoring-address", "http://127.0.0.1:5002", "ScoringService address");
+    /// <summary>
+    /// The ScoringService, or the shards of a sharded store: a comma-separated list of http(s):// addresses and
+    /// dns:///NAME:PORT names (one shard per address the name resolves to), in shard order. Defaults to http://127.0.0.1:5002.
+    /// </summary>
+    public static readonly Setting ScoringAddress = new("Scoring:Address", "--scoring-address", "http://127.0.0.1:5002",
+        "ScoringService address, or its shards: a comma-separated list and/or dns:///NAME:PORT");
 
     /// <summary>
     /// The ScoringService as the GradientService reaches it (forward_to), when that differs from what the CLI uses
-    /// (containers, remote GPU nodes). Defaults to empty: the same as <see cref="ScoringAddress"/>.
+    /// (containers, remote GPU nodes); with shards, as many and in the same order. Defaults to empty: the same as
+    /// <see cref="ScoringAddress"/>.
     /// </summary>
-    public static readonly Setting ScoringForwardAddress = new("Scoring:ForwardAddress", "--forward-to", null, "ScoringService address as the GradientService reaches it (default: Scoring:Address)");
+    public static readonly Setting ScoringForwardAddress = new("Scoring:ForwardAddress", "--forward-to", null,
+        "ScoringService address(es) as the GradientService reaches them, shard for shard (default: Scoring:Address)");
 
     /// <summary>The AggregationService. Defaults to http://127.0.0.1:5003.</summary>
     public static readonly Setting AggregationAddress = new("Aggregation:Address", "--aggregation-address", "http://127.0.0.1:5003", "AggregationService address");

@@ -6,6 +6,7 @@ using Infra.Cli.Configuration;
 using Infra.Cli.Terminal;
 using Infra.Client.Calls;
 using Infra.Client.Pipeline;
+using Infra.Client.Sharding;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
@@ -15,6 +16,8 @@ namespace Infra.Cli.Connections;
 /// <summary>
 /// One gRPC channel per service, created on first use, each call carrying the x-api-key header when an API key is set.
 /// <see cref="CallAsync{T}"/> turns a failed call into a <see cref="CliException"/> that names the service and its address.
+/// A Scoring:Address that names several shards gets a <see cref="ShardedScoringInvoker"/> (one channel per shard): the
+/// commands' ScoringService client fans every call out over the shards and merges the answers.
 /// </summary>
 internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, IDisposable
 {
@@ -22,7 +25,8 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
     public const string ApiKeyHeader = "x-api-key";
 
     private const int MaxMessageBytes = 64 * 1024 * 1024;
-    private readonly Dictionary<ServiceKind, (GrpcChannel Channel, CallInvoker Invoker)> _channels = [];
+    private readonly Dictionary<ServiceKind, (GrpcChannel? Channel, CallInvoker Invoker)> _channels = [];
+    private readonly Dictionary<Uri, (GrpcChannel Channel, CallInvoker Invoker)> _shardChannels = [];
 
     /// <summary>The GradientService's client.</summary>
     public GradientService.GradientServiceClient Gradients => new(Invoker(ServiceKind.Gradients));
@@ -37,46 +41,69 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
     /// The pipeline over the GradientService and ScoringService, its failures reported by <see cref="CallAsync{T}"/>
     /// (exit codes naming the service and its address).
     /// </summary>
-    public InfluencePipeline Pipeline => new(Gradients, Address(ServiceKind.Gradients), Scoring, Address(ServiceKind.Scoring), this);
+    public InfluencePipeline Pipeline => new(Gradients, Address(ServiceKind.Gradients), Scoring, settings.ScoringAddress.Single, this);
 
-    /// <summary>The call invoker of <paramref name="kind"/>.</summary>
+    /// <summary>The call invoker of <paramref name="kind"/> (for a sharded store, the fan-out over its shards).</summary>
     public CallInvoker Invoker(ServiceKind kind)
     {
         if (!_channels.TryGetValue(kind, out var entry))
         {
-            var channel = GrpcChannel.ForAddress(Address(kind), new GrpcChannelOptions { MaxReceiveMessageSize = MaxMessageBytes, MaxSendMessageSize = MaxMessageBytes });
-            var invoker = settings.ApiKey is { } key
-                ? channel.Intercept(metadata =>
-                {
-                    metadata.Add(ApiKeyHeader, key);
-                    return metadata;
-                })
-                : channel.CreateCallInvoker();
-            entry = (channel, invoker);
+            if (kind == ServiceKind.Scoring && settings.ScoringAddress.Single is null)
+                entry = (null, new ShardedScoringInvoker(new ScoringShardSet(settings.ScoringAddress, ShardInvoker)));
+            else
+            {
+                var channel = Channel(Address(kind));
+                entry = (channel, WithApiKey(channel));
+            }
             _channels[kind] = entry;
         }
         return entry.Invoker;
     }
 
-    /// <summary>Where <paramref name="kind"/> is configured to listen.</summary>
+    /// <summary>The shards of a sharded store in shard order (one for a single store), resolved on first use.</summary>
+    public Task<IReadOnlyList<ScoringShard>> ScoringShardsAsync(CancellationToken token) =>
+        Invoker(ServiceKind.Scoring) is ShardedScoringInvoker sharded
+            ? sharded.Set.ShardsAsync(token)
+            : Task.FromResult<IReadOnlyList<ScoringShard>>([new ScoringShard(0, 1, settings.ScoringAddress.Single!, Scoring)]);
+
+    /// <summary>Where <paramref name="kind"/> is configured to listen; a sharded store's Scoring:Address has no one address (usage error).</summary>
     public Uri Address(ServiceKind kind) => kind switch
     {
         ServiceKind.Gradients => settings.GradientsAddress,
-        ServiceKind.Scoring => settings.ScoringAddress,
+        ServiceKind.Scoring => settings.ScoringAddress.Single
+            ?? throw new CliException(ExitCodes.Usage, $"Scoring:Address names several shards ({settings.ScoringAddress}): this needs one ScoringService address"),
         ServiceKind.Aggregation => settings.AggregationAddress,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>The configured address of <paramref name="kind"/> as text (a sharded store's list as given).</summary>
+    public string Configured(ServiceKind kind) =>
+        kind == ServiceKind.Scoring && settings.ScoringAddress.Single is null ? settings.ScoringAddress.Text : Address(kind).ToString();
+
     /// <summary>"ScoringService at http://127.0.0.1:5002".</summary>
-    public string Describe(ServiceKind kind) => $"{ServiceName(kind)} at {Address(kind)}";
+    public string Describe(ServiceKind kind) => $"{ServiceName(kind)} at {Configured(kind)}";
 
     /// <summary>The service's own name: GradientService, ScoringService, AggregationService.</summary>
     public static string ServiceName(ServiceKind kind) => kind == ServiceKind.Gradients ? "GradientService" : $"{kind}Service";
 
-    /// <summary>grpc.health.v1 Check of the whole service ("" service name), within <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// grpc.health.v1 Check of the whole service ("" service name), within <paramref name="timeout"/>. Over a sharded
+    /// store, every shard is asked: the first that is not serving is the answer, and an unreachable shard fails naming it.
+    /// </summary>
     public async Task<HealthCheckResponse.Types.ServingStatus> CheckAsync(ServiceKind kind, TimeSpan timeout, CancellationToken token)
     {
-        var client = new Health.HealthClient(Invoker(kind));
+        if (kind != ServiceKind.Scoring || settings.ScoringAddress.Single is not null) return await CheckAsync(Invoker(kind), timeout, token).ConfigureAwait(false);
+        foreach (var shard in await ScoringShardsAsync(token).ConfigureAwait(false))
+        {
+            var status = await shard.CallAsync(_ => CheckAsync(ShardInvoker(shard.Address), timeout, token)).ConfigureAwait(false);
+            if (status != HealthCheckResponse.Types.ServingStatus.Serving) return status;
+        }
+        return HealthCheckResponse.Types.ServingStatus.Serving;
+    }
+
+    private static async Task<HealthCheckResponse.Types.ServingStatus> CheckAsync(CallInvoker invoker, TimeSpan timeout, CancellationToken token)
+    {
+        var client = new Health.HealthClient(invoker);
         var response = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + timeout, cancellationToken: token).ConfigureAwait(false);
         return response.Status;
     }
@@ -129,7 +156,34 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
 
     public void Dispose()
     {
-        foreach (var (channel, _) in _channels.Values) channel.Dispose();
+        foreach (var (channel, _) in _channels.Values) channel?.Dispose();
+        foreach (var (channel, _) in _shardChannels.Values) channel.Dispose();
         _channels.Clear();
+        _shardChannels.Clear();
     }
+
+    private CallInvoker ShardInvoker(Uri address)
+    {
+        lock (_shardChannels)
+        {
+            if (!_shardChannels.TryGetValue(address, out var entry))
+            {
+                var channel = Channel(address);
+                entry = (channel, WithApiKey(channel));
+                _shardChannels[address] = entry;
+            }
+            return entry.Invoker;
+        }
+    }
+
+    private static GrpcChannel Channel(Uri address) =>
+        GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = MaxMessageBytes, MaxSendMessageSize = MaxMessageBytes });
+
+    private CallInvoker WithApiKey(GrpcChannel channel) => settings.ApiKey is { } key
+        ? channel.Intercept(metadata =>
+        {
+            metadata.Add(ApiKeyHeader, key);
+            return metadata;
+        })
+        : channel.CreateCallInvoker();
 }

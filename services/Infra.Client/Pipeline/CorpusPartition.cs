@@ -53,7 +53,20 @@ public readonly record struct CorpusPartition
     public bool Contains(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return Count == 1 || (int)(Hash(id) % (ulong)Count) == Index;
+        return Count == 1 || IndexOf(id, Count) == Index;
+    }
+
+    /// <summary>
+    /// The partition (0-based) of <paramref name="count"/> that the example with <paramref name="id"/> belongs to: also
+    /// the scoring shard it is stored on in a set of <paramref name="count"/> shards, so partition i of n and shard i of n
+    /// hold the same examples.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> &lt; 1.</exception>
+    public static int IndexOf(string id, int count)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return count == 1 ? 0 : (int)(Hash(id) % (ulong)count);
     }
 
     /// <summary>The items of <paramref name="items"/> in this partition, in their order.</summary>

@@ -43,12 +43,18 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
     /// crash computes only what is missing. A new store gets <paramref name="settings"/>' projection, token factors and
     /// dtype; an existing one dictates its own, so a rerun with other settings cannot produce a mismatched index.
     /// </summary>
+    /// <param name="forwardTo">
+    /// The store's shards as the GradientService reaches them, in shard order (the order of the pipeline's sharded scoring
+    /// client): each example is forwarded to shard <see cref="CorpusPartition.IndexOf"/>(id, count), one GradientService
+    /// call per shard that has examples to send. Null: the pipeline's one scoring address.
+    /// </param>
     public async Task<IndexResult> IndexAsync(IReadOnlyList<Example> corpus, IndexSettings settings, IProgressSink? progress, CancellationToken token,
-        Uri? forwardTo = null)
+        IReadOnlyList<Uri>? forwardTo = null)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(settings);
         var clock = Stopwatch.StartNew();
+        var targets = forwardTo is { Count: > 0 } ? forwardTo : [scoringAddress ?? throw new InvalidOperationException("indexing needs the ScoringService's address")];
         var info = await StoreInfoAsync(token).ConfigureAwait(false);
         StoreDifficulty.Check(info, settings);
         var missing = await _calls.CallAsync(ServiceKind.Scoring, () => MissingAsync(corpus, token), token).ConfigureAwait(false);
@@ -66,28 +72,40 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
             IncludeTokenFactors = info.Exists ? info.Schema.TokenFactors : settings.TokenFactors,
             BatchSize = (uint)settings.BatchSize,
             Truncate = settings.Truncate,
-            ForwardTo = (forwardTo ?? scoringAddress ?? throw new InvalidOperationException("indexing needs the ScoringService's address")).ToString(),
             ForwardStoreDtype = info.Exists && info.Schema.StoreDtype != WireDtype.Unspecified ? info.Schema.StoreDtype : settings.StoreDtype,
             // Saved by a new store; an existing one already holds the same (StoreDifficulty.Check) and compares it again.
             ForwardDifficulty = settings.Difficulty is { } scheme ? MetadataWire.ToWire(scheme) : null,
         };
-        ForwardSummary? summary = null;
-        long tokens = 0;
-        await _calls.CallAsync(ServiceKind.Gradients, () => DuplexAsync(
-            call => gradients.ComputeGradients(cancellationToken: call),
-            new ComputeGradientsRequest { Options = options }, todo.Select(e => new ComputeGradientsRequest { Example = e }),
-            message =>
-            {
-                if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Forwarded) summary = message.Forwarded;
-                else if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Progress)
+        ulong stored = 0, skipped = 0, storeExamples = 0;
+        long examplesBefore = 0, tokensBefore = 0, tokens = 0;
+        // Shard by shard: each call forwards to one shard, so a shard that is down fails its own call, naming it, and a
+        // rerun resumes every shard where it stopped (MissingExamples asks each id of its own shard).
+        foreach (var (shard, examples) in todo.GroupBy(e => CorpusPartition.IndexOf(e.Id, targets.Count)).OrderBy(g => g.Key).Select(g => (g.Key, g.ToList())))
+        {
+            var forward = options.Clone();
+            forward.ForwardTo = targets[shard].ToString();
+            ForwardSummary? summary = null;
+            long examplesDone = 0, tokensDone = 0;
+            await _calls.CallAsync(ServiceKind.Gradients, () => DuplexAsync(
+                call => gradients.ComputeGradients(cancellationToken: call),
+                new ComputeGradientsRequest { Options = forward }, examples.Select(e => new ComputeGradientsRequest { Example = e }),
+                message =>
                 {
-                    tokens = (long)message.Progress.TokensDone;
-                    progress?.Report((long)message.Progress.ExamplesDone, tokens);
-                }
-            }, token), token).ConfigureAwait(false);
-        if (summary is null) throw new RpcException(new Status(StatusCode.Internal, "the GradientService ended the stream without a forward summary"));
-        return new IndexResult(corpus.Count, corpus.Count - todo.Count, todo.Count, summary.Stored, summary.Skipped, summary.StoreExamples, tokens,
-            clock.Elapsed.TotalSeconds);
+                    if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Forwarded) summary = message.Forwarded;
+                    else if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Progress)
+                    {
+                        (examplesDone, tokensDone) = ((long)message.Progress.ExamplesDone, (long)message.Progress.TokensDone);
+                        progress?.Report(examplesBefore + examplesDone, tokensBefore + tokensDone);
+                    }
+                }, token), token).ConfigureAwait(false);
+            if (summary is null) throw new RpcException(new Status(StatusCode.Internal, "the GradientService ended the stream without a forward summary"));
+            (stored, skipped, storeExamples) = (stored + summary.Stored, skipped + summary.Skipped, summary.StoreExamples);
+            (examplesBefore, tokensBefore) = (examplesBefore + examples.Count, tokensBefore + tokensDone);
+            tokens = tokensBefore;
+        }
+        // One shard's summary counts only its own store: the set's total is the (merged) StoreInfo's.
+        if (targets.Count > 1) storeExamples = (await StoreInfoAsync(token).ConfigureAwait(false)).Examples;
+        return new IndexResult(corpus.Count, corpus.Count - todo.Count, todo.Count, stored, skipped, storeExamples, tokens, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
