@@ -55,7 +55,7 @@ internal static class JinjaFilters
             case long or double:
                 return name switch
                 {
-                    "abs" => operand is long l ? Math.Abs(l) : Math.Abs((double)operand),
+                    "abs" => operand is long l ? (object)Math.Abs(l) : Math.Abs((double)operand),
                     "int" => operand is long l2 ? l2 : (long)Math.Floor((double)operand),
                     "float" => JinjaValues.ToDouble(operand),
                     "string" => JinjaValues.Display(operand),
@@ -152,7 +152,7 @@ internal static class JinjaFilters
                     string s when name == "int" => JsNumberParsing.ParseInt(s) is var i && double.IsNaN(i) ? fallback : (long)i,
                     string s => JsNumberParsing.ParseFloat(s) is var f && double.IsNaN(f) ? fallback : f,
                     long or double => operand,
-                    bool b => name == "int" ? (b ? 1L : 0L) : (b ? 1.0 : 0.0),
+                    bool b => name == "int" ? (object)(b ? 1L : 0L) : (b ? 1.0 : 0.0),
                     _ => throw new JinjaException($"Cannot apply filter \"{name}\" to type: {JinjaValues.TypeName(operand)}"),
                 };
             }

@@ -62,7 +62,7 @@ internal static class JinjaOperators
             "/" => a / b,
             "//" => Number(Math.Floor(a / b)),
             // JavaScript's % keeps the dividend's sign (Python's would take the divisor's).
-            "%" => isFloat || (long)right == 0 ? a % b : (long)left % (long)right,
+            "%" => isFloat || (long)right == 0 ? a % b : (object)((long)left % (long)right),
             "<" => a < b,
             ">" => a > b,
             ">=" => a >= b,
@@ -94,9 +94,9 @@ internal static class JinjaOperators
                 var sign = op == "-" ? -1 : 1;
                 return argument switch
                 {
-                    double d => sign * d,
-                    long l => sign * l,
-                    bool b => sign * (b ? 1L : 0L),
+                    double d => (object)(sign * d),
+                    long l => (object)(sign * l),
+                    bool b => (object)(sign * (b ? 1L : 0L)),
                     _ => throw new JinjaException($"Unknown operator \"{op}\" for {JinjaValues.TypeName(argument)}"),
                 };
             default:
