@@ -70,5 +70,17 @@ internal static class JinjaFeatureTemplates
         "{% generation %}kept{% endgeneration %}|{%- generation -%}  trimmed  {%- endgeneration -%}|",
         "{{ '\\u00e9\\x41\\t\\\\' }}{{ \"it's\" }}{{ 'a' 'b' }}",
         "{{- '<|im_start|>' + messages[0].role + '\\n' + messages[0].content | trim + '<|im_end|>\\n' }}",
+        // Lexer corners: braces inside strings and nested dicts, signed literals, unary minus, not with is.
+        "{{ '}}' }}|{{ {'a': {'b': 1}} }}|{{ {'a': {'b': 1}}['a']['b'] }}|{{ -1 }}|{{ [1, 2, 3][-1] }}|{{ 3 - -1 }}|{{ -(2) }}|{{ not missing is defined }}",
+        "{%- set x = 5 -%}\n   {{ x }}   \n{%- if x > 3 -%}\n  big\n{%- endif %}\n{# note -#}\n   tail",
+        "{% for m in messages %}{{ '\\n' if not loop.first }}{{ m.role | upper }}: {{ m.content }}{% endfor %}",
+        "{{ messages | selectattr('role', 'equalto', 'assistant') | map(attribute='content') | join('|') }}{{ (messages | map(attribute='role') | unique | list) | length }}",
+        "{% set ns = namespace(a=[]) %}{% for m in messages %}{% set ns.a = ns.a + [m.role] %}{% endfor %}{{ ns.a | join(',') }}{{ ns.a[1:3] }}",
+        "{{ messages[0].content.split(' ')[0] }}|{{ messages[1].content[:2] }}|{{ messages[1]['content'] | length > 1 }}|{{ 'x' * 3 if false else 'y' }}",
+        "{% if messages[-1].role == 'assistant' and add_generation_prompt %}both{% elif add_generation_prompt %}prompt{% endif %}",
+        "{{ 10 / 4 }} {{ 10 // 4 }} {{ 2 ** -1 }} {{ 0.1 + 0.2 }} {{ 1e3 if false else 1000000 * 1000000 }} {{ 3.0 * 2 }} {{ 7.5 % 2 }}",
+        "{{ messages[0] is mapping }} {{ messages is sequence }} {{ 'a' is lower }} {{ 'A' is upper }} {{ messages[0].role is string and messages[0].content is not none }}",
+        "{% macro r(n) %}{% if n > 0 %}{{ n }}{{ r(n - 1) }}{% endif %}{% endmacro %}{{ r(3) }}",
+        "{{ bos_token ~ eos_token }}{{ bos_token + 'x' }}{{ eos_token | length }}",
     ];
 }
