@@ -1,5 +1,6 @@
 using Infra.Core.Text;
 using Infra.Core.Text.Jinja;
+using Xunit.Abstractions;
 
 namespace Infra.Core.Tests.Text.ChatTemplates;
 
@@ -8,7 +9,7 @@ namespace Infra.Core.Tests.Text.ChatTemplates;
 /// <see cref="ChatConversations"/> with and without the generation prompt, and small templates that exercise each
 /// feature. Texts must be equal byte for byte; where the reference raises, we must raise too.
 /// </summary>
-public sealed class ChatTemplateParityTests
+public sealed class ChatTemplateParityTests(ITestOutputHelper output)
 {
     private static readonly bool[] GenerationPrompt = [false, true];
 
@@ -42,6 +43,7 @@ public sealed class ChatTemplateParityTests
         foreach (var template in templates)
         {
             var rendered = Enumerable.Range(0, jobs.Count).Count(i => jobs[i].Template == template && expected[i].Text is not null);
+            output.WriteLine($"{template.Name}: {rendered} of {2 * ChatConversations.All.Count} rendered, the rest raised on both sides");
             Assert.True(rendered >= 30, $"{template.Name}: only {rendered} of {2 * ChatConversations.All.Count} renders succeed");
         }
     }
