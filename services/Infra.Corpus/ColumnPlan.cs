@@ -14,6 +14,9 @@ internal sealed record ColumnPlan(
     string Messages, bool MessagesNamed,
     string Input, bool InputNamed)
 {
+    /// <summary>Whether the text comes from a column of chat turns (<see cref="CorpusLayout.Messages"/> or <see cref="CorpusLayout.ShareGpt"/>).</summary>
+    public bool IsChat => Layout is CorpusLayout.Messages or CorpusLayout.ShareGpt;
+
     /// <summary>The plan for <paramref name="options"/> over rows with <paramref name="present"/> columns.</summary>
     public static ColumnPlan For(CorpusReaderOptions options, IReadOnlySet<string> present)
     {
@@ -32,13 +35,13 @@ internal sealed record ColumnPlan(
             c.Prompt ?? prompt, c.Prompt is not null,
             c.Response ?? response, c.Response is not null,
             c.Difficulty ?? CorpusFields.Difficulty, c.Difficulty is not null,
-            c.Messages ?? CorpusFields.Messages, c.Messages is not null,
+            c.Messages ?? (layout == CorpusLayout.ShareGpt ? CorpusFields.Conversations : CorpusFields.Messages), c.Messages is not null,
             c.Input ?? "input", c.Input is not null);
     }
 
     /// <summary>
     /// The layout whose prompt column the rows have, in the order lab, problem/solution, question/answer,
-    /// instruction/output, messages (NuminaMath has both problem and messages: its problem/solution text wins); lab when none.
+    /// instruction/output, messages, ShareGPT conversations (NuminaMath has both problem and messages: its problem/solution text wins); lab when none.
     /// </summary>
     public static CorpusLayout Detect(IReadOnlySet<string> present) =>
         present.Contains(CorpusFields.Prompt) ? CorpusLayout.Lab
@@ -46,6 +49,7 @@ internal sealed record ColumnPlan(
         : present.Contains("question") ? CorpusLayout.QuestionAnswer
         : present.Contains("instruction") ? CorpusLayout.InstructionOutput
         : present.Contains(CorpusFields.Messages) ? CorpusLayout.Messages
+        : present.Contains(CorpusFields.Conversations) ? CorpusLayout.ShareGpt
         : CorpusLayout.Lab;
 
 }

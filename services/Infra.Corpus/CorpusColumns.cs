@@ -20,7 +20,7 @@ public sealed record CorpusColumns
     /// <summary>The difficulty column. Defaults to "difficulty"; rows without a value are unlabelled (level 0).</summary>
     public string? Difficulty { get; init; }
 
-    /// <summary>The turns column of <see cref="CorpusLayout.Messages"/>. Defaults to "messages".</summary>
+    /// <summary>The turns column of <see cref="CorpusLayout.Messages"/> and <see cref="CorpusLayout.ShareGpt"/>. Defaults to "messages", or "conversations" for ShareGPT.</summary>
     public string? Messages { get; init; }
 
     /// <summary>The Alpaca input column appended to the instruction. Defaults to "input" (<see cref="CorpusLayout.InstructionOutput"/> only).</summary>

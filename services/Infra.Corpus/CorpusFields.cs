@@ -9,6 +9,7 @@ public static class CorpusFields
     public const string Prompt = "prompt";
     public const string Response = "response";
     public const string Messages = "messages";
+    public const string Conversations = "conversations";
     public const string Tags = "tags";
     public const string Answer = "answer";
     public const string Math = "math";

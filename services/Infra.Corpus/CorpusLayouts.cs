@@ -10,9 +10,10 @@ public static class CorpusLayouts
         (CorpusLayout.QuestionAnswer, "question-answer"),
         (CorpusLayout.InstructionOutput, "instruction-output"),
         (CorpusLayout.Messages, "messages"),
+        (CorpusLayout.ShareGpt, "sharegpt"),
     ];
 
-    /// <summary>Every layout name: lab, problem-solution, question-answer, instruction-output, messages.</summary>
+    /// <summary>Every layout name: lab, problem-solution, question-answer, instruction-output, messages, sharegpt.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(l => l.Name).ToArray();
 
     /// <summary>The name of <paramref name="layout"/>.</summary>

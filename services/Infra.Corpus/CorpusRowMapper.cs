@@ -52,7 +52,7 @@ internal static class CorpusRowMapper
         var level = difficulty.Level(row.Values.GetValueOrDefault(plan.Difficulty), errors);
         var messages = RowFields.Messages(row, plan.Messages, errors);
         string? prompt, response;
-        if (plan.Layout == CorpusLayout.Messages)
+        if (plan.IsChat)
         {
             (prompt, response) = messages is null ? (RowFields.RequiredText(row, plan.Messages, errors), null) : ChatTurns.Split(messages, plan.Messages, errors);
         }
@@ -95,7 +95,7 @@ internal static class CorpusRowMapper
     private static HashSet<string> KnownColumns(ColumnPlan plan, DifficultyColumn difficulty)
     {
         var known = new HashSet<string>(StringComparer.Ordinal) { plan.Id, plan.Domain, plan.Messages, CorpusFields.Tags, CorpusFields.Answer };
-        if (plan.Layout != CorpusLayout.Messages)
+        if (!plan.IsChat)
         {
             known.Add(plan.Prompt);
             known.Add(plan.Response);
@@ -137,7 +137,7 @@ internal static class CorpusRowMapper
             (plan.Domain, plan.DomainNamed || options.Domain is null, "domain"),
             (plan.Difficulty, plan.DifficultyNamed || options.DifficultyMapping is not null || options.DifficultyBins != 0, "difficulty"),
         };
-        if (plan.Layout == CorpusLayout.Messages) named.Add((plan.Messages, true, "messages"));
+        if (plan.IsChat) named.Add((plan.Messages, true, "messages"));
         else
         {
             named.Add((plan.Prompt, true, "prompt"));

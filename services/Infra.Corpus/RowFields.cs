@@ -49,15 +49,23 @@ internal static class RowFields
         var index = 0;
         foreach (var item in list.EnumerateArray())
         {
+            var at = $"{name}[{index.ToString(CultureInfo.InvariantCulture)}]";
             if (item.ValueKind == JsonValueKind.Object
                 && item.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(role.GetString())
                 && item.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
             {
                 messages.Add(new ChatMessage(role.GetString()!, content.GetString()!));
             }
+            else if (item.ValueKind == JsonValueKind.Object
+                && item.TryGetProperty("from", out var from) && from.ValueKind == JsonValueKind.String
+                && item.TryGetProperty("value", out var said) && said.ValueKind == JsonValueKind.String)
+            {
+                if (ShareGptRoles.Role(from.GetString()!) is { } mapped) messages.Add(new ChatMessage(mapped, said.GetString()!));
+                else errors.Add($"{at}: unknown ShareGPT speaker '{from.GetString()}' (expected one of {string.Join(", ", ShareGptRoles.Speakers)})");
+            }
             else
             {
-                errors.Add($"{name}[{index.ToString(CultureInfo.InvariantCulture)}] must be an object with string 'role' and 'content'");
+                errors.Add($"{at} must be an object with string 'role' and 'content' (or ShareGPT's 'from' and 'value')");
             }
             index++;
         }

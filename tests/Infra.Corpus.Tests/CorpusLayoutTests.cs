@@ -77,6 +77,30 @@ public sealed class CorpusLayoutTests : IDisposable
     }
 
     [Fact]
+    public void ShareGpt_conversations_of_any_length_are_read_with_their_speakers_as_roles()
+    {
+        var result = ReadValid(new CorpusReaderOptions { Domain = "chat" },
+            """{"conversations": [{"from": "system", "value": "Be brief."}, {"from": "human", "value": "h1"}, {"from": "gpt", "value": "g1"}, {"from": "human", "value": "h2"}, {"from": "gpt", "value": "g2"}, {"from": "human", "value": "h3"}, {"from": "gpt", "value": ""}, {"from": "human", "value": "h4"}, {"from": "gpt", "value": "g4"}]}""");
+        var record = Assert.Single(result.Records);
+        Assert.Equal(("h4", "g4"), (record.Prompt, record.Response));
+        Assert.Equal(
+            [new ChatMessage("system", "Be brief."), new ChatMessage("user", "h1"), new ChatMessage("assistant", "g1"), new ChatMessage("user", "h2"),
+             new ChatMessage("assistant", "g2"), new ChatMessage("user", "h3"), new ChatMessage("assistant", ""), new ChatMessage("user", "h4"),
+             new ChatMessage("assistant", "g4")],
+            record.Messages!);
+        Assert.False(record.Metadata.ContainsKey(CorpusFields.Conversations));
+        Assert.Equal(CorpusLayout.ShareGpt, CorpusLayouts.Parse("sharegpt"));
+    }
+
+    [Fact]
+    public void A_ShareGpt_speaker_without_a_role_is_refused_naming_it()
+    {
+        var result = CorpusReader.ReadFile(_folder.Write("share.jsonl",
+            """{"domain": "chat", "conversations": [{"from": "human", "value": "h"}, {"from": "function_call", "value": "{}"}, {"from": "gpt", "value": "g"}]}"""));
+        Assert.Contains("line 1: conversations[1]: unknown ShareGPT speaker 'function_call'", Assert.Single(result.Errors).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_column_name_can_be_overridden()
     {
         var options = new CorpusReaderOptions

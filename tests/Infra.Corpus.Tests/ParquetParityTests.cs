@@ -67,6 +67,41 @@ public sealed class ParquetParityTests : IDisposable
         Assert.Equal(0, back[1].Difficulty);
     }
 
+    [Fact]
+    public async Task ShareGpt_conversations_read_from_Parquet_as_from_JSONL()
+    {
+        var jsonl = _folder.Write("chat.jsonl",
+            """{"domain": "chat", "conversations": [{"from": "system", "value": "s"}, {"from": "human", "value": "h1"}, {"from": "gpt", "value": "g1"}, {"from": "human", "value": "h2"}, {"from": "gpt", "value": "g2"}]}""");
+        var parquet = Path.Combine(_folder.Root, "chat.parquet");
+        await ParquetSerializer.SerializeAsync(new[]
+        {
+            new ShareGptRow
+            {
+                Domain = "chat",
+                Conversations = [new() { From = "system", Value = "s" }, new() { From = "human", Value = "h1" }, new() { From = "gpt", Value = "g1" }, new() { From = "human", Value = "h2" }, new() { From = "gpt", Value = "g2" }],
+            },
+        }, parquet);
+
+        var fromJsonl = Assert.Single((await CorpusFile.ReadAsync(jsonl, null, CancellationToken.None)).Records);
+        var fromParquet = Assert.Single((await CorpusFile.ReadAsync(parquet, null, CancellationToken.None)).Records);
+
+        Assert.Equal(fromJsonl.Messages!, fromParquet.Messages!);
+        Assert.Equal(5, fromParquet.Messages!.Count);
+        Assert.Equal(("h2", "g2"), (fromParquet.Prompt, fromParquet.Response));
+    }
+
+    private sealed class ShareGptRow
+    {
+        [JsonPropertyName("domain")] public string Domain { get; set; } = "";
+        [JsonPropertyName("conversations")] public List<ShareGptTurn> Conversations { get; set; } = [];
+    }
+
+    private sealed class ShareGptTurn
+    {
+        [JsonPropertyName("from")] public string From { get; set; } = "";
+        [JsonPropertyName("value")] public string Value { get; set; } = "";
+    }
+
     // Records compare field by field: their metadata dictionaries and tags have no value equality of their own.
     private static IEnumerable<string> Describe(IEnumerable<CorpusRecord> records) => records.Select(r =>
         $"{r.Id}|{r.Domain}|{r.Difficulty}|{r.Prompt}|{r.Response}|{r.Answer}|{r.Tags?.GetRawText()}|"

@@ -11,7 +11,7 @@ namespace Infra.Cli.Corpora;
 /// </summary>
 internal sealed class CorpusOptions
 {
-    private readonly Option<string?> _layout = new("--layout") { Description = "column layout: lab, problem-solution, question-answer, instruction-output or messages (default: detected from the columns)" };
+    private readonly Option<string?> _layout = new("--layout") { Description = "column layout: lab, problem-solution, question-answer, instruction-output, messages or sharegpt (default: detected from the columns)" };
     private readonly Option<string?> _id = new("--id-column") { Description = "id column (default: id; a file without one gets ids STEM-ROW)" };
     private readonly Option<string?> _domainColumn = new("--domain-column") { Description = "domain column (default: domain)" };
     private readonly Option<string?> _domain = new("--domain") { Description = "domain of rows without a domain value (e.g. science); without it such a row is an error" };
