@@ -139,7 +139,10 @@ public sealed class EkfacFitter : IDisposable
         covariance.div_(tokens);
         var (values, vectors) = linalg.eigh(covariance);
         covariance.Dispose();
-        return (vectors.DetachFromDisposeScope(), values.DetachFromDisposeScope());
+        // LAPACK hands the eigenvectors back column-major; made row-major once here (the workspace is free again), a
+        // save or a load never needs a second copy of the basis.
+        var rowMajor = vectors.contiguous();
+        return (rowMajor.DetachFromDisposeScope(), values.DetachFromDisposeScope());
     }
 
     /// <summary>Adds a batch's example gradients to the eigenvalue correction, in the eigenbases of <paramref name="bases"/>.</summary>
