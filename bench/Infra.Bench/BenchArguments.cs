@@ -3,7 +3,7 @@ namespace Infra.Bench;
 /// <summary>The harness's command line: <c>gradients [--quick] [--out DIR]</c>.</summary>
 internal sealed record BenchArguments(bool Quick, string OutputFolder)
 {
-    public const string Usage = "usage: Infra.Bench gradients [--quick] [--out bench/results] | scoring [--quick] [--big]";
+    public const string Usage = "usage: Infra.Bench gradients [--quick] [--out bench/results] | scoring [--quick] [--big] | ekfac-scale [--layers 2]";
 
     /// <summary>Default output folder, relative to the working directory (the repository root under <c>dotnet run</c>).</summary>
     public const string DefaultOutputFolder = "bench/results";
@@ -14,7 +14,7 @@ internal sealed record BenchArguments(bool Quick, string OutputFolder)
         error = "";
         if (args.Length == 0 || args[0] != "gradients")
         {
-            error = "choose a benchmark: 'gradients' or 'scoring'";
+            error = "choose a benchmark: 'gradients', 'scoring', 'load' or 'ekfac-scale'";
             return false;
         }
         for (var i = 1; i < args.Length; i++)

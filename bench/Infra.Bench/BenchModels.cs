@@ -32,6 +32,25 @@ internal static class BenchModels
         MaxPositionEmbeddings = 32_768,
     };
 
+    /// <summary>
+    /// Qwen2.5-1.5B's shape (hidden 1536, intermediate 8960, 12 heads, 2 kv heads, head_dim 128, rope_theta 1e6, tied
+    /// embeddings, vocab 151,936) with <paramref name="layers"/> of its 28 decoder layers.
+    /// </summary>
+    public static HfModelConfig Qwen15BShape(int layers) => new()
+    {
+        ModelType = "qwen2",
+        HiddenSize = 1536,
+        IntermediateSize = 8960,
+        NumHiddenLayers = layers,
+        NumAttentionHeads = 12,
+        NumKeyValueHeads = 2,
+        VocabSize = 151_936,
+        RopeTheta = 1_000_000,
+        RmsNormEps = 1e-6,
+        TieWordEmbeddings = true,
+        MaxPositionEmbeddings = 32_768,
+    };
+
     /// <summary>A small Qwen2 with 4 heads and 2 kv heads (vocab 259: the seeded checkpoint's byte-level tokenizer).</summary>
     public static HfModelConfig Small(int hidden, int intermediate, int layers) =>
         TinyModelConfigs.Qwen2(hidden, intermediate, layers, vocab: 259);

@@ -7,6 +7,9 @@ using Infra.Bench.Scoring;
 // dotnet run -c Release --project bench/Infra.Bench -- tokenizer [--quick]
 if (args.Length > 0 && args[0] == "tokenizer")
     return Infra.Bench.Tokenizer.TokenizerBenchmark.Run(args[1..]);
+// dotnet run -c Release --project bench/Infra.Bench -- ekfac-scale [--layers 2] [--storage float64|float32]
+if (args.Length > 0 && args[0] == "ekfac-scale")
+    return await Infra.Bench.Ekfac.EkfacScaleBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
 if (args.Length > 0 && args[0] == "load")
     return await Infra.Bench.Load.LoadBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
 if (args.Length > 0 && args[0] == "scoring")

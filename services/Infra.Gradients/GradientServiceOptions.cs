@@ -49,6 +49,29 @@ public sealed class GradientServiceOptions
     [Required]
     public string FactorsPath { get; set; } = "factors";
 
+    /// <summary>
+    /// Most float64 factor bytes an EK-FAC fit holds in one pass over its corpus (<see cref="Infra.Torch.Ekfac.EkfacFitOptions.GroupBudgetBytes"/>);
+    /// with more layers than that, the corpus is spooled to disk and replayed once per further group. Defaults to 0: one
+    /// decoder layer's tracked projections per pass.
+    /// </summary>
+    [Range(typeof(long), "0", "9223372036854775807")]
+    public long EkfacGroupBudgetBytes { get; set; }
+
+    /// <summary>How fitted EK-FAC factors are stored: "float64" (faithful) or "float32" (half the disk and reads; accumulation stays float64). Defaults to "float64".</summary>
+    [RegularExpression("^(float64|float32)$")]
+    public string EkfacStorageDType { get; set; } = "float64";
+
+    /// <summary>Folder of the temporary corpus spool of an EK-FAC fit with several groups (deleted after each phase). Defaults to "": the system's temp folder.</summary>
+    public string EkfacSpoolPath { get; set; } = "";
+
+    /// <summary>The EK-FAC fit options these settings describe.</summary>
+    internal Infra.Torch.Ekfac.EkfacFitOptions EkfacFit => new()
+    {
+        GroupBudgetBytes = EkfacGroupBudgetBytes > 0 ? EkfacGroupBudgetBytes : null,
+        StorageType = EkfacStorageDType == "float32" ? Infra.Torch.Ekfac.EkfacStorageType.Float32 : Infra.Torch.Ekfac.EkfacStorageType.Float64,
+        SpoolFolder = string.IsNullOrEmpty(EkfacSpoolPath) ? null : EkfacSpoolPath,
+    };
+
     /// <summary>Largest factor payload per streamed message, in bytes. Defaults to 1,048,576 (1 MiB), well under gRPC's 4 MB limit.</summary>
     [Range(1024, 3 * 1024 * 1024)]
     public int ChunkBytes { get; set; } = 1 << 20;

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Infra.Contracts.Gradients.V1;
+using Infra.Torch.Ekfac;
 using WireProjection = Infra.Contracts.Gradients.V1.ProjectionSpec;
 
 namespace Infra.Gradients.Tests;
@@ -54,7 +55,12 @@ public sealed class QueryAndFactorTests(LoopbackHostFixture fixture) : IClassFix
         Assert.Equal(12ul, progress[^1].Progress.ExamplesDone);
         var summary = covariance.Last().Summary;
         Assert.Equal(12ul, summary.Examples);
-        Assert.True(File.Exists(Path.Combine(summary.Path, "factors.safetensors")));
+        // Format 3: one tensor file per decoder layer's group, each named in the manifest.
+        var manifest = new EkfacFactorStore(Path.GetDirectoryName(summary.Path)!).ReadManifest(name)!;
+        Assert.Equal(EkfacFactorsManifest.CurrentVersion, manifest.FormatVersion);
+        Assert.True(manifest.Files!.Count > 1);
+        Assert.All(manifest.Files!, f => Assert.True(File.Exists(Path.Combine(summary.Path, f.File))));
+        Assert.False(File.Exists(Path.Combine(summary.Path, EkfacFactorsManifest.SingleFile)));
 
         var query = new ComputeQueryGradientsRequest { FactorsName = name, Projection = new WireProjection { KIn = 8, KOut = 8 } };
         query.Queries.AddRange(Queries);

@@ -60,7 +60,11 @@ public sealed class FileFormatTests : IDisposable
             }
             """);
         var manifest = store.ReadManifest("old")!;
-        Assert.Equal((EkfacFactorsManifest.CurrentVersion, "qwen25", EkfacFactorsManifest.CorrectedPhase, 96L),
+        // Format 2 is format 1 with the lower-case spelling; both keep every layer in the single factors.safetensors.
+        Assert.Equal((2, "qwen25", EkfacFactorsManifest.CorrectedPhase, 96L),
             (manifest.FormatVersion, manifest.ChatFormat, manifest.Phase, manifest.CovarianceTokens));
+        Assert.Null(manifest.Files);
+        Assert.Equal(EkfacFactorsManifest.SingleFile, manifest.FileOf("model.layers.0.mlp.down_proj"));
+        Assert.Equal(EkfacFactorsManifest.Float64, manifest.StorageDType);
     }
 }

@@ -118,9 +118,10 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         IReadOnlyList<QueryGradient> results;
         using (await session.AcquireAsync(token).ConfigureAwait(false))
         {
+            // Read one layer at a time as the engine walks the layers: memory holds one layer's factors, whatever the depth.
             using var factors = string.IsNullOrEmpty(request.FactorsName)
                 ? null
-                : factorStore.Load(request.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
+                : factorStore.OpenStreamed(request.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList());
             results = engine.Compute(queries, WireTypes.ToReduction(request.Reduction), request.Aggregate, factors, request.Damping,
                 session.Options.DefaultBatchSize, request.Truncate, token);
         }
@@ -145,7 +146,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
         var phase = WireTypes.ToFitPhase(options.Phase);
         using var fit = EkfacFitPass.Begin(factorStore, session.Computer, session.Fingerprint, options.Name, phase, options.Overwrite, format,
-            options.Truncate, "options.name");
+            options.Truncate, "options.name", session.Options.EkfacFit);
         await using var batcher = new ExampleBatcher<FitFactorsRequest, Example>(requestStream, r => r.ItemCase == FitFactorsRequest.ItemOneofCase.Example
             ? r.Example
             : throw DomainException.InvalidArgument("FitFactorsOptions may only be sent as the first message", "options"), batchSize, token);
@@ -159,7 +160,10 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             metrics.Processed(GradientMetrics.FitFactors, prepared.Count, tokens);
             await responseStream.WriteAsync(new FitFactorsResponse { Progress = Progress(fit.Examples, fit.Tokens, clock) }, token).ConfigureAwait(false);
         }
-        var manifest = fit.Commit();
+        EkfacFactorsManifest manifest;
+        // Groups after the first replay the spooled corpus here: the model is busy for the whole commit.
+        using (await session.AcquireAsync(token).ConfigureAwait(false))
+            manifest = fit.Commit(token);
         Log.FactorsFitted(logger, options.Name, manifest.Phase, fit.Examples, fit.Tokens);
         var summary = new FactorsSummary
         {
@@ -214,7 +218,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             clock.Restart(); // query_seconds is compute time, not the wait for the model
             using var factors = string.IsNullOrEmpty(options.FactorsName)
                 ? null
-                : factorStore.Load(options.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList()).Factors;
+                : factorStore.OpenStreamed(options.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList());
             gradients = new QueryGradientEngine(session.Computer, session.ProjectorFor(Core.Compression.ProjectionSpec.Exact))
                 .ComputeFullSpace(queries, WireTypes.ToReduction(options.Reduction), factors, options.Damping, session.Options.DefaultBatchSize, options.Truncate, token);
             if (options.MeanByDomain)

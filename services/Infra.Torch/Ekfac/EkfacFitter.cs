@@ -11,6 +11,8 @@ namespace Infra.Torch.Ekfac;
 /// accumulated in float64 over every non-padding token, then eigendecomposed (<see cref="FinishCovariance"/>).
 /// Pass 2 (<see cref="AccumulateLambda"/>): <c>Λ = E_examples[(U_Sᵀ G U_A)²]</c> with the example
 /// gradient <c>G = sum_t g_t a_tᵀ</c>.
+/// Layers that read the same input (<see cref="EkfacInputSites"/>: gate_proj and up_proj) share one <c>A</c>: it is
+/// accumulated and eigendecomposed once, and each layer's factors hold their own handle on the same <c>U_A</c> storage.
 /// </summary>
 public sealed class EkfacFitter : IDisposable
 {
@@ -18,10 +20,16 @@ public sealed class EkfacFitter : IDisposable
     private readonly Tensor?[] _activationSums;
     private readonly Tensor?[] _gradientSums;
     private readonly Tensor?[] _lambdaSums;
+    // For each layer, the index of the layer that owns its activation covariance (itself unless it shares an input).
+    private readonly int[] _activationOwner;
 
+    /// <summary>A fitter for <paramref name="layers"/> (all tracked layers, or one group of them), in the order the batches list them.</summary>
     public EkfacFitter(IReadOnlyList<TrackedLayer> layers)
     {
         _layers = layers ?? throw new ArgumentNullException(nameof(layers));
+        var owners = EkfacInputSites.Owners(layers.Select(l => l.Name));
+        var index = layers.Select((l, i) => (l.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        _activationOwner = layers.Select((l, i) => owners.TryGetValue(l.Name, out var owner) ? index[owner] : i).ToArray();
         _activationSums = new Tensor?[layers.Count];
         _gradientSums = new Tensor?[layers.Count];
         _lambdaSums = new Tensor?[layers.Count];
@@ -44,9 +52,12 @@ public sealed class EkfacFitter : IDisposable
         var rows = ValidRows(factors);
         for (var l = 0; l < _layers.Count; l++)
         {
-            var a = Flatten(factors.Inputs[l], rows).to(ScalarType.Float64);
+            if (_activationOwner[l] == l)
+            {
+                var a = Flatten(factors.Inputs[l], rows).to(ScalarType.Float64);
+                Add(_activationSums, l, a.t().matmul(a));
+            }
             var g = Flatten(factors.OutputGradients[l], rows).to(ScalarType.Float64);
-            Add(_activationSums, l, a.t().matmul(a));
             Add(_gradientSums, l, g.t().matmul(g));
         }
         CovarianceTokens += factors.Lengths.Sum();
@@ -85,23 +96,53 @@ public sealed class EkfacFitter : IDisposable
         }
     }
 
-    /// <summary>Eigendecomposes the averaged covariances; Λ is left null. The caller owns (and disposes) the returned set.</summary>
-    /// <exception cref="InvalidOperationException">No tokens were accumulated.</exception>
+    /// <summary>
+    /// Eigendecomposes the averaged covariances; Λ is left null. The caller owns (and disposes) the returned set. Each
+    /// covariance sum is freed as soon as its eigenbasis exists (the sums are averaged in place), so the peak is the
+    /// remaining sums plus the bases plus one eigendecomposition's workspace, and the covariances cannot be finished twice.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No tokens were accumulated, or the covariances were already finished.</exception>
     public EkfacFactorSet FinishCovariance()
     {
         if (CovarianceTokens == 0) throw DomainException.FailedPrecondition("no tokens were accumulated for the covariances");
+        if (_gradientSums.Any(s => s is null)) throw DomainException.FailedPrecondition("the covariances were already finished");
         var result = new List<EkfacLayerFactors>(_layers.Count);
-        for (var l = 0; l < _layers.Count; l++)
+        var bases = new (Tensor U, Tensor Values)[_layers.Count];
+        try
         {
-            using var scope = NewDisposeScope();
-            using var tokens = ((double)CovarianceTokens).ToScalar(); // explicit, alive through the calls (see RmsNorm)
-            var (alpha, uA) = linalg.eigh(_activationSums[l]!.div(tokens));
-            var (sigma, uS) = linalg.eigh(_gradientSums[l]!.div(tokens));
-            result.Add(new EkfacLayerFactors(_layers[l].Name,
-                uA.cpu().DetachFromDisposeScope(), alpha.cpu().DetachFromDisposeScope(),
-                uS.cpu().DetachFromDisposeScope(), sigma.cpu().DetachFromDisposeScope(), null));
+            for (var l = 0; l < _layers.Count; l++)
+            {
+                var owner = _activationOwner[l];
+                var (uA, alpha) = owner == l
+                    ? bases[l] = Eigen(ref _activationSums[l])
+                    // Another handle on the owner's storage: the bytes exist once, each layer frees its own handle.
+                    : (bases[owner].U.alias(), bases[owner].Values.alias());
+                var (uS, sigma) = Eigen(ref _gradientSums[l]);
+                result.Add(new EkfacLayerFactors(_layers[l].Name, uA, alpha, uS, sigma, null));
+            }
+            return new EkfacFactorSet(result);
         }
-        return new EkfacFactorSet(result);
+        catch
+        {
+            foreach (var f in result) f.Dispose();
+            throw;
+        }
+    }
+
+    // eigh of sum / tokens, averaging in place and freeing the sum first: at 8960² a copy is 640 MB.
+    private (Tensor Vectors, Tensor Values) Eigen(ref Tensor? sum)
+    {
+        using var scope = NewDisposeScope();
+        using var tokens = ((double)CovarianceTokens).ToScalar(); // explicit, alive through the calls (see RmsNorm)
+        var covariance = sum!;
+        sum = null;
+        covariance.div_(tokens);
+        var (values, vectors) = linalg.eigh(covariance);
+        covariance.Dispose();
+        // LAPACK hands the eigenvectors back column-major; made row-major once here (the workspace is free again), a
+        // save or a load never needs a second copy of the basis.
+        var rowMajor = vectors.contiguous();
+        return (rowMajor.DetachFromDisposeScope(), values.DetachFromDisposeScope());
     }
 
     /// <summary>Adds a batch's example gradients to the eigenvalue correction, in the eigenbases of <paramref name="bases"/>.</summary>
@@ -109,14 +150,17 @@ public sealed class EkfacFitter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(factors);
         ArgumentNullException.ThrowIfNull(bases);
+        if (bases.Count != _layers.Count) throw new ArgumentException($"bases cover {bases.Count} layers, the fitter {_layers.Count}", nameof(bases));
         using var scope = NewDisposeScope();
+        var rotatedInputs = new Tensor?[_layers.Count];
         for (var l = 0; l < _layers.Count; l++)
         {
             var device = factors.Inputs[l].device;
-            var uA = bases[l].ActivationEigenvectors.to(ScalarType.Float64).to(device);
             var uS = bases[l].GradientEigenvectors.to(ScalarType.Float64).to(device);
-            // Padding rows of g are zero, so the product over the padded length is the example's G.
-            var aRot = factors.Inputs[l].to(ScalarType.Float64).matmul(uA);
+            // Padding rows of g are zero, so the product over the padded length is the example's G. Layers sharing an
+            // input share a_t U_A too (the owner comes first).
+            var owner = _activationOwner[l];
+            var aRot = rotatedInputs[owner] ??= factors.Inputs[l].to(ScalarType.Float64).matmul(bases[l].ActivationEigenvectors.to(ScalarType.Float64).to(device));
             var gRot = factors.OutputGradients[l].to(ScalarType.Float64).matmul(uS);
             var rotated = gRot.transpose(1, 2).bmm(aRot);
             Add(_lambdaSums, l, rotated.square().sum([0L]));

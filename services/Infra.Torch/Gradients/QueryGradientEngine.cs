@@ -26,7 +26,11 @@ public sealed class QueryGradientEngine
     /// <param name="queries">Tokenised queries; the loss mask covers the answer.</param>
     /// <param name="reduction">Mean (default) or summed log-likelihood.</param>
     /// <param name="aggregate">Return the gradient of the mean of f over the set.</param>
-    /// <param name="factors">Full-space EK-FAC factors per tracked layer, or null.</param>
+    /// <param name="factors">
+    /// Full-space EK-FAC factors per tracked layer, or null. Read in layer order and used before the next layer is read,
+    /// once per batch, so a <see cref="EkfacStreamedFactors"/> holds one layer at a time (at the cost of reading every
+    /// layer again for each batch).
+    /// </param>
     /// <param name="damping">&lt;= 0: 0.1 x mean(Λ) per layer.</param>
     /// <param name="batchSize">Queries per forward/backward batch.</param>
     /// <param name="truncate">Cut over-long queries instead of refusing them.</param>
@@ -92,7 +96,10 @@ public sealed class QueryGradientEngine
     /// </summary>
     /// <param name="queries">Tokenised queries; the loss mask covers the answer.</param>
     /// <param name="reduction">Mean (default) or summed log-likelihood.</param>
-    /// <param name="factors">Full-space EK-FAC factors per tracked layer, or null (no preconditioning).</param>
+    /// <param name="factors">
+    /// Full-space EK-FAC factors per tracked layer, or null (no preconditioning); read in layer order as in
+    /// <see cref="Compute"/>, so a <see cref="EkfacStreamedFactors"/> holds one layer at a time.
+    /// </param>
     /// <param name="damping">&lt;= 0: 0.1 x mean(Λ) per layer.</param>
     /// <param name="batchSize">Queries per forward/backward batch.</param>
     /// <param name="truncate">Cut over-long queries instead of refusing them.</param>
