@@ -8,8 +8,9 @@ namespace Infra.Torch.Gradients;
 /// <param name="Predicted">Flat index of each predicted token (<c>Positions + 1</c>): where its loss is reported.</param>
 /// <param name="Targets">The predicted token's id.</param>
 /// <param name="Weights">The example's loss scale.</param>
-internal sealed record LossRows(long[] Positions, long[] Predicted, long[] Targets, float[] Weights)
+public sealed record LossRows(long[] Positions, long[] Predicted, long[] Targets, float[] Weights)
 {
+    /// <summary>Rows that carry loss.</summary>
     public int Count => Positions.Length;
 
     /// <summary>The loss rows of <paramref name="batch"/> padded to <paramref name="width"/> tokens.</summary>
