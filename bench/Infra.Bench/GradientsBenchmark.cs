@@ -20,9 +20,10 @@ internal static class GradientsBenchmark
         var ratios = new Dictionary<string, double>();
         foreach (var scenario in plan.Compute)
         {
-            var (r, overhead) = ComputeBenchmark.Run(scenario, log);
+            var (r, overhead, speedup) = ComputeBenchmark.Run(scenario, log);
             results.AddRange(r);
             ratios[$"overhead_{scenario.Key}"] = overhead;
+            ratios[$"speedup_over_full_logits_{scenario.Key}"] = speedup;
         }
         log.WriteLine("[host_copy] tensor -> float[] copy rates");
         results.AddRange(HostCopyProbe.Run(plan.HostCopy, rows: 512, cols: 1024));

@@ -2,6 +2,8 @@ using Infra.Bench;
 using Infra.Bench.Scoring;
 
 // dotnet run -c Release --project bench/Infra.Bench -- gradients [--quick] [--out bench/results]
+// dotnet run -c Release --project bench/Infra.Bench -- capture [--layers 4] [--reps 5] [--peer bench/peers/capture_peer.py]
+// dotnet run -c Release --project bench/Infra.Bench -- long [--layers 4] [--length 8192]
 // dotnet run -c Release --project bench/Infra.Bench -- scoring [--quick] [--big]
 // dotnet run -c Release --project bench/Infra.Bench -- load [--quick] [--seconds 60] [--clients 32]
 // dotnet run -c Release --project bench/Infra.Bench -- tokenizer [--quick]
@@ -10,6 +12,10 @@ if (args.Length > 0 && args[0] == "tokenizer")
 // dotnet run -c Release --project bench/Infra.Bench -- ekfac-scale [--layers 2] [--storage float64|float32]
 if (args.Length > 0 && args[0] == "ekfac-scale")
     return await Infra.Bench.Ekfac.EkfacScaleBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+if (args.Length > 0 && args[0] == "capture")
+    return await CaptureBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+if (args.Length > 0 && args[0] == "long")
+    return await LongExampleBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
 if (args.Length > 0 && args[0] == "load")
     return await Infra.Bench.Load.LoadBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
 if (args.Length > 0 && args[0] == "scoring")

@@ -16,11 +16,21 @@ internal static class ReportWriter
 
     public static string ToJson(BenchReport report) => ProjectJson.Serialize(report, FormatVersion, Json);
 
-    public static string ToMarkdown(BenchReport report)
+    /// <summary>Writes <c>NAME.json</c> and <c>NAME.md</c> into <paramref name="folder"/> and prints the table to stdout.</summary>
+    public static async Task WriteAsync(BenchReport report, string folder, string name, string title)
+    {
+        var markdown = ToMarkdown(report, title);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, $"{name}.json"), ToJson(report)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(folder, $"{name}.md"), markdown).ConfigureAwait(false);
+        Console.Write(markdown);
+    }
+
+    public static string ToMarkdown(BenchReport report, string title = "Gradient benchmarks")
     {
         var m = report.Machine;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"## Gradient benchmarks{(m.Quick ? " (--quick)" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"## {title}{(m.Quick ? " (--quick)" : "")}");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{m.Date}; {m.Cpu}, {m.Cores} cores; torch threads = {m.TorchThreads} (set to the core count), interop {m.TorchInteropThreads}; " +

@@ -72,66 +72,66 @@ public sealed class FactorComputer
         return example;
     }
 
+    /// <summary>
+    /// Loss positions whose logits are formed at once (<see cref="ResponseLoss"/>). Defaults to
+    /// <see cref="ResponseLoss.DefaultChunk"/> (1,024: a 0.6 GB float32 buffer at a 151,936-token vocabulary).
+    /// </summary>
+    public int LossChunk { get; init; } = ResponseLoss.DefaultChunk;
+
     /// <summary>Computes the exact factors of a batch of prepared examples.</summary>
+    /// <remarks>
+    /// The final norm, the head and the cross-entropy are formed only at the positions that predict a loss token
+    /// (the response, not the prompt or the padding): they get the same values there as the full forward pass, and the
+    /// other positions' logits never reach the loss, so the factors are those of the full computation.
+    /// </remarks>
     public BatchFactors Run(IReadOnlyList<TokenizedExample> batch, bool[]? truncated = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) throw new ArgumentException("empty batch", nameof(batch));
         using var scope = NewDisposeScope();
+        var lengths = batch.Select(e => e.Ids.Length).ToArray();
+        var b = batch.Count;
+        var t = lengths.Max();
+        var ids = new long[b * t];
+        for (var i = 0; i < b; i++)
+            for (var j = 0; j < lengths[i]; j++)
+                ids[i * t + j] = batch[i].Ids[j];
+        var device = _model.Device;
+        var idTensor = tensor(ids, [b, t]).to(device);
+        var capture = new LinearCapture(_names);
+        _model.Capture.Active = capture;
+        Tensor hidden;
+        try
         {
-            var lengths = batch.Select(e => e.Ids.Length).ToArray();
-            var b = batch.Count;
-            var t = lengths.Max();
-            var ids = new long[b * t];
-            var mask = new float[b * t];
-            var scales = new float[b];
-            for (var i = 0; i < b; i++)
-            {
-                for (var j = 0; j < lengths[i]; j++)
-                {
-                    ids[i * t + j] = batch[i].Ids[j];
-                    mask[i * t + j] = batch[i].LossMask[j] != 0 ? 1f : 0f;
-                }
-                scales[i] = batch[i].LossScale;
-            }
-
-            var device = _model.Device;
-            var idTensor = tensor(ids, [b, t]).to(device);
-            var maskTensor = tensor(mask, [b, t]).to(device);
-            var capture = new LinearCapture(_names);
-            _model.Capture.Active = capture;
-            Tensor logits;
-            try
-            {
-                logits = _model.call(idTensor);
-            }
-            finally
-            {
-                _model.Capture.Active = null;
-            }
-
-            Tensor tokenLosses;
-            if (t > 1)
-            {
-                var vocab = logits.shape[2];
-                var predicted = logits.narrow(1, 0, t - 1).to_type(ScalarType.Float32).reshape(-1, vocab);
-                var targets = idTensor.narrow(1, 1, t - 1).reshape(-1);
-                var ce = nn.functional.cross_entropy(predicted, targets, reduction: nn.Reduction.None).view(b, t - 1);
-                tokenLosses = cat([zeros(b, 1, device: device), ce * maskTensor.narrow(1, 1, t - 1)], 1);
-            }
-            else
-            {
-                tokenLosses = zeros(b, 1, device: device);
-            }
-            var loss = (tokenLosses.sum([1L]) * tensor(scales).to(device)).sum();
-
-            var records = Layers.Select(l => capture.Get(l.Name)).ToList();
-            var gradients = autograd.grad([loss], records.Select(r => r.Output).ToList());
-            // The results outlive this scope; BatchFactors disposes them.
-            var inputs = records.Select(r => Keep(r.Input)).ToList();
-            var outputGradients = gradients.Select(Keep).ToList();
-            return new BatchFactors(batch, lengths, truncated ?? new bool[b], Keep(tokenLosses), inputs, outputGradients);
+            hidden = _model.DecoderOutput(idTensor);
         }
+        finally
+        {
+            _model.Capture.Active = null;
+        }
+
+        var rows = LossRows.Of(batch, t);
+        var records = Layers.Select(l => capture.Get(l.Name)).ToList();
+        var tokenLosses = zeros(b * t, device: device);
+        IList<Tensor> gradients;
+        if (rows.Count == 0)
+        {
+            gradients = records.Select(r => zeros_like(r.Output)).ToList();
+        }
+        else
+        {
+            var positions = tensor(rows.Positions).to(device);
+            // Position p predicts token p + 1: its hidden state is the one the loss needs.
+            var normed = _model.FinalNorm(hidden.reshape(b * t, -1).index_select(0, positions));
+            var (losses, hiddenGradient) = ResponseLoss.Compute(normed, _model.HeadWeight,
+                tensor(rows.Targets).to(device), tensor(rows.Weights).to(device), LossChunk);
+            gradients = autograd.grad([normed], records.Select(r => r.Output).ToList(), [hiddenGradient]);
+            tokenLosses.index_copy_(0, tensor(rows.Predicted).to(device), losses);
+        }
+        // The results outlive this scope; BatchFactors disposes them.
+        var inputs = records.Select(r => Keep(r.Input)).ToList();
+        var outputGradients = gradients.Select(Keep).ToList();
+        return new BatchFactors(batch, lengths, truncated ?? new bool[b], Keep(tokenLosses.view(b, t)), inputs, outputGradients);
     }
 
     private static Tensor Keep(Tensor t) =>

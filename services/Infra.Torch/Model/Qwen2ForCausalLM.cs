@@ -64,6 +64,21 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, Tensor>
         return Head(_model.ForwardCached(inputIds, cache));
     }
 
+    /// <summary>
+    /// The decoder stack's output <c>[B, T, hidden]</c> for token ids <c>[B, T]</c>, before the final norm, with tracked
+    /// layers recorded as in <see cref="forward"/>. With <see cref="FinalNorm"/> and <see cref="HeadWeight"/> it lets a
+    /// loss form logits only at the positions it needs: at a 151,936-token vocabulary the head is most of a forward pass.
+    /// </summary>
+    public Tensor DecoderOutput(Tensor inputIds) => _model.Decode(inputIds);
+
+    /// <summary>The final norm on hidden states <c>[..., hidden]</c> (per position, so it may be applied to a gathered subset).</summary>
+    public Tensor FinalNorm(Tensor hidden) => _model.Norm(hidden);
+
+    /// <summary>The head's weight <c>[vocab, hidden]</c> (the embedding matrix when embeddings are tied): logits are <c>h Wᵀ</c>, no bias.</summary>
+    public Tensor HeadWeight => _lmHead is not null
+        ? _lmHead.weight ?? throw new InvalidOperationException("lm_head has no weight")
+        : _model.EmbeddingWeight;
+
     private Tensor Head(Tensor hidden) => _lmHead is not null
         ? _lmHead.call(hidden)
         : nn.functional.linear(hidden, _model.EmbeddingWeight);

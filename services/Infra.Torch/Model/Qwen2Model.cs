@@ -29,15 +29,24 @@ public sealed class Qwen2Model : nn.Module<Tensor, Tensor>
     public Tensor EmbeddingWeight => _embed.weight ?? throw new InvalidOperationException("embedding has no weight");
 
     /// <summary>Hidden states <c>[B, T, hidden]</c> after the final norm, for token ids <c>[B, T]</c> at positions 0..T-1.</summary>
-    public override Tensor forward(Tensor inputIds)
+    public override Tensor forward(Tensor inputIds) => _norm.call(Decode(inputIds));
+
+    /// <summary>
+    /// The last decoder layer's output <c>[B, T, hidden]</c>, before the final norm. The norm works on each position
+    /// alone, so a caller that needs only some positions gathers them first and normalises those with <see cref="Norm"/>.
+    /// </summary>
+    internal Tensor Decode(Tensor inputIds)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         var (cos, sin) = RotaryEmbedding.Tables(inputIds.shape[1], _config.HeadDim, _config.RopeTheta, inputIds.device);
         var x = _embed.call(inputIds);
         foreach (var layer in _layers)
             x = layer.call(x, cos, sin);
-        return _norm.call(x);
+        return x;
     }
+
+    /// <summary>The final norm, applied to hidden states <c>[..., hidden]</c> of any positions.</summary>
+    internal Tensor Norm(Tensor hidden) => _norm.call(hidden);
 
     /// <summary>
     /// Hidden states <c>[B, T, hidden]</c> for new token ids <c>[B, T]</c> at absolute positions
