@@ -72,7 +72,7 @@ public sealed partial class CliEndToEndTests(ITestOutputHelper log) : IDisposabl
             var env = Environment(gradients, scoring);
             var running = CliRun.InvokeAsync(["index", corpus, "--json"], env, _root);
             var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (CommittedShards(storeB) < 2 && !running.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(10);
+            while (StoreManifestProbe.CommittedShards(storeB) < 2 && !running.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(10);
             var finishedFirst = running.IsCompleted;
             scoring.KillHard();
             var killed = await running;
@@ -193,20 +193,5 @@ public sealed partial class CliEndToEndTests(ITestOutputHelper log) : IDisposabl
         var run = await CliRun.InvokeAsync(args, env, _root);
         Assert.True(run.ExitCode == 0, $"infra {string.Join(' ', args)}: {run}");
         return run;
-    }
-
-    private static int CommittedShards(string store)
-    {
-        var path = Path.Combine(store, "manifest.json");
-        if (!File.Exists(path)) return 0;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.GetProperty("shards").GetArrayLength();
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            return 0;
-        }
     }
 }

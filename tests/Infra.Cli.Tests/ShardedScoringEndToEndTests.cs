@@ -63,7 +63,7 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
             var shard1 = Path.Combine(_root, "shard-1");
             var running = CliRun.InvokeAsync(["index", corpus, "--json"], shardedEnv, _root);
             var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (CommittedFiles(shard1) < 1 && !running.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(10);
+            while (StoreManifestProbe.CommittedShards(shard1) < 1 && !running.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(10);
             var finishedFirst = running.IsCompleted;
             shards[1].KillHard();
             var killed = await running;
@@ -193,20 +193,5 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
         var run = await CliRun.InvokeAsync(args, env, _root);
         Assert.True(run.ExitCode == 0, $"infra {string.Join(' ', args)}: {run}");
         return run;
-    }
-
-    private static int CommittedFiles(string store)
-    {
-        var path = Path.Combine(store, "manifest.json");
-        if (!File.Exists(path)) return 0;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.GetProperty("shards").GetArrayLength();
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            return 0;
-        }
     }
 }
