@@ -32,12 +32,7 @@ public sealed class AnyCorpusEndToEndTests(ITestOutputHelper log) : IDisposable
         var queries = Path.Combine(mixture, MixtureCommand.QueriesFile);
         var store = Path.Combine(_root, "store");
 
-        using var gradients = await ServiceProcess.StartAsync("Infra.Gradients", new Dictionary<string, string>
-        {
-            ["Gradients:ModelPath"] = Path.Combine(EmbeddedSlice.DefaultFolder, "model"),
-            ["Gradients:Device"] = "cpu",
-            ["Gradients:FactorsPath"] = Path.Combine(_root, "factors"),
-        });
+        using var gradients = await ServiceProcess.StartGradientsOnEmbeddedModelAsync(Path.Combine(_root, "factors"));
         using var scoring = await ServiceProcess.StartAsync("Infra.Scoring", new Dictionary<string, string> { ["Scoring:StorePath"] = store });
         using var aggregation = await ServiceProcess.StartAsync("Infra.Aggregation", new Dictionary<string, string>
         {

@@ -31,12 +31,7 @@ public sealed partial class CliEndToEndTests(ITestOutputHelper log) : IDisposabl
         var queries = Path.Combine(_root, "queries.jsonl");
         EmbeddedSlice.WriteQueries(queries, perDomain: 2);
 
-        using var gradients = await ServiceProcess.StartAsync("Infra.Gradients", new Dictionary<string, string>
-        {
-            ["Gradients:ModelPath"] = Path.Combine(EmbeddedSlice.DefaultFolder, "model"),
-            ["Gradients:Device"] = "cpu",
-            ["Gradients:FactorsPath"] = Path.Combine(_root, "factors"),
-        });
+        using var gradients = await ServiceProcess.StartGradientsOnEmbeddedModelAsync(Path.Combine(_root, "factors"));
         log.WriteLine($"GradientService up on {gradients.Address} after {clock.Elapsed.TotalSeconds:F1} s");
 
         // The uninterrupted run. Batch size 1 computes every example alone, so a resumed index (other batch

@@ -38,12 +38,7 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
         var queries = Path.Combine(_root, "queries.jsonl");
         EmbeddedSlice.WriteQueries(queries, perDomain: 2);
 
-        using var gradients = await ServiceProcess.StartAsync("Infra.Gradients", new Dictionary<string, string>
-        {
-            ["Gradients:ModelPath"] = Path.Combine(EmbeddedSlice.DefaultFolder, "model"),
-            ["Gradients:Device"] = "cpu",
-            ["Gradients:FactorsPath"] = Path.Combine(_root, "factors"),
-        });
+        using var gradients = await ServiceProcess.StartGradientsOnEmbeddedModelAsync(Path.Combine(_root, "factors"));
         using var single = await StartScoringAsync("single");
         var shards = new ServiceProcess[Shards];
         try
