@@ -30,10 +30,15 @@ internal static class LongExampleBenchmark
         using var model = SeededCheckpoint.Create(BenchModels.Qwen05BShape(a.Layers) with { MaxPositionEmbeddings = Math.Max(32_768, a.Length) }, seed: 1);
         var layers = new LayerSelection().Select(model);
         using var projector = new Projector(layers, new ProjectionSpec { KIn = 64, KOut = 64, Seed = 0 }, CPU);
-        var engine = new GradientEngine(new FactorComputer(model, layers), projector);
+        var computer = new FactorComputer(model, layers);
+        var engine = new GradientEngine(computer, projector);
         var example = SyntheticBatch.Create(1, a.Length, model.Config.VocabSize, seed: 7);
         var modelPeak = PeakResidentBytes();
-        var what = $"Qwen2.5-0.5B shape, {a.Layers} of {BenchModels.Qwen05BLayers} layers, 1x{a.Length} tokens (loss on the second half), {layers.Count} tracked layers, k 64";
+        // The engine recomputes the forward pass layer by layer when the whole graph is estimated over the default budget.
+        var sweep = computer.RecomputesLayerwise(example)
+            ? $"layer-by-layer recompute (graph estimated at {computer.EstimatedGraphBytes(example) / GiB:F1} GiB, over the {computer.ActivationBudgetBytes / GiB:F0} GiB budget)"
+            : "one graph";
+        var what = $"Qwen2.5-0.5B shape, {a.Layers} of {BenchModels.Qwen05BLayers} layers, 1x{a.Length} tokens (loss on the second half), {layers.Count} tracked layers, k 64, {sweep}";
         log.WriteLine($"[long] {what}; peak RSS with the model built {modelPeak / GiB:F2} GiB; {a.Reps} reps");
 
         var timing = Sampler.Interleaved(new Repetitions(0, a.Reps), () => engine.Compute(example))[0];

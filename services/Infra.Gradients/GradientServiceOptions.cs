@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Infra.Torch.Gradients;
 
 namespace Infra.Gradients;
 
@@ -56,6 +57,14 @@ public sealed class GradientServiceOptions
     /// </summary>
     [Range(typeof(long), "0", "9223372036854775807")]
     public long EkfacGroupBudgetBytes { get; set; }
+
+    /// <summary>
+    /// Most bytes the autograd graph of one batch may be estimated to take (<see cref="FactorComputer.ActivationBudgetBytes"/>)
+    /// before the forward pass is recomputed layer by layer during the backward sweep, so that long examples fit: the same
+    /// factors for one more forward pass. Defaults to 4 GiB (4,294,967,296); 0 always recomputes.
+    /// </summary>
+    [Range(typeof(long), "0", "9223372036854775807")]
+    public long ActivationBudgetBytes { get; set; } = FactorComputer.DefaultActivationBudgetBytes;
 
     /// <summary>How fitted EK-FAC factors are stored: "float64" (faithful) or "float32" (half the disk and reads; accumulation stays float64). Defaults to "float64".</summary>
     [RegularExpression("^(float64|float32)$")]

@@ -39,7 +39,10 @@ public sealed class ModelSession : IDisposable
             LastLayer = Options.LastLayer < 0 ? null : Options.LastLayer,
         };
         Layers = selection.Select(Model);
-        Computer = new FactorComputer(Model, Layers, Options.MaxLength > 0 ? Options.MaxLength : null);
+        Computer = new FactorComputer(Model, Layers, Options.MaxLength > 0 ? Options.MaxLength : null)
+        {
+            ActivationBudgetBytes = Options.ActivationBudgetBytes,
+        };
         DeviceName = device.ToString();
         DTypeName = ComputeDType.Name(dtype);
         ComputeType = dtype;

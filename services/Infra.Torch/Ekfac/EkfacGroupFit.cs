@@ -17,7 +17,11 @@ internal sealed class EkfacGroupFit : IDisposable
     /// <param name="bases">The group's eigenbases for the correction phase (taken over), or null for the covariance phase.</param>
     public EkfacGroupFit(FactorComputer computer, IReadOnlyList<TrackedLayer> layers, EkfacFactorSet? bases)
     {
-        _computer = new FactorComputer(computer.Model, layers, computer.MaxLength);
+        _computer = new FactorComputer(computer.Model, layers, computer.MaxLength)
+        {
+            ActivationBudgetBytes = computer.ActivationBudgetBytes,
+            LossChunk = computer.LossChunk,
+        };
         _fitter = new EkfacFitter(layers);
         _bases = bases;
     }

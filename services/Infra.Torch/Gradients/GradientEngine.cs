@@ -31,8 +31,24 @@ public sealed class GradientEngine
         ArgumentNullException.ThrowIfNull(batch);
         var truncated = new bool[batch.Count];
         var prepared = batch.Select((e, i) => _computer.Prepare(e, truncate, out truncated[i])).ToList();
+        if (_computer.RecomputesLayerwise(prepared))
+            return ComputeLayerwise(prepared, truncated);
         using var factors = _computer.Run(prepared, truncated);
         return Project(factors);
+    }
+
+    // A batch whose whole graph would not fit: each layer's factors are projected (and copied to the host) as the
+    // sweep forms them, so neither the graph nor the full-space factors of more than one layer are alive at once.
+    private ExampleFactors[] ComputeLayerwise(IReadOnlyList<TokenizedExample> prepared, bool[] truncated)
+    {
+        var lengths = prepared.Select(e => e.Ids.Length).ToArray();
+        var perLayer = new (float[][]? A, float[][]? G, float[][]? E)[_computer.Layers.Count];
+        using var tokenLosses = _computer.Sweep(prepared, (l, a, g) =>
+        {
+            using var scope = NewDisposeScope();
+            perLayer[l] = ProjectLayer(l, a, g, lengths);
+        });
+        return Assemble(prepared, truncated, tokenLosses, lengths, perLayer);
     }
 
     /// <summary>Projects already computed factors.</summary>
@@ -40,24 +56,34 @@ public sealed class GradientEngine
     {
         ArgumentNullException.ThrowIfNull(factors);
         using var scope = NewDisposeScope();
-        var b = factors.Examples.Count;
         var perLayer = new (float[][]? A, float[][]? G, float[][]? E)[_computer.Layers.Count];
         for (var l = 0; l < perLayer.Length; l++)
-        {
-            var a = _projector.ProjectInput(l, factors.Inputs[l]);
-            var g = _projector.ProjectOutput(l, factors.OutputGradients[l]);
-            perLayer[l] = (
-                IncludeTokenFactors ? Split(a, factors.Lengths) : null,
-                IncludeTokenFactors ? Split(g, factors.Lengths) : null,
-                // Padding rows of g are exactly zero, so the batched product over T equals the sum over the example's tokens.
-                IncludeExampleGradient ? Split(g.transpose(1, 2).bmm(a), null) : null);
-        }
-        var losses = Split(factors.TokenLosses, factors.Lengths);
+            perLayer[l] = ProjectLayer(l, factors.Inputs[l], factors.OutputGradients[l], factors.Lengths);
+        return Assemble(factors.Examples, factors.Truncated, factors.TokenLosses, factors.Lengths, perLayer);
+    }
+
+    // One tracked layer: projected token factors split per example, and Ĝ = Σ_t ĝ_t â_tᵀ, on the host.
+    private (float[][]? A, float[][]? G, float[][]? E) ProjectLayer(int l, Tensor input, Tensor outputGradient, int[] lengths)
+    {
+        var a = _projector.ProjectInput(l, input);
+        var g = _projector.ProjectOutput(l, outputGradient);
+        return (
+            IncludeTokenFactors ? Split(a, lengths) : null,
+            IncludeTokenFactors ? Split(g, lengths) : null,
+            // Padding rows of g are exactly zero, so the batched product over T equals the sum over the example's tokens.
+            IncludeExampleGradient ? Split(g.transpose(1, 2).bmm(a), null) : null);
+    }
+
+    private ExampleFactors[] Assemble(IReadOnlyList<TokenizedExample> examples, bool[] truncated, Tensor tokenLosses, int[] lengths,
+        (float[][]? A, float[][]? G, float[][]? E)[] perLayer)
+    {
+        var b = examples.Count;
+        var losses = Split(tokenLosses, lengths);
         var results = new ExampleFactors[b];
         for (var i = 0; i < b; i++)
         {
-            var example = factors.Examples[i];
-            var tokenLosses = losses[i];
+            var example = examples[i];
+            var exampleLosses = losses[i];
             var layers = new LayerFactors[perLayer.Length];
             for (var l = 0; l < layers.Length; l++)
             {
@@ -65,7 +91,7 @@ public sealed class GradientEngine
                 layers[l] = new LayerFactors(l, kIn, kOut, perLayer[l].A?[i], perLayer[l].G?[i], perLayer[l].E?[i]);
             }
             var lossTokens = example.LossMask.Skip(1).Count(m => m != 0);
-            results[i] = new ExampleFactors(example, factors.Truncated[i], tokenLosses, tokenLosses.Sum(), lossTokens, layers);
+            results[i] = new ExampleFactors(example, truncated[i], exampleLosses, exampleLosses.Sum(), lossTokens, layers);
         }
         return results;
     }

@@ -71,6 +71,9 @@ public sealed class Qwen2ForCausalLM : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor DecoderOutput(Tensor inputIds) => _model.Decode(inputIds);
 
+    /// <summary>The decoder stack itself, for computations that walk it layer by layer.</summary>
+    internal Qwen2Model Decoder => _model;
+
     /// <summary>The final norm on hidden states <c>[..., hidden]</c> (per position, so it may be applied to a gathered subset).</summary>
     public Tensor FinalNorm(Tensor hidden) => _model.Norm(hidden);
 

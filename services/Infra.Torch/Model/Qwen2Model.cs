@@ -45,6 +45,19 @@ public sealed class Qwen2Model : nn.Module<Tensor, Tensor>
         return x;
     }
 
+    /// <summary>The number of decoder layers.</summary>
+    internal int LayerCount => _layers.Count;
+
+    /// <summary>The rotary tables for positions 0..<paramref name="length"/>-1, as <see cref="Decode"/> uses them.</summary>
+    internal (Tensor Cos, Tensor Sin) Rotary(long length, Device device) =>
+        RotaryEmbedding.Tables(length, _config.HeadDim, _config.RopeTheta, device);
+
+    /// <summary>The token embeddings <c>[B, T, hidden]</c>: the input of decoder layer 0.</summary>
+    internal Tensor Embed(Tensor inputIds) => _embed.call(inputIds);
+
+    /// <summary>Decoder layer <paramref name="index"/> alone on its input <c>[B, T, hidden]</c>: <see cref="Decode"/> is these in turn.</summary>
+    internal Tensor Layer(int index, Tensor x, Tensor cos, Tensor sin) => _layers[index].call(x, cos, sin);
+
     /// <summary>The final norm, applied to hidden states <c>[..., hidden]</c> of any positions.</summary>
     internal Tensor Norm(Tensor hidden) => _norm.call(hidden);
 
