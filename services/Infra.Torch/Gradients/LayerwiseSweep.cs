@@ -43,7 +43,11 @@ internal static class LayerwiseSweep
             for (var i = 0; i < decoder.LayerCount; i++)
             {
                 if (i >= lowest) inputs[i] = x;
-                var next = decoder.Layer(i, x, cos, sin);
+                Tensor next;
+                // A scope per layer: the layer's intermediate tensors (norms, q/k/v, the MLP's) are freed as it ends, not
+                // kept to the end of the sweep (24 layers of them at 8k tokens would be the whole graph's memory again).
+                using (var layerScope = NewDisposeScope())
+                    next = decoder.Layer(i, x, cos, sin).MoveToOuterDisposeScope();
                 if (i < lowest) x.Dispose();
                 x = next;
             }
