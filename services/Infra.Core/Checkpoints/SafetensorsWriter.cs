@@ -38,8 +38,8 @@ public static class SafetensorsWriter
         long position = 0;
         foreach (var t in dataOrder)
         {
-            offsets[t.Name] = (position, position + t.Data.Length);
-            position += t.Data.Length;
+            offsets[t.Name] = (position, position + t.ByteLength);
+            position += t.ByteLength;
         }
 
         var header = BuildHeader(list, offsets, metadata);
@@ -50,7 +50,8 @@ public static class SafetensorsWriter
             stream.Write(length);
             stream.Write(header);
             foreach (var t in dataOrder)
-                stream.Write(t.Data.Span);
+                foreach (var piece in t.Pieces)
+                    stream.Write(piece.Span);
         }, hook, step);
     }
 
@@ -66,10 +67,12 @@ public static class SafetensorsWriter
             if (t.Shape.Any(d => d < 0))
                 throw new ArgumentException($"tensor '{t.Name}': shape {TensorShape.Format(t.Shape)} has a negative dimension", nameof(tensors));
             var expected = checked(TensorShape.ElementCount(t.Shape) * t.DType.ElementSize());
-            if (t.Data.Length != expected)
+            if (t.Parts is not null && !t.Data.IsEmpty)
+                throw new ArgumentException($"tensor '{t.Name}': give its data as Data or as Parts, not both", nameof(tensors));
+            if (t.ByteLength != expected)
             {
                 throw new ArgumentException(
-                    $"tensor '{t.Name}': {t.Data.Length} bytes given but {t.DType.ToSafetensorsName()} x {TensorShape.Format(t.Shape)} needs {expected}", nameof(tensors));
+                    $"tensor '{t.Name}': {t.ByteLength} bytes given but {t.DType.ToSafetensorsName()} x {TensorShape.Format(t.Shape)} needs {expected}", nameof(tensors));
             }
         }
     }

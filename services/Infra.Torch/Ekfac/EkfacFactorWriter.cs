@@ -111,6 +111,7 @@ public sealed class EkfacFactorWriter : IDisposable
     {
         var (type, dtype) = _storage == EkfacStorageType.Float32 ? (ScalarType.Float32, TensorDType.F32) : (ScalarType.Float64, TensorDType.F64);
         var stored = t.to(type).cpu().contiguous();
-        return new SafetensorsTensor(name, dtype, t.shape, TensorBytes.View(stored));
+        // Pieces: a float64 basis of a 7B model's 18,944-wide intermediate is 2.9 GB, more than one span holds.
+        return SafetensorsTensor.FromParts(name, dtype, t.shape, TensorBytes.Pieces(stored));
     }
 }

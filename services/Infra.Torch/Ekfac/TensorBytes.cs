@@ -12,12 +12,23 @@ internal static class TensorBytes
     // Elements copied per step on a load, so each span stays well under int bytes.
     private const long ChunkElements = 1L << 26;
 
-    /// <summary>The bytes of <paramref name="t"/> (contiguous, on the CPU) as memory the tensor keeps owning; valid while it lives.</summary>
-    public static ReadOnlyMemory<byte> View(Tensor t)
+    /// <summary>Bytes per piece of <see cref="Pieces"/>: 1 GiB, well under a span's 2 GiB.</summary>
+    public const long PieceBytes = 1L << 30;
+
+    /// <summary>
+    /// The bytes of <paramref name="t"/> (contiguous, on the CPU) as consecutive pieces of at most <paramref name="pieceBytes"/>
+    /// (whole elements), each memory the tensor keeps owning: what a tensor over 2 GiB is written from.
+    /// </summary>
+    public static IReadOnlyList<ReadOnlyMemory<byte>> Pieces(Tensor t, long pieceBytes = PieceBytes)
     {
         if (!t.is_contiguous() || t.device_type != TorchSharp.DeviceType.CPU)
             throw new ArgumentException("a byte view needs a contiguous CPU tensor", nameof(t));
-        return new TensorMemory(t).Memory;
+        var flat = t.view(-1);
+        var perPiece = Math.Max(1, pieceBytes / t.element_size());
+        var pieces = new List<ReadOnlyMemory<byte>>();
+        for (long start = 0; start < flat.shape[0]; start += perPiece)
+            pieces.Add(new TensorMemory(flat.narrow(0, start, Math.Min(perPiece, flat.shape[0] - start))).Memory);
+        return pieces;
     }
 
     /// <summary>Copies <paramref name="source"/> (raw little-endian elements of <paramref name="type"/>) into a new tensor of <paramref name="shape"/>.</summary>
