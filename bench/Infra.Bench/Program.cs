@@ -12,6 +12,11 @@ if (args.Length > 0 && args[0] == "tokenizer")
 // dotnet run -c Release --project bench/Infra.Bench -- ekfac-scale [--layers 2] [--storage float64|float32]
 if (args.Length > 0 && args[0] == "ekfac-scale")
     return await Infra.Bench.Ekfac.EkfacScaleBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+// dotnet run -c Release --project bench/Infra.Bench -- scale [--points 0.5B:24:1024,...] [--reps 2] | scale --table [--gpus 8] [--shards 4]
+if (args.Length > 0 && args[0] == "scale")
+    return await Infra.Bench.Scale.ScaleBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+if (args.Length > 0 && args[0] == "scale-point")
+    return await Infra.Bench.Scale.ScalePoint.RunAsync(args[1..]).ConfigureAwait(false);
 if (args.Length > 0 && args[0] == "capture")
     return await CaptureBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
 if (args.Length > 0 && args[0] == "long")
