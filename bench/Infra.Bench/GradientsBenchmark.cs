@@ -32,10 +32,11 @@ internal static class GradientsBenchmark
         }
         foreach (var scenario in plan.Stream)
         {
-            var (r, mibs, share) = await StreamBenchmark.RunAsync(scenario, log).ConfigureAwait(false);
+            var (r, mibs, share, overlap) = await StreamBenchmark.RunAsync(scenario, log).ConfigureAwait(false);
             results.AddRange(r);
             ratios[$"{scenario.Key}_mib_s"] = mibs;
             ratios[$"{scenario.Key}_compute_share"] = share;
+            ratios[$"{scenario.Key}_compute_ahead_speedup"] = overlap;
         }
 
         var report = new BenchReport(machine with { LoadAverageAtEnd = MachineInfo.LoadAverage(), WallSeconds = clock.Elapsed.TotalSeconds },

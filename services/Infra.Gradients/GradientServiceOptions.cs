@@ -72,6 +72,14 @@ public sealed class GradientServiceOptions
         SpoolFolder = string.IsNullOrEmpty(EkfacSpoolPath) ? null : EkfacSpoolPath,
     };
 
+    /// <summary>
+    /// Batches of a ComputeGradients call the model computes ahead of the one being written to the stream, so compute and
+    /// serialisation overlap; each holds one batch's factors in memory until written. 0 computes a batch only once the
+    /// previous one is written. Defaults to 1.
+    /// </summary>
+    [Range(0, 16)]
+    public int ComputeAheadBatches { get; set; } = 1;
+
     /// <summary>Largest factor payload per streamed message, in bytes. Defaults to 1,048,576 (1 MiB), well under gRPC's 4 MB limit.</summary>
     [Range(1024, 3 * 1024 * 1024)]
     public int ChunkBytes { get; set; } = 1 << 20;
