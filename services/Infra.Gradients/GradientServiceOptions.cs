@@ -19,6 +19,14 @@ public sealed class GradientServiceOptions
     /// <summary>"cpu", "cuda" or "auto". Defaults to "auto".</summary>
     public string Device { get; set; } = "auto";
 
+    /// <summary>
+    /// libtorch intra-op threads (<c>torch.set_num_threads</c>, process-wide). Defaults to 0: the cores this process may use
+    /// (<see cref="Environment.ProcessorCount"/>, which honours container CPU limits), rather than libtorch's own guess,
+    /// which counts the host's cores and oversubscribes a limited container.
+    /// </summary>
+    [Range(0, 4096)]
+    public int TorchThreads { get; set; }
+
     /// <summary>"float32" or "bfloat16" ("float16" on CUDA only). Defaults to "float32".</summary>
     public string ComputeDType { get; set; } = "float32";
 
