@@ -1,9 +1,12 @@
 namespace Infra.Bench;
 
-/// <summary>The harness's command line: <c>gradients [--quick] [--out DIR]</c>.</summary>
-internal sealed record BenchArguments(bool Quick, string OutputFolder)
+/// <summary>The harness's command line: <c>gradients [--quick] [--only stream] [--out DIR]</c>.</summary>
+/// <param name="Quick">Every measurement, shrunk.</param>
+/// <param name="OutputFolder">Where gradients.json and gradients.md go.</param>
+/// <param name="StreamOnly">Only the loopback stream measurements (<c>--only stream</c>), to iterate on the wire path in seconds.</param>
+internal sealed record BenchArguments(bool Quick, string OutputFolder, bool StreamOnly = false)
 {
-    public const string Usage = "usage: Infra.Bench gradients [--quick] [--out bench/results] | scoring [--quick] [--big] | ekfac-scale [--layers 2]";
+    public const string Usage = "usage: Infra.Bench gradients [--quick] [--only stream] [--out bench/results] | scoring [--quick] [--big] | ekfac-scale [--layers 2]";
 
     /// <summary>Default output folder, relative to the working directory (the repository root under <c>dotnet run</c>).</summary>
     public const string DefaultOutputFolder = "bench/results";
@@ -23,6 +26,10 @@ internal sealed record BenchArguments(bool Quick, string OutputFolder)
             {
                 case "--quick":
                     arguments = arguments with { Quick = true };
+                    break;
+                case "--only" when i + 1 < args.Length && args[i + 1] == "stream":
+                    arguments = arguments with { StreamOnly = true };
+                    i++;
                     break;
                 case "--out" when i + 1 < args.Length:
                     arguments = arguments with { OutputFolder = args[++i] };

@@ -18,21 +18,25 @@ internal static class GradientsBenchmark
         var plan = BenchPlan.For(arguments.Quick);
         var results = new List<BenchResult>();
         var ratios = new Dictionary<string, double>();
-        foreach (var scenario in plan.Compute)
+        foreach (var scenario in arguments.StreamOnly ? [] : plan.Compute)
         {
             var (r, overhead, speedup) = ComputeBenchmark.Run(scenario, log);
             results.AddRange(r);
             ratios[$"overhead_{scenario.Key}"] = overhead;
             ratios[$"speedup_over_full_logits_{scenario.Key}"] = speedup;
         }
-        log.WriteLine("[host_copy] tensor -> float[] copy rates");
-        results.AddRange(HostCopyProbe.Run(plan.HostCopy, rows: 512, cols: 1024));
+        if (!arguments.StreamOnly)
+        {
+            log.WriteLine("[host_copy] tensor -> float[] copy rates");
+            results.AddRange(HostCopyProbe.Run(plan.HostCopy, rows: 512, cols: 1024));
+        }
         foreach (var scenario in plan.Stream)
         {
-            var (r, mibs, share) = await StreamBenchmark.RunAsync(scenario, log).ConfigureAwait(false);
+            var (r, mibs, share, overlap) = await StreamBenchmark.RunAsync(scenario, log).ConfigureAwait(false);
             results.AddRange(r);
             ratios[$"{scenario.Key}_mib_s"] = mibs;
             ratios[$"{scenario.Key}_compute_share"] = share;
+            ratios[$"{scenario.Key}_compute_ahead_speedup"] = overlap;
         }
 
         var report = new BenchReport(machine with { LoadAverageAtEnd = MachineInfo.LoadAverage(), WallSeconds = clock.Elapsed.TotalSeconds },

@@ -1,7 +1,7 @@
 using Infra.Bench;
 using Infra.Bench.Scoring;
 
-// dotnet run -c Release --project bench/Infra.Bench -- gradients [--quick] [--out bench/results]
+// dotnet run -c Release --project bench/Infra.Bench -- gradients [--quick] [--only stream] [--out bench/results]
 // dotnet run -c Release --project bench/Infra.Bench -- capture [--layers 4] [--reps 5] [--peer bench/peers/capture_peer.py]
 // dotnet run -c Release --project bench/Infra.Bench -- long [--layers 4] [--length 8192]
 // dotnet run -c Release --project bench/Infra.Bench -- scoring [--quick] [--big]

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Grpc.Net.Client;
+using Infra.ServiceDefaults;
 using Infra.Contracts.Gradients.V1;
 using Infra.Core.Checkpoints;
 using Infra.Gradients.Hosting;
@@ -21,7 +21,7 @@ internal static class StreamBenchmark
     private const double MiB = 1024 * 1024;
     private const int ChunkBytes = 1 << 20;
 
-    public static async Task<(IReadOnlyList<BenchResult> Results, double StreamMiBs, double ComputeShare)> RunAsync(StreamScenario scenario, TextWriter log)
+    public static async Task<(IReadOnlyList<BenchResult> Results, double StreamMiBs, double ComputeShare, double OverlapSpeedup)> RunAsync(StreamScenario scenario, TextWriter log)
     {
         var key = scenario.Key;
         var folder = Directory.CreateTempSubdirectory("infra-bench-");
@@ -40,8 +40,15 @@ internal static class StreamBenchmark
             };
             var (app, address) = await GradientServiceHost.StartLoopbackAsync(settings).ConfigureAwait(false);
             await using var _ = app.ConfigureAwait(false);
-            using var channel = GrpcChannel.ForAddress(address);
+            // The channel the CLI and the services use (InfraChannel), so its HTTP/2 settings are what is measured.
+            using var channel = InfraChannel.Create(address, apiKey: null);
             var client = new GradientService.GradientServiceClient(channel);
+            // The same service computing each batch only after the previous one is written (no overlap), for the ratio.
+            var (serialApp, serialAddress) = await GradientServiceHost.StartLoopbackAsync(
+                new Dictionary<string, string?>(settings) { ["Gradients:ComputeAheadBatches"] = "0" }).ConfigureAwait(false);
+            await using var __ = serialApp.ConfigureAwait(false);
+            using var serialChannel = InfraChannel.Create(serialAddress, apiKey: null);
+            var serialClient = new GradientService.GradientServiceClient(serialChannel);
             var options = new GradientOptions
             {
                 Projection = new WireProjection { Identity = true },
@@ -60,19 +67,22 @@ internal static class StreamBenchmark
             var engine = new GradientEngine(new FactorComputer(model, layers), projector) { IncludeTokenFactors = true, IncludeExampleGradient = false };
             var batches = batch.Chunk(scenario.BatchSize).ToList();
 
-            long streamed = 0, computed = 0;
-            var received = 0;
+            long streamed = 0, computed = 0, serialStreamed = 0;
+            int received = 0, serialReceived = 0;
             log.WriteLine($"[{key}] {scenario.Description}; {layers.Count} tracked layers, {scenario.Examples}x{scenario.Length} tokens: gRPC stream vs direct compute, {scenario.Reps.Reps} reps");
             var timings = await Sampler.InterleavedAsync(scenario.Reps,
                 async () => (streamed, received) = await StreamClient.ComputeAsync(client, options, examples).ConfigureAwait(false),
+                async () => (serialStreamed, serialReceived) = await StreamClient.ComputeAsync(serialClient, options, examples).ConfigureAwait(false),
                 () =>
                 {
                     computed = batches.Sum(b => engine.Compute(b).Sum(PayloadBytes));
                     return Task.CompletedTask;
                 }).ConfigureAwait(false);
-            if (received != scenario.Examples || streamed != computed)
-                throw new InvalidOperationException($"[{key}] stream delivered {received} examples / {streamed} bytes; direct compute gave {computed} bytes");
+            if (received != scenario.Examples || streamed != computed || serialReceived != scenario.Examples || serialStreamed != computed)
+                throw new InvalidOperationException($"[{key}] stream delivered {received} examples / {streamed} bytes (without compute-ahead: {serialReceived} / " +
+                    $"{serialStreamed}); direct compute gave {computed} bytes");
             await app.StopAsync().ConfigureAwait(false);
+            await serialApp.StopAsync().ConfigureAwait(false);
 
             // Where the direct compute's time goes, on one batch (the service is stopped: no competition).
             using var first = DeviceBatch.From(batches[0], CPU);
@@ -84,7 +94,7 @@ internal static class StreamBenchmark
                 for (var p = 0; p < s.Length; p++) phaseSeconds[p].Add(s[p]);
             });
 
-            var (wire, direct) = (timings[0], timings[1]);
+            var (wire, serial, direct) = (timings[0], timings[1], timings[2]);
             var share = direct.Median / wire.Median;
             var tokens = SyntheticBatch.Tokens(batch);
             var what = $"{scenario.Description}; {layers.Count} tracked layers, {scenario.Examples}x{scenario.Length} tokens, batch {scenario.BatchSize}, " +
@@ -93,6 +103,8 @@ internal static class StreamBenchmark
             {
                 BenchResult.Rate($"{key}.stream_payload_mib_s", streamed / MiB, "MiB/s", wire, what),
                 BenchResult.Rate($"{key}.stream_tokens_per_s", tokens, "tokens/s", wire),
+                BenchResult.Rate($"{key}.stream_serial_payload_mib_s", serialStreamed / MiB, "MiB/s", serial,
+                    "the same service with Gradients:ComputeAheadBatches = 0: each batch computed only after the previous one is written"),
                 BenchResult.Rate($"{key}.compute_only_payload_mib_s", computed / MiB, "MiB/s", direct, "GradientEngine.Compute on the same batches, no gRPC"),
                 new($"{key}.compute_share", share, "fraction") { Best = direct.Min / wire.Min, Note = "direct compute time / stream time (median): near 1 = compute-bound" },
             };
@@ -101,7 +113,7 @@ internal static class StreamBenchmark
                 results.Add(BenchResult.Seconds($"{key}.engine_phase.{EnginePhases.Names[p]}",
                     new Timing(phaseSeconds[p].Skip(scenario.Reps.Warmup).ToList()), p == 0 ? $"one batch of {scenario.BatchSize}" : null));
             }
-            return (results, streamed / MiB / wire.Median, share);
+            return (results, streamed / MiB / wire.Median, share, serial.Median / wire.Median);
         }
         finally
         {

@@ -20,6 +20,14 @@ public sealed class GradientServiceOptions
     /// <summary>"cpu", "cuda" or "auto". Defaults to "auto".</summary>
     public string Device { get; set; } = "auto";
 
+    /// <summary>
+    /// libtorch intra-op threads (<c>torch.set_num_threads</c>, process-wide). Defaults to 0: the cores this process may use
+    /// (<see cref="Environment.ProcessorCount"/>, which honours container CPU limits), rather than libtorch's own guess,
+    /// which counts the host's cores and oversubscribes a limited container.
+    /// </summary>
+    [Range(0, 4096)]
+    public int TorchThreads { get; set; }
+
     /// <summary>"float32" or "bfloat16" ("float16" on CUDA only). Defaults to "float32".</summary>
     public string ComputeDType { get; set; } = "float32";
 
@@ -80,6 +88,14 @@ public sealed class GradientServiceOptions
         StorageType = EkfacStorageDType == "float32" ? Infra.Torch.Ekfac.EkfacStorageType.Float32 : Infra.Torch.Ekfac.EkfacStorageType.Float64,
         SpoolFolder = string.IsNullOrEmpty(EkfacSpoolPath) ? null : EkfacSpoolPath,
     };
+
+    /// <summary>
+    /// Batches of a ComputeGradients call the model computes ahead of the one being written to the stream, so compute and
+    /// serialisation overlap; each holds one batch's factors in memory until written. 0 computes a batch only once the
+    /// previous one is written. Defaults to 1.
+    /// </summary>
+    [Range(0, 16)]
+    public int ComputeAheadBatches { get; set; } = 1;
 
     /// <summary>Largest factor payload per streamed message, in bytes. Defaults to 1,048,576 (1 MiB), well under gRPC's 4 MB limit.</summary>
     [Range(1024, 3 * 1024 * 1024)]

@@ -8,6 +8,9 @@ namespace Infra.ServiceDefaults;
 /// </summary>
 public static class InfraChannel
 {
+    /// <summary>The HTTP/2 receive window each call starts with: 4,194,304 bytes (4 MiB), four of the services' default 1 MiB chunks.</summary>
+    public const int InitialStreamWindowBytes = 4 * 1024 * 1024;
+
     /// <summary>
     /// A channel to <paramref name="address"/> (http:// for plain-text HTTP/2, https:// for TLS) whose calls
     /// send <paramref name="apiKey"/> as <c>x-api-key</c>; null or empty sends none.
@@ -20,7 +23,9 @@ public static class InfraChannel
         options ??= new GrpcChannelOptions();
         // One SocketsHttpHandler per channel, allowed to open more HTTP/2 connections when a busy one
         // reaches the server's stream limit (long gradient streams run side by side).
-        HttpMessageHandler handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        // The receive window starts at 4 MiB, not HTTP/2's 64 KiB: a gradient stream's 1 MiB chunks would otherwise wait
+        // for window updates until dynamic sizing has grown it, and on loopback that never catches up with the sender.
+        HttpMessageHandler handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, InitialHttp2StreamWindowSize = InitialStreamWindowBytes };
         if (!string.IsNullOrEmpty(apiKey)) handler = new ApiKeyHandler(apiKey) { InnerHandler = handler };
         options.HttpClient = null;
         options.HttpHandler = handler;

@@ -130,6 +130,33 @@ public sealed class GradientServiceTests(LoopbackHostFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_bad_example_after_good_batches_fails_after_their_results_and_frees_the_model()
+    {
+        // Batch size 1: the good batches are computed (ahead of the writer) before the bad one is reached.
+        using var call = _client.ComputeGradients();
+        var sending = Task.Run(async () =>
+        {
+            await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Options = new GradientOptions { IncludeTokenFactors = true, BatchSize = 1 } });
+            foreach (var e in Corpus.Take(3).Append(GradientClient.Chat("late", "", "an answer")))
+                await call.RequestStream.WriteAsync(new ComputeGradientsRequest { Example = e });
+            await call.RequestStream.CompleteAsync();
+        });
+        var assembler = new Infra.Contracts.Gradients.ExampleAssembler();
+        var received = new List<string>();
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var m in call.ResponseStream.ReadAllAsync())
+                if (assembler.Accept(m) is { } done) received.Add(done.Header.Id);
+        });
+        await sending.ContinueWith(_ => { }, TaskScheduler.Default);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("example 'late': the prompt is empty", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(["m1", "c1", "m2"], received);
+        var (ok, _) = await GradientClient.ComputeAsync(_client, new GradientOptions { IncludeExampleGradient = true }, Corpus.Take(2));
+        Assert.Equal(2, ok.Count);
+    }
+
+    [Fact]
     public async Task Token_ids_out_of_range_and_over_long_examples_are_refused_and_truncation_is_honoured()
     {
         var tokens = new TokenizedText();

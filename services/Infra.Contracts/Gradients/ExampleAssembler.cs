@@ -85,10 +85,10 @@ public sealed class ExampleAssembler(int? layerCount = null)
         {
             throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: column count changed");
         }
-        var decoded = Decode(block, cols, $"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}");
         if (((long)chunk.RowOffset + block.Rows) * cols > matrix.Length)
             throw DomainException.InvalidArgument($"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}: rows beyond {chunk.TotalRows}");
-        decoded.CopyTo(matrix.AsSpan((int)(chunk.RowOffset * (long)cols)));
+        // Straight from the message's bytes into the matrix: one copy of the payload, not three (the stream is bandwidth-bound).
+        DecodeInto(block, cols, $"'{chunk.ExampleId}' layer {chunk.LayerIndex} {chunk.Kind}", matrix.AsSpan((int)(chunk.RowOffset * (long)cols)));
         _rowsSeen[key] = _rowsSeen.GetValueOrDefault(key) + (int)block.Rows;
         open.PayloadBytes += block.Data.Length + 4L * block.RowScales.Count;
     }
@@ -102,10 +102,27 @@ public sealed class ExampleAssembler(int? layerCount = null)
     public static float[] Decode(QuantizedMatrix block, int cols, string what)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var quantized = new QuantizedBlock((int)block.Rows, cols, ToFactorDType(block.Dtype), block.Data.ToByteArray(), block.RowScales.ToArray());
+        // Sized from the claimed shape only once the bytes agree with it: a wild row count is an error, not a huge allocation.
+        var n = (long)block.Rows * cols;
+        var result = block.Data.Length == n * Quantizer.ElementSize(ToFactorDType(block.Dtype)) ? new float[n] : [];
+        DecodeInto(block, cols, what, result);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Decode"/> into <paramref name="destination"/> (its first <c>rows * cols</c> values), with the same errors;
+    /// the destination must have room (the caller checked the block's place).
+    /// </summary>
+    /// <exception cref="DomainException">InvalidArgument: the block's payload does not fit its shape or dtype.</exception>
+    public static void DecodeInto(QuantizedMatrix block, int cols, string what, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var dtype = ToFactorDType(block.Dtype);
+        // Row scales exist for int8 only: the fp32 path allocates nothing.
+        var scales = block.RowScales.Count == 0 ? [] : block.RowScales.ToArray();
         try
         {
-            return Quantizer.Decode(quantized);
+            Quantizer.DecodeInto(block.Data.Span, scales, (int)block.Rows, cols, dtype, destination);
         }
         catch (ArgumentException ex)
         {

@@ -59,34 +59,47 @@ public static class Quantizer
     public static float[] Decode(QuantizedBlock block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var n = checked(block.Rows * block.Cols);
-        if (block.Data.Length != n * ElementSize(block.DType))
-            throw new ArgumentException($"{block.DType} block of {block.Rows} x {block.Cols} needs {n * ElementSize(block.DType)} bytes, got {block.Data.Length}");
-        var result = new float[n];
-        switch (block.DType)
+        var result = new float[checked(block.Rows * block.Cols)];
+        DecodeInto(block.Data, block.RowScales, block.Rows, block.Cols, block.DType, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Decodes a row-major <c>rows x cols</c> block straight into <paramref name="destination"/> (its first
+    /// <c>rows * cols</c> values): a receiver assembling a matrix from chunks then copies each payload once, not three times.
+    /// </summary>
+    /// <exception cref="ArgumentException">The bytes or row scales do not match the shape and dtype, or the destination is too short.</exception>
+    public static void DecodeInto(ReadOnlySpan<byte> data, ReadOnlySpan<float> rowScales, int rows, int cols, FactorDType dtype, Span<float> destination)
+    {
+        var n = checked(rows * cols);
+        if (data.Length != n * ElementSize(dtype))
+            throw new ArgumentException($"{dtype} block of {rows} x {cols} needs {n * ElementSize(dtype)} bytes, got {data.Length}");
+        if (destination.Length < n)
+            throw new ArgumentException($"block of {rows} x {cols} needs room for {n} values, the destination has {destination.Length}");
+        var result = destination[..n];
+        switch (dtype)
         {
             case FactorDType.Float32:
-                block.Data.AsSpan().CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
+                data.CopyTo(MemoryMarshal.AsBytes(result));
                 break;
             case FactorDType.BFloat16:
                 for (var i = 0; i < n; i++)
-                    result[i] = FromBFloat16(BinaryPrimitives.ReadUInt16LittleEndian(block.Data.AsSpan(2 * i)));
+                    result[i] = FromBFloat16(BinaryPrimitives.ReadUInt16LittleEndian(data[(2 * i)..]));
                 break;
             case FactorDType.Float16:
                 for (var i = 0; i < n; i++)
-                    result[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(block.Data.AsSpan(2 * i));
+                    result[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(data[(2 * i)..]);
                 break;
             case FactorDType.Int8:
-                if (block.RowScales.Length != block.Rows)
-                    throw new ArgumentException($"int8 block of {block.Rows} rows needs {block.Rows} row scales, got {block.RowScales.Length}");
-                for (var r = 0; r < block.Rows; r++)
-                    for (var c = 0; c < block.Cols; c++)
-                        result[r * block.Cols + c] = (sbyte)block.Data[r * block.Cols + c] * block.RowScales[r];
+                if (rowScales.Length != rows)
+                    throw new ArgumentException($"int8 block of {rows} rows needs {rows} row scales, got {rowScales.Length}");
+                for (var r = 0; r < rows; r++)
+                    for (var c = 0; c < cols; c++)
+                        result[r * cols + c] = (sbyte)data[r * cols + c] * rowScales[r];
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(block), block.DType, "unknown dtype");
+                throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype");
         }
-        return result;
     }
 
     /// <summary>fp32 to bfloat16 bits, round to nearest even; NaN stays NaN.</summary>

@@ -24,6 +24,7 @@ public sealed class ModelSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
+        torch.set_num_threads(Options.TorchThreads > 0 ? Options.TorchThreads : Environment.ProcessorCount);
         var device = TorchDevices.Resolve(TorchDevices.Parse(Options.Device));
         var dtype = ComputeDType.Parse(Options.ComputeDType, device);
         using (var checkpoint = CheckpointFolder.Open(Options.ModelPath))

@@ -96,6 +96,18 @@ internal static class FactorMessages
         for (var offset = 0; offset < rows; offset += rowsPerChunk)
         {
             var n = Math.Min(rowsPerChunk, rows - offset);
+            if (dtype == FactorDType.Float32)
+            {
+                // fp32 on the wire is the engine's own bytes (little-endian, as every supported host is): wrap them, copy nothing.
+                yield return (offset, new QuantizedMatrix
+                {
+                    Rows = (uint)n,
+                    Cols = (uint)cols,
+                    Dtype = WireTypes.ToWire(dtype),
+                    Data = UnsafeByteOperations.UnsafeWrap(new FloatBytes(data, offset * cols, n * cols).Memory),
+                });
+                continue;
+            }
             var q = Quantizer.Encode(data.AsSpan(offset * cols, n * cols), n, cols, dtype);
             var block = new QuantizedMatrix
             {

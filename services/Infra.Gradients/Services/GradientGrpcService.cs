@@ -67,17 +67,22 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         using var forward = string.IsNullOrEmpty(options.ForwardTo)
             ? null
             : await forwarder.OpenAsync(options.ForwardTo, IngestHeaderFor(spec, options), token).ConfigureAwait(false);
+        // The model computes the next batch while this one is written (ComputeAheadBatches): see ComputeAhead.
+        await using var computed = new ComputeAhead<ComputedBatch>(async stop =>
+        {
+            if (await batcher.NextAsync(stop).ConfigureAwait(false) is not { } batch) return null;
+            var mapped = batch.Select(e => ExampleMapper.Map(e, session.Tokenizer, format)).ToList();
+            using (await session.AcquireAsync(stop).ConfigureAwait(false))
+                return new ComputedBatch(batch, mapped.Select(m => m.Encoded).ToList(), engine.Compute(mapped.Select(m => m.Tokens).ToList(), options.Truncate));
+        }, session.Options.ComputeAheadBatches, token);
         var clock = Stopwatch.StartNew();
         long examples = 0, tokens = 0;
-        while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
+        while (await computed.NextAsync(token).ConfigureAwait(false) is { } done)
         {
-            var mapped = batch.Select(e => ExampleMapper.Map(e, session.Tokenizer, format)).ToList();
-            IReadOnlyList<ExampleFactors> results;
-            using (await session.AcquireAsync(token).ConfigureAwait(false))
-                results = engine.Compute(mapped.Select(m => m.Tokens).ToList(), options.Truncate);
+            var results = done.Factors;
             for (var i = 0; i < results.Count; i++)
             {
-                foreach (var message in FactorMessages.ForExample(results[i], mapped[i].Encoded, batch[i], dtype, session.Options.ChunkBytes))
+                foreach (var message in FactorMessages.ForExample(results[i], done.Encoded[i], done.Examples[i], dtype, session.Options.ChunkBytes))
                 {
                     if (forward is null) await responseStream.WriteAsync(message, token).ConfigureAwait(false);
                     else await forward.WriteAsync(new IngestRequest { Gradient = message }, token).ConfigureAwait(false);

@@ -97,16 +97,6 @@ public sealed class GradientEngine
     }
 
     // [B, T, k] -> per example [len_b * k] (lengths null: the whole [B, ...] slice). One copy of the
-    // batch to the host, then array slices: per-example tensor views would each cost a dispatch.
-    private static float[][] Split(Tensor batched, int[]? lengths)
-    {
-        var all = HostCopy.ToFloatArray(batched);
-        var b = (int)batched.shape[0];
-        var stride = all.Length / b;
-        var width = lengths is null ? 0 : (int)(stride / batched.shape[1]);
-        var result = new float[b][];
-        for (var i = 0; i < b; i++)
-            result[i] = all.AsSpan(i * stride, lengths is null ? stride : lengths[i] * width).ToArray();
-        return result;
-    }
+    // batch to the host arrays: per-example tensor views would each cost a dispatch.
+    private static float[][] Split(Tensor batched, int[]? lengths) => HostCopy.ToFloatArrays(batched, lengths);
 }

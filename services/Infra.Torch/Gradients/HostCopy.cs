@@ -17,6 +17,37 @@ public static class HostCopy
         ArgumentNullException.ThrowIfNull(tensor);
         using var scope = NewDisposeScope();
         var host = tensor.to_type(ScalarType.Float32).cpu().contiguous();
-        return MemoryMarshal.Cast<byte, float>(host.bytes).ToArray();
+        var values = MemoryMarshal.Cast<byte, float>(host.bytes);
+        // Every element is overwritten next: zeroing a fresh multi-megabyte array first would touch it twice.
+        var result = GC.AllocateUninitializedArray<float>(values.Length);
+        values.CopyTo(result);
+        return result;
+    }
+
+    /// <summary>
+    /// A batched <c>[B, T, ...]</c> tensor as one fp32 array per example, each the first <c>lengths[b]</c> rows of dim 1
+    /// (all of them when <paramref name="lengths"/> is null), row-major. Copied once, from the host tensor into the
+    /// per-example arrays: on the gradient stream this is the whole payload, so an intermediate array of the batch would
+    /// double the host traffic.
+    /// </summary>
+    public static float[][] ToFloatArrays(Tensor batched, int[]? lengths)
+    {
+        ArgumentNullException.ThrowIfNull(batched);
+        using var scope = NewDisposeScope();
+        var host = batched.to_type(ScalarType.Float32).cpu().contiguous();
+        var values = MemoryMarshal.Cast<byte, float>(host.bytes);
+        var b = (int)host.shape[0];
+        if (lengths is not null && lengths.Length != b)
+            throw new ArgumentException($"{lengths.Length} lengths for a batch of {b}", nameof(lengths));
+        var stride = b == 0 ? 0 : values.Length / b;
+        var rowWidth = lengths is null ? 0 : stride / (int)host.shape[1];
+        var result = new float[b][];
+        for (var i = 0; i < b; i++)
+        {
+            var slice = values.Slice(i * stride, lengths is null ? stride : lengths[i] * rowWidth);
+            result[i] = GC.AllocateUninitializedArray<float>(slice.Length);
+            slice.CopyTo(result[i]);
+        }
+        return result;
     }
 }
