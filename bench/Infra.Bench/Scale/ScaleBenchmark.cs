@@ -34,6 +34,7 @@ internal static class ScaleBenchmark
 
         var checks = new List<ScaleCheck>();
         var measured = new List<(string Name, ScalePointResult Point)>();
+        double? efficiency = null;
         foreach (var (shapeName, layers, tokens) in arguments.Points)
         {
             var shape = ModelShape.All.Single(s => s.Name == shapeName).WithLayers(layers);
@@ -42,7 +43,13 @@ internal static class ScaleBenchmark
             measured.Add((name, point));
             var workload = new Workload(tokens);
             var seconds = point.Seconds.Order().ElementAt(point.Seconds.Length / 2);
-            checks.Add(new ScaleCheck(name, "gradient tokens/s", tokens / CostModel.Gradient(shape, workload, point.Layerwise).Seconds(point.Rates), tokens / seconds, "tokens/s"));
+            // The counted FLOPs at the measured kernel rates leave out what is not a GEMM, attention or head kernel (norms,
+            // activations, copies, autograd's own work): one efficiency factor, taken from the first point, covers it, and
+            // that point is reported as the calibration rather than as a check.
+            var ideal = tokens / CostModel.Gradient(shape, workload, point.Layerwise).Seconds(point.Rates);
+            efficiency ??= tokens / seconds / ideal;
+            checks.Add(new ScaleCheck(name, measured.Count == 1 ? $"gradient tokens/s (calibration: efficiency {efficiency:F2})" : "gradient tokens/s",
+                ideal * efficiency.Value, tokens / seconds, "tokens/s") { Calibration = measured.Count == 1 });
             checks.Add(new ScaleCheck(name, "gradient worker peak RSS", CostModel.GradientWorkerBytes(shape, workload) / GiB, point.PeakResidentBytes / GiB, "GiB"));
             checks.Add(new ScaleCheck(name, "store bytes per example (compact)", CostModel.StoreBytesPerExample(shape, workload), point.StoreBytesCompact, "bytes"));
             checks.Add(new ScaleCheck(name, "store bytes per example (token factors)", CostModel.StoreBytesPerExample(shape, workload with { TokenFactors = true }), point.StoreBytesWithTokenFactors, "bytes"));
@@ -65,10 +72,10 @@ internal static class ScaleBenchmark
             format_version = 1,
             machine = machine with { LoadAverageAtEnd = MachineInfo.LoadAverage(), WallSeconds = clock.Elapsed.TotalSeconds },
             rates = new { gemm_flops = rates.GemmFlops, attention_flops = rates.AttentionFlops, head_flops = rates.HeadFlops, eigh_seconds_per_cube = rates.EighSecondsPerCube, read_bytes_per_second = rates.ReadBytesPerSecond },
-            checks = checks.Select(c => new { point = c.Point, quantity = c.Quantity, predicted = c.Predicted, measured = c.Measured, unit = c.Unit, ratio = c.Ratio, within = c.Within }),
+            checks = checks.Select(c => new { point = c.Point, quantity = c.Quantity, predicted = c.Predicted, measured = c.Measured, unit = c.Unit, ratio = c.Ratio, within = c.Within, calibration = c.Calibration }),
         }, Json)).ConfigureAwait(false);
         Console.Write(markdown);
-        return checks.All(c => c.Within) ? 0 : 1;
+        return checks.All(c => c.Within || c.Calibration) ? 0 : 1;
     }
 
     private static double EighSeconds(int d)
@@ -129,7 +136,7 @@ internal static class ScaleBenchmark
         s.AppendLine("| point | quantity | predicted | measured | predicted / measured | within 25 % |");
         s.AppendLine("|---|---|---:|---:|---:|:---:|");
         foreach (var c in checks)
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {c.Point} | {c.Quantity} ({c.Unit}) | {Format(c.Predicted)} | {Format(c.Measured)} | {c.Ratio:F2} | {(c.Within ? "yes" : "**no**")} |");
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {c.Point} | {c.Quantity} ({c.Unit}) | {Format(c.Predicted)} | {Format(c.Measured)} | {c.Ratio:F2} | {(c.Calibration ? "(fitted)" : c.Within ? "yes" : "**no**")} |");
         return s.ToString();
     }
 

@@ -6,6 +6,9 @@ internal sealed record ScaleCheck(string Point, string Quantity, double Predicte
     /// <summary>The target of issue 14: each checked point within 25 %.</summary>
     public const double Tolerance = 0.25;
 
+    /// <summary>Whether the prediction was fitted to this measurement (so it checks nothing). Defaults to false.</summary>
+    public bool Calibration { get; init; }
+
     /// <summary>Predicted / measured.</summary>
     public double Ratio => Predicted / Measured;
 
