@@ -1,9 +1,9 @@
 namespace Infra.Corpus;
 
 /// <summary>
-/// The prompt and response of a <see cref="CorpusLayout.Messages"/> row: the last assistant turn is the response and the
-/// last user turn before it the prompt. Earlier turns (system included) stay in <see cref="CorpusRecord.Messages"/>
-/// but are not rendered into the text yet: multi-turn rendering belongs to the chat issue.
+/// The prompt and response of a <see cref="CorpusLayout.Messages"/> row, for display and metadata: the last assistant turn
+/// is the response and the last user turn before it the prompt. The whole conversation stays in
+/// <see cref="CorpusRecord.Messages"/>, and that is what indexing renders and trains (<see cref="CorpusRecord.IsConversation"/>).
 /// </summary>
 internal static class ChatTurns
 {

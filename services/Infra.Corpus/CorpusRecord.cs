@@ -21,6 +21,14 @@ public sealed record CorpusRecord(string Id, string Domain, int Difficulty, stri
     /// <summary>Optional chat turns; null when the line has none.</summary>
     public IReadOnlyList<ChatMessage>? Messages { get; init; }
 
+    /// <summary>
+    /// Whether the example's text is the whole of <see cref="Messages"/> (a <see cref="CorpusLayout.Messages"/> or
+    /// <see cref="CorpusLayout.ShareGpt"/> row): every turn is rendered and trained, and <see cref="Prompt"/> and
+    /// <see cref="Response"/> are its last exchange, for display. False for prompt/response layouts, whose optional messages
+    /// are only carried along. Defaults to false.
+    /// </summary>
+    public bool IsConversation { get; init; }
+
     /// <summary>Optional free-form tags (a JSON object or array); null when the line has none.</summary>
     public JsonElement? Tags { get; init; }
 

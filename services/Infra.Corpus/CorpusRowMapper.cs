@@ -70,6 +70,7 @@ internal static class CorpusRowMapper
         {
             Metadata = Metadata(row, known),
             Messages = messages,
+            IsConversation = plan.IsChat,
             Tags = tags,
             Answer = answer,
         };

@@ -54,6 +54,20 @@ public sealed class GradientServiceOptions
     [Range(1, 1 << 20)]
     public int DefaultProjectionDim { get; set; } = Infra.Core.Compression.ProjectionSpec.DefaultDim;
 
+    /// <summary>
+    /// Whether a conversation (Example.messages) whose request leaves ConversationLoss.assistant_turns unspecified trains
+    /// only its last assistant turn (earlier turns are context). Defaults to false: every assistant turn, as TRL's
+    /// assistant-only loss.
+    /// </summary>
+    public bool LastAssistantTurnOnly { get; set; }
+
+    /// <summary>
+    /// Whether the line break(s) a chat template writes after an assistant turn's end-of-turn token (Qwen's
+    /// <c>&lt;|im_end|&gt;\n</c>) carry loss when a request leaves ConversationLoss.train_trailing_newline unset. Defaults
+    /// to true, as TRL and LLaMA-Factory train them. Conversations only: system/prompt/response examples keep their format.
+    /// </summary>
+    public bool TrainTrailingNewline { get; set; } = true;
+
     /// <summary>Folder of persisted full-space EK-FAC factors. Defaults to "factors" (relative to the working directory).</summary>
     [Required]
     public string FactorsPath { get; set; } = "factors";

@@ -67,6 +67,17 @@ public sealed class CorpusLayoutTests : IDisposable
         Assert.Equal(5, record.Messages!.Count);
         Assert.Equal(new ChatMessage("system", "Be brief."), record.Messages[0]);
         Assert.Equal(MetadataValue.Of("x"), record.Metadata["source"]);
+        Assert.True(record.IsConversation, "a messages row is trained as its whole conversation");
+    }
+
+    [Fact]
+    public void A_lab_row_with_optional_messages_is_not_a_conversation()
+    {
+        var result = ReadValid(new CorpusReaderOptions(),
+            """{"id": "e1", "domain": "math", "difficulty": 1, "prompt": "p", "response": "r", "messages": [{"role": "user", "content": "other"}, {"role": "assistant", "content": "text"}]}""");
+        var record = Assert.Single(result.Records);
+        Assert.Equal(2, record.Messages!.Count);
+        Assert.False(record.IsConversation, "the prompt and response are what a lab row trains; its messages are carried along");
     }
 
     [Fact]
@@ -89,6 +100,7 @@ public sealed class CorpusLayoutTests : IDisposable
              new ChatMessage("assistant", "g4")],
             record.Messages!);
         Assert.False(record.Metadata.ContainsKey(CorpusFields.Conversations));
+        Assert.True(record.IsConversation);
         Assert.Equal(CorpusLayout.ShareGpt, CorpusLayouts.Parse("sharegpt"));
     }
 

@@ -226,9 +226,9 @@ public sealed class ScoreExactTests(LoopbackHostFixture fixture, ITestOutputHelp
     {
         var session = fixture.Host.Services.GetRequiredService<ModelSession>();
         var store = fixture.Host.Services.GetRequiredService<EkfacFactorStore>();
-        var format = WireTypes.ToChatFormat(options.ChatFormat);
-        var queries = options.Queries.Select(q => ExampleMapper.Map(q, session.Tokenizer, format).Tokens).ToList();
-        var mapped = candidates.Select(c => ExampleMapper.Map(c, session.Tokenizer, format).Tokens).ToList();
+        var rendering = ExampleRendering.For(session, WireTypes.ToChatFormat(options.ChatFormat));
+        var queries = options.Queries.Select(q => ExampleMapper.Map(q, rendering).Tokens).ToList();
+        var mapped = candidates.Select(c => ExampleMapper.Map(c, rendering).Tokens).ToList();
         using (await session.AcquireAsync(CancellationToken.None))
         {
             using var gradients = FullSpaceQueries(session, store, options.FactorsName, queries);

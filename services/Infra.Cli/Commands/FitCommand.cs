@@ -31,6 +31,8 @@ internal static class FitCommand
         };
         var reading = new CorpusOptions();
         reading.AddTo(command);
+        var conversationLoss = new ConversationLossOptions();
+        conversationLoss.AddTo(command);
         CommandRunner.SetAction(command, context, common, async scope =>
         {
             var corpusPath = scope.Parse.GetValue(corpus);
@@ -42,7 +44,8 @@ internal static class FitCommand
             if (corpusPath is not null)
             {
                 var path = Path.GetFullPath(corpusPath, scope.Context.WorkingDirectory);
-                var examples = (await CorpusInput.LoadAsync(path, reading.Read(scope.Parse, scope.Context.WorkingDirectory), scope.Token).ConfigureAwait(false)).Examples;
+                var examples = (await CorpusInput.LoadTrainingAsync(path, reading.Read(scope.Parse, scope.Context.WorkingDirectory), conversationLoss.Loss(scope.Parse),
+                    scope.Token).ConfigureAwait(false)).Examples;
                 await scope.Services.RequireAsync(ServiceKind.Gradients, scope.Token).ConfigureAwait(false);
                 var factorsName = scope.Parse.GetValue(factors)!;
                 foreach (var phase in new[] { FitPhase.Covariance, FitPhase.EigenvalueCorrection })

@@ -15,7 +15,11 @@ internal static class IndexCommand
 {
     public static Command Create(CliContext context, CommonOptions common)
     {
-        var corpus = new Argument<string>("corpus") { Description = "corpus file: JSONL or .parquet, in the lab schema (id, domain, difficulty, prompt, response) or a layout of --layout" };
+        var corpus = new Argument<string>("corpus")
+        {
+            Description = "corpus file: JSONL or .parquet, in the lab schema (id, domain, difficulty, prompt, response) or a layout of --layout; "
+                + "conversations (messages, sharegpt) are rendered whole with the checkpoint's own chat template",
+        };
         var reading = new CorpusOptions();
         var seed = new Option<ulong>("--seed") { Description = "seed of the projections of a new store", DefaultValueFactory = _ => 0 };
         var tokenFactors = new Option<bool>("--token-factors") { Description = "keep per-token factors in a new store (token scores, K-FAC/EK-FAC fits)", DefaultValueFactory = _ => true };
@@ -46,10 +50,13 @@ internal static class IndexCommand
             corpus, seed, tokenFactors, dtype, truncate, partition,
         };
         reading.AddTo(command);
+        var conversationLoss = new ConversationLossOptions();
+        conversationLoss.AddTo(command);
         CommandRunner.SetAction(command, context, common, async scope =>
         {
             var path = Path.GetFullPath(scope.Parse.GetValue(corpus)!, scope.Context.WorkingDirectory);
-            var loaded = await CorpusInput.LoadAsync(path, reading.Read(scope.Parse, scope.Context.WorkingDirectory), scope.Token).ConfigureAwait(false);
+            var loaded = await CorpusInput.LoadTrainingAsync(path, reading.Read(scope.Parse, scope.Context.WorkingDirectory), conversationLoss.Loss(scope.Parse),
+                scope.Token).ConfigureAwait(false);
             // The whole file is read (and its difficulty scheme fixed, e.g. bin edges) before the partition is taken, so every
             // partition saves the same scheme into the shared store.
             var part = scope.Parse.GetValue(partition) is { } text ? CorpusPartition.Parse(text) : CorpusPartition.All;

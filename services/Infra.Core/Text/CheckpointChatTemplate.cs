@@ -57,6 +57,29 @@ public sealed class CheckpointChatTemplate
         return new CheckpointChatTemplate(template, TokenText(root["bos_token"]), TokenText(root["eos_token"]));
     }
 
+    /// <summary>
+    /// The chat template of the checkpoint folder <paramref name="folder"/> (its tokenizer_config.json), or null when the
+    /// folder has no tokenizer_config.json or the file has no <c>chat_template</c> (a base model's checkpoint often has none).
+    /// </summary>
+    /// <exception cref="TokenizerException">The file is not valid JSON.</exception>
+    /// <exception cref="JinjaException">The template does not parse: a broken template is an error, not an absent one.</exception>
+    public static CheckpointChatTemplate? LoadFromFolder(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var path = Path.Combine(folder, "tokenizer_config.json");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+            if (root?["chat_template"] is null) return null;
+        }
+        catch (JsonException ex)
+        {
+            throw new TokenizerException($"{path}: not valid JSON ({ex.Message})", ex);
+        }
+        return Load(path);
+    }
+
     // Configs write a token either as a string or as {"content": "...", ...}.
     private static string? TokenText(JsonNode? node) => node switch
     {

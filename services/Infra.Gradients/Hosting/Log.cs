@@ -14,4 +14,10 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Information, "Exact scores: {Queries} queries x {Examples} candidates, {Tokens} tokens in {Seconds:F1} s")]
     public static partial void ExactScoringDone(ILogger logger, int queries, long examples, long tokens, double seconds);
+
+    [LoggerMessage(7, LogLevel.Information, "Chat template: the checkpoint's own (tokenizer_config.json) renders conversations (Example.messages)")]
+    public static partial void CheckpointChatTemplate(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Warning, "Chat template: the checkpoint has none (no chat_template in tokenizer_config.json); conversations (Example.messages) are rendered in the request's chat_format, Qwen2.5 by default, and refused under PLAIN")]
+    public static partial void NoCheckpointChatTemplate(ILogger logger);
 }

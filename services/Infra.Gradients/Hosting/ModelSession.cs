@@ -33,6 +33,10 @@ public sealed class ModelSession : IDisposable
             Model = CheckpointLoader.Load(checkpoint, device, dtype);
         }
         Tokenizer = HfTokenizer.LoadFolder(Options.ModelPath);
+        // Read at start-up so that a broken template stops the service here, not the first conversation.
+        ChatTemplate = CheckpointChatTemplate.LoadFromFolder(Options.ModelPath);
+        if (ChatTemplate is null) Log.NoCheckpointChatTemplate(logger);
+        else Log.CheckpointChatTemplate(logger);
         var selection = new LayerSelection
         {
             Pattern = Options.LayerPattern,
@@ -53,6 +57,9 @@ public sealed class ModelSession : IDisposable
     public GradientServiceOptions Options { get; }
     public Qwen2ForCausalLM Model { get; }
     public HfTokenizer Tokenizer { get; }
+
+    /// <summary>The checkpoint's own chat template (tokenizer_config.json's <c>chat_template</c>); null when it has none.</summary>
+    public CheckpointChatTemplate? ChatTemplate { get; }
     public string Fingerprint { get; }
     public IReadOnlyList<TrackedLayer> Layers { get; }
     public FactorComputer Computer { get; }

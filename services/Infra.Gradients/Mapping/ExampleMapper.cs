@@ -4,12 +4,18 @@ using Infra.Torch.Gradients;
 
 namespace Infra.Gradients.Mapping;
 
-/// <summary>Turns a proto <see cref="Example"/> into tokens + loss mask (and the rendered text, for reports).</summary>
+/// <summary>
+/// Turns a proto <see cref="Example"/> into tokens + loss mask (and the rendered text, for reports): given tokens as they
+/// are, a conversation (messages) through <see cref="ConversationMapper"/>, else system/prompt/response in the call's
+/// chat format by <see cref="ChatTemplate.Build"/>, exactly as before conversations existed.
+/// </summary>
 internal static class ExampleMapper
 {
-    /// <exception cref="InvalidExampleException">Missing id, empty prompt/response, or an invalid token list.</exception>
-    public static (TokenizedExample Tokens, EncodedExample Encoded) Map(Example example, HfTokenizer tokenizer, Core.Text.ChatFormat format)
+    /// <exception cref="InvalidExampleException">Missing id, empty prompt/response, an invalid token list, or an invalid conversation.</exception>
+    public static (TokenizedExample Tokens, EncodedExample Encoded) Map(Example example, ExampleRendering rendering)
     {
+        ArgumentNullException.ThrowIfNull(example);
+        ArgumentNullException.ThrowIfNull(rendering);
         var id = example.Id;
         if (string.IsNullOrWhiteSpace(id))
             throw new InvalidExampleException("(no id)", "the id is missing");
@@ -24,6 +30,10 @@ internal static class ExampleMapper
                 throw new InvalidExampleException(id, "loss mask entries must be 0 or 1");
             encoded = EncodedExample.FromTokens(tokens.TokenIds.ToArray(), tokens.LossMask.Select(m => (byte)m).ToArray());
         }
+        else if (example.Messages.Count > 0)
+        {
+            encoded = ConversationMapper.Encode(example, rendering);
+        }
         else
         {
             if (string.IsNullOrEmpty(example.Prompt))
@@ -32,8 +42,8 @@ internal static class ExampleMapper
                 throw new InvalidExampleException(id, "the response is empty");
             try
             {
-                encoded = ChatTemplate.Build(tokenizer, string.IsNullOrEmpty(example.System) ? null : example.System,
-                    example.Prompt, example.Response, format);
+                encoded = ChatTemplate.Build(rendering.Tokenizer, string.IsNullOrEmpty(example.System) ? null : example.System,
+                    example.Prompt, example.Response, rendering.Format);
             }
             catch (ArgumentException ex)
             {

@@ -35,6 +35,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             ComputeDtype = WireTypes.ToWire(session.ComputeType),
             MaxLength = (uint)session.Computer.MaxLength,
             ChatFormat = Contracts.Gradients.V1.ChatFormat.Qwen25,
+            CheckpointChatTemplate = session.ChatTemplate is not null,
         };
         info.Layers.AddRange(session.Layers.Select(l => ToWire(l, spec)));
         return Task.FromResult(info);
@@ -54,6 +55,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         var spec = WireTypes.ToProjection(options.Projection, session.Options.DefaultProjectionDim);
         var dtype = WireTypes.ToFactorDType(options.Dtype);
         var format = WireTypes.ToChatFormat(options.ChatFormat);
+        var rendering = ExampleRendering.For(session, format);
         var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
         var engine = new GradientEngine(session.Computer, session.ProjectorFor(spec))
         {
@@ -71,7 +73,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         await using var computed = new ComputeAhead<ComputedBatch>(async stop =>
         {
             if (await batcher.NextAsync(stop).ConfigureAwait(false) is not { } batch) return null;
-            var mapped = batch.Select(e => ExampleMapper.Map(e, session.Tokenizer, format)).ToList();
+            var mapped = batch.Select(e => ExampleMapper.Map(e, rendering)).ToList();
             using (await session.AcquireAsync(stop).ConfigureAwait(false))
                 return new ComputedBatch(batch, mapped.Select(m => m.Encoded).ToList(), engine.Compute(mapped.Select(m => m.Tokens).ToList(), options.Truncate));
         }, session.Options.ComputeAheadBatches, token);
@@ -117,7 +119,8 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         var spec = WireTypes.ToProjection(request.Projection, session.Options.DefaultProjectionDim);
         var dtype = WireTypes.ToFactorDType(request.Dtype);
         var format = WireTypes.ToChatFormat(request.ChatFormat);
-        var queries = request.Queries.Select(q => ExampleMapper.Map(q, session.Tokenizer, format).Tokens).ToList();
+        var rendering = ExampleRendering.For(session, format);
+        var queries = request.Queries.Select(q => ExampleMapper.Map(q, rendering).Tokens).ToList();
         var engine = new QueryGradientEngine(session.Computer, session.ProjectorFor(spec));
 
         IReadOnlyList<QueryGradient> results;
@@ -148,6 +151,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         GradientLimits.Check(options, session.Options);
         EkfacFactorStore.ValidateName(options.Name, "options.name");
         var format = WireTypes.ToChatFormat(options.ChatFormat);
+        var rendering = ExampleRendering.For(session, format);
         var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
         var phase = WireTypes.ToFitPhase(options.Phase);
         using var fit = EkfacFitPass.Begin(factorStore, session.Computer, session.Fingerprint, options.Name, phase, options.Overwrite, format,
@@ -158,7 +162,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         var clock = Stopwatch.StartNew();
         while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
         {
-            var prepared = batch.Select(e => session.Computer.Prepare(ExampleMapper.Map(e, session.Tokenizer, format).Tokens, options.Truncate, out _)).ToList();
+            var prepared = batch.Select(e => session.Computer.Prepare(ExampleMapper.Map(e, rendering).Tokens, options.Truncate, out _)).ToList();
             long tokens;
             using (await session.AcquireAsync(token).ConfigureAwait(false))
                 tokens = fit.Add(prepared);
@@ -213,8 +217,9 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
         GradientLimits.Check(options, session.Options);
         ExactScoringMessages.Validate(options, session.Fingerprint);
         var format = WireTypes.ToChatFormat(options.ChatFormat);
+        var rendering = ExampleRendering.For(session, format);
         var batchSize = options.BatchSize == 0 ? session.Options.DefaultBatchSize : (int)options.BatchSize;
-        var queries = options.Queries.Select(q => ExampleMapper.Map(q, session.Tokenizer, format).Tokens).ToList();
+        var queries = options.Queries.Select(q => ExampleMapper.Map(q, rendering).Tokens).ToList();
 
         var clock = Stopwatch.StartNew();
         FullSpaceQueryGradients gradients;
@@ -244,7 +249,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             while (await batcher.NextAsync(token).ConfigureAwait(false) is { } batch)
             {
                 token.ThrowIfCancellationRequested();
-                var candidates = batch.Select(e => ExampleMapper.Map(e, session.Tokenizer, format).Tokens).ToList();
+                var candidates = batch.Select(e => ExampleMapper.Map(e, rendering).Tokens).ToList();
                 IReadOnlyList<ExactScores> scores;
                 using (await session.AcquireAsync(token).ConfigureAwait(false))
                     scores = scorer.Score(candidates, options.Truncate, options.IncludeTokenScores);
