@@ -14,7 +14,7 @@ namespace Infra.Bench.Scale;
 /// tokens, in the FLOPs <see cref="CostModel.Gradient"/> counts for it.</param>
 /// <param name="HeadFlops">The engine's head and cross-entropy at 1,024 loss positions (<c>ResponseLoss</c>), in the FLOPs
 /// counted for it (<c>4 H V</c> per position).</param>
-/// <param name="EighSecondsPerCube">Seconds of a float64 symmetric eigendecomposition per <c>d³</c>, timed at d = 1,024.</param>
+/// <param name="EighSecondsPerCube">Seconds of a float64 symmetric eigendecomposition per <c>d³</c>, timed at d = 2,048.</param>
 /// <param name="ReadBytesPerSecond">Streaming read of a 1 GiB buffer with every core (the stage-1 scan's limit).</param>
 internal sealed record MachineRates(double GemmFlops, double AttentionFlops, double HeadFlops, double EighSecondsPerCube, double ReadBytesPerSecond)
 {
@@ -59,7 +59,8 @@ internal sealed record MachineRates(double GemmFlops, double AttentionFlops, dou
         });
         var headFlops = 4.0 * shape.Hidden * shape.Vocab * rows / head;
 
-        const int d = 1024;
+        // Timed at 2,048: a smaller eigendecomposition runs below the rate of the large ones (latency, not FLOPs, bound).
+        const int d = 2048;
         var x = randn(d, d, dtype: ScalarType.Float64);
         var spd = x.mm(x.t()).add_(eye(d, dtype: ScalarType.Float64));
         var eigh = Median(3, () => { var (values, vectors) = linalg.eigh(spd); values.Dispose(); vectors.Dispose(); });

@@ -6,7 +6,7 @@ using Infra.Core.Store;
 namespace Infra.Bench.Scale;
 
 /// <summary>
-/// Stage 1 of a query on a real store: <paramref name="examples"/> examples with <c>Ĝ</c> of a model shape's MLP layers
+/// Stage 1 of a query on a real store: a number of examples with <c>Ĝ</c> of a model shape's MLP layers
 /// (k = 64, bf16) written to a <see cref="GradientStore"/>, then one query scored over all of them by
 /// <see cref="ExampleScorer"/> (the ScoringService's scan, shards memory-mapped and in the page cache after a warm-up).
 /// The cost model predicts the scan at the streaming read rate: the bytes of <c>Ĝ</c> / the rate.
