@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Infra.Core.Kernels;
 
@@ -15,7 +16,7 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     where T : unmanaged
 {
     /// <summary>k-block of the GEMM: a 12 x 256 fp32 row tile (12 KB) stays in L1 across all query panels.</summary>
-    internal const int KBlock = 256;
+    internal const int KBlock = GemmMicroKernels.PackedStride;
 
     /// <summary>Rows per GEMM macro-block: its 120 x M scores and one k-block of panels stay in L2.</summary>
     internal const int MacroRows = 120;
@@ -150,43 +151,38 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
                 {
                     var mr = (int)Math.Min(tileRows, blockRows - t);
                     var row = start + block + t;
-                    float* a;
-                    nint lda;
-                    if (typeof(T) == typeof(float))
-                    {
-                        a = (float*)(rows + row * d + k0);
-                        lda = d;
-                    }
-                    else
-                    {
-                        DecodeTile(rows + row * d + k0, mr, kc, buffer);
-                        a = buffer;
-                        lda = kc;
-                    }
+                    PackTile(rows + row * d + k0, mr, tileRows, kc, buffer);
+                    PrefetchNextTile(start + block, blockRows, t + tileRows, k0, tileRows);
                     var c = scores + row * m;
                     for (var p = 0; p < panels.Count; p++)
                     {
                         int width = panels.Width(p), col = panels.Start(p), nc = Math.Min(width, m - col);
                         var b = panels.Panel(p) + (long)k0 * width;
                         if (path == KernelPath.Vector256)
-                            GemmMicroKernels.Kernel6x16(a, lda, mr, b, kc, c + col, m, nc, tile);
+                            GemmMicroKernels.Kernel6x16(buffer, mr, b, kc, c + col, m, nc, tile);
                         else if (width == 32)
-                            GemmMicroKernels.Kernel12x32(a, lda, mr, b, kc, c + col, m, nc, tile);
+                            GemmMicroKernels.Kernel12x32(buffer, mr, b, kc, c + col, m, nc, tile);
                         else
-                            GemmMicroKernels.Kernel12x16(a, lda, mr, b, kc, c + col, m, nc, tile);
+                            GemmMicroKernels.Kernel12x16(buffer, mr, b, kc, c + col, m, nc, tile);
                     }
                 }
             }
         }
     }
 
-    // bf16/fp16/int8 rows become an fp32 tile (mr x kc, stride kc) once per k-block, then every panel reuses it.
-    private void DecodeTile(T* src, int mr, int kc, float* dst)
+    // Rows become a packed fp32 tile (tileRows x kc, stride KBlock; rows past mr zeroed, so the kernels' spare rows
+    // compute harmless zeros) once per k-block, then every panel reuses it from L1. bf16/fp16/int8 are decoded here.
+    private void PackTile(T* src, int mr, int tileRows, int kc, float* dst)
     {
         for (var r = 0; r < mr; r++)
         {
             T* s = src + (long)r * d;
-            var o = dst + r * kc;
+            var o = dst + r * KBlock;
+            if (typeof(T) == typeof(float))
+            {
+                Buffer.MemoryCopy(s, o, kc * sizeof(float), kc * sizeof(float));
+                continue;
+            }
             var k = 0;
             if (path == KernelPath.Vector512)
             {
@@ -200,6 +196,39 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
             }
             for (; k < kc; k++)
                 o[k] = TDecoder.Load1(s + k);
+        }
+        for (var r = mr; r < tileRows; r++)
+            NativeMemory.Clear(dst + r * KBlock, (nuint)kc * sizeof(float));
+    }
+
+    // The next tile's rows are 12 segments of one k-block each, 4 * d bytes apart: too short for the hardware
+    // prefetcher to lock onto, so each would arrive at full memory latency when packed. Touching them now, one
+    // tile ahead, overlaps that latency with this tile's kernels (thousands of cycles).
+    private void PrefetchNextTile(long blockStart, long blockRows, long nextT, int k0, int tileRows)
+    {
+        if (!Sse.IsSupported)
+            return;
+        if (nextT >= blockRows)
+        {
+            // The next tile is the block's first, one k-block on; or the next block's first, at k = 0.
+            nextT = 0;
+            k0 += KBlock;
+            if (k0 >= d)
+            {
+                k0 = 0;
+                blockStart += blockRows;
+                blockRows = Math.Min(MacroRows, n - blockStart);
+                if (blockRows <= 0)
+                    return;
+            }
+        }
+        var rowsAhead = (int)Math.Min(tileRows, blockRows - nextT);
+        var bytes = Math.Min(KBlock, d - k0) * sizeof(T);
+        for (var r = 0; r < rowsAhead; r++)
+        {
+            var p = (byte*)(rows + (blockStart + nextT + r) * d + k0);
+            for (var offset = 0; offset < bytes; offset += 64)
+                Sse.Prefetch0(p + offset);
         }
     }
 }
