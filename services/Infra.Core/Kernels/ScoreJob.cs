@@ -18,8 +18,11 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     /// <summary>k-block of the GEMM: a 12 x 256 fp32 row tile (12 KB) stays in L1 across all query panels.</summary>
     internal const int KBlock = GemmMicroKernels.PackedStride;
 
-    /// <summary>Rows per GEMM macro-block: its 120 x M scores and one k-block of panels stay in L2.</summary>
+    /// <summary>Fewest rows per GEMM macro-block (a multiple of both tile heights, 12 and 6).</summary>
     internal const int MacroRows = 120;
+
+    /// <summary>Bytes of scores a macro-block aims for: with one k-block of panels (M KB) it stays in a 1-2 MB L2.</summary>
+    internal const int MacroScoreBytes = 256 << 10;
 
     /// <summary>Below this many multiply-adds one thread beats waking the thread pool.</summary>
     internal const long ParallelThreshold = 1L << 22;
@@ -33,6 +36,7 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     private readonly float* scores;
     private readonly KernelPath path;
     private readonly PackedQueries? packed;
+    private readonly long macroRows;
     private readonly short* query16;
     private readonly float query16Scale;
 
@@ -47,6 +51,9 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
         this.m = m;
         this.scores = scores;
         this.path = KernelPaths.Resolve(path);
+        // Every macro-block streams all d x M query panels through L2 once (2 MB at M = 128, d = 4096), so taller
+        // blocks for wide M cut that traffic; at least 120 rows, a whole number of 120-row units.
+        macroRows = Math.Max(1, MacroScoreBytes / Math.Max(1, m * sizeof(float)) / MacroRows) * MacroRows;
         if (m >= 2 && this.path != KernelPath.Scalar)
             packed = new PackedQueries(queries, m, d, this.path == KernelPath.Vector512 ? 32 : 16);
         if (m == 1 && typeof(T) == typeof(sbyte) && int8Mode == Int8ScoreMode.Int16Query)
@@ -75,7 +82,7 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
             return;
         }
         // Eight chunks per core balance the load; a chunk is a whole number of row groups (4 rows for the dot
-        // kernels, a macro-block for the GEMM) and at least ~1M multiply-adds, so per-task cost is noise.
+        // kernels, 120 for the GEMM tiles) and at least ~1M multiply-adds, so per-task cost is noise.
         long granule = m == 1 || path == KernelPath.Scalar ? 4 : MacroRows;
         var minRows = Math.Max(1, (1L << 20) / Math.Max(1L, (long)d * m));
         var chunkRows = Math.Max(minRows, (n + threads * 8 - 1) / (threads * 8));
@@ -141,9 +148,9 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
         var buffer = stackalloc float[12 * KBlock];
         var tile = stackalloc float[12 * 32];
         NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
-        for (long block = 0; block < count; block += MacroRows)
+        for (long block = 0; block < count; block += macroRows)
         {
-            var blockRows = Math.Min(MacroRows, count - block);
+            var blockRows = Math.Min(macroRows, count - block);
             for (var k0 = 0; k0 < d; k0 += KBlock)
             {
                 var kc = Math.Min(KBlock, d - k0);
@@ -217,7 +224,7 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
             {
                 k0 = 0;
                 blockStart += blockRows;
-                blockRows = Math.Min(MacroRows, n - blockStart);
+                blockRows = Math.Min(macroRows, n - blockStart);
                 if (blockRows <= 0)
                     return;
             }
