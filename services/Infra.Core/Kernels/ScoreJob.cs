@@ -15,7 +15,7 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     where TDecoder : struct, IRowDecoder<T>
     where T : unmanaged
 {
-    /// <summary>k-block of the GEMM: a 12 x 256 fp32 row tile (12 KB) stays in L1 across all query panels.</summary>
+    /// <summary>k-block of the GEMM: a 12 x 256 fp32 row tile is 12 KB, one 32-wide query panel 32 KB.</summary>
     internal const int KBlock = GemmMicroKernels.PackedStride;
 
     /// <summary>Fewest rows per GEMM macro-block (a multiple of both tile heights, 12 and 6).</summary>
@@ -52,8 +52,8 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
         this.scores = scores;
         this.path = KernelPaths.Resolve(path);
         // Every macro-block streams all d x M query panels through L2 once (2 MB at M = 128, d = 4096), so taller
-        // blocks for wide M cut that traffic; at least 120 rows, a whole number of 120-row units.
-        macroRows = Math.Max(1, MacroScoreBytes / Math.Max(1, m * sizeof(float)) / MacroRows) * MacroRows;
+        // blocks for wide M cut that traffic; 120-480 rows (the packed k-block of 480 rows is 480 KB).
+        macroRows = Math.Clamp(MacroScoreBytes / Math.Max(1, m * sizeof(float)) / MacroRows, 1, 4) * MacroRows;
         if (m >= 2 && this.path != KernelPath.Scalar)
             packed = new PackedQueries(queries, m, d, this.path == KernelPath.Vector512 ? 32 : 16);
         if (m == 1 && typeof(T) == typeof(sbyte) && int8Mode == Int8ScoreMode.Int16Query)
@@ -145,40 +145,53 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     private void Gemm(long start, long count, PackedQueries panels)
     {
         var tileRows = path == KernelPath.Vector512 ? 12 : 6;
-        var buffer = stackalloc float[12 * KBlock];
+        // The macro-block's rows for one k-block, packed tile after tile (tile at t rows starts at t * KBlock).
+        var packedRows = (macroRows + tileRows - 1) / tileRows * tileRows;
+        var buffer = (float*)NativeMemory.AlignedAlloc((nuint)(packedRows * KBlock) * sizeof(float), 64);
         var tile = stackalloc float[12 * 32];
-        NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
-        for (long block = 0; block < count; block += macroRows)
+        try
         {
-            var blockRows = Math.Min(macroRows, count - block);
-            for (var k0 = 0; k0 < d; k0 += KBlock)
+            NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
+            for (long block = 0; block < count; block += macroRows)
             {
-                var kc = Math.Min(KBlock, d - k0);
-                for (long t = 0; t < blockRows; t += tileRows)
+                var blockRows = Math.Min(macroRows, count - block);
+                for (var k0 = 0; k0 < d; k0 += KBlock)
                 {
-                    var mr = (int)Math.Min(tileRows, blockRows - t);
-                    var row = start + block + t;
-                    PackTile(rows + row * d + k0, mr, tileRows, kc, buffer);
-                    PrefetchNextTile(start + block, blockRows, t + tileRows, k0, tileRows);
-                    var c = scores + row * m;
+                    var kc = Math.Min(KBlock, d - k0);
+                    for (long t = 0; t < blockRows; t += tileRows)
+                        PackTile(rows + (start + block + t) * d + k0, (int)Math.Min(tileRows, blockRows - t), tileRows, kc, buffer + t * KBlock);
+                    // Panels outermost: one panel (kc x 32, 32 KB) stays in L1 while the packed tiles (12 KB each)
+                    // stream from L2 past it; the other order streamed every panel from L2 for every tile.
                     for (var p = 0; p < panels.Count; p++)
                     {
                         int width = panels.Width(p), col = panels.Start(p), nc = Math.Min(width, m - col);
                         var b = panels.Panel(p) + (long)k0 * width;
-                        if (path == KernelPath.Vector256)
-                            GemmMicroKernels.Kernel6x16(buffer, mr, b, kc, c + col, m, nc, tile);
-                        else if (width == 32)
-                            GemmMicroKernels.Kernel12x32(buffer, mr, b, kc, c + col, m, nc, tile);
-                        else
-                            GemmMicroKernels.Kernel12x16(buffer, mr, b, kc, c + col, m, nc, tile);
+                        for (long t = 0; t < blockRows; t += tileRows)
+                        {
+                            var mr = (int)Math.Min(tileRows, blockRows - t);
+                            if (p == 0)
+                                PrefetchNextSlice(start + block, blockRows, t, mr, k0);
+                            var a = buffer + t * KBlock;
+                            var c = scores + (start + block + t) * m + col;
+                            if (path == KernelPath.Vector256)
+                                GemmMicroKernels.Kernel6x16(a, mr, b, kc, c, m, nc, tile);
+                            else if (width == 32)
+                                GemmMicroKernels.Kernel12x32(a, mr, b, kc, c, m, nc, tile);
+                            else
+                                GemmMicroKernels.Kernel12x16(a, mr, b, kc, c, m, nc, tile);
+                        }
                     }
                 }
             }
         }
+        finally
+        {
+            NativeMemory.AlignedFree(buffer);
+        }
     }
 
     // Rows become a packed fp32 tile (tileRows x kc, stride KBlock; rows past mr zeroed, so the kernels' spare rows
-    // compute harmless zeros) once per k-block, then every panel reuses it from L1. bf16/fp16/int8 are decoded here.
+    // compute harmless zeros) once per k-block, then every panel reuses it. bf16/fp16/int8 are decoded here.
     private void PackTile(T* src, int mr, int tileRows, int kc, float* dst)
     {
         for (var r = 0; r < mr; r++)
@@ -208,34 +221,28 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
             NativeMemory.Clear(dst + r * KBlock, (nuint)kc * sizeof(float));
     }
 
-    // The next tile's rows are 12 segments of one k-block each, 4 * d bytes apart: too short for the hardware
-    // prefetcher to lock onto, so each would arrive at full memory latency when packed. Touching them now, one
-    // tile ahead, overlaps that latency with this tile's kernels (thousands of cycles).
-    private void PrefetchNextTile(long blockStart, long blockRows, long nextT, int k0, int tileRows)
+    // The rows packed next are segments of one k-block each, 4 * d bytes apart: too short for the hardware
+    // prefetcher to lock onto, so each would arrive at full memory latency when packed. While the first panel runs
+    // over tile t, the same rows' next k-block (or, after the last, the next macro-block's first k-block) is fetched
+    // into L2, spread over the compute instead of stalled on at packing time.
+    private void PrefetchNextSlice(long blockStart, long blockRows, long t, int mr, int k0)
     {
         if (!Sse.IsSupported)
             return;
-        if (nextT >= blockRows)
+        long first = blockStart + t;
+        k0 += KBlock;
+        if (k0 >= d)
         {
-            // The next tile is the block's first, one k-block on; or the next block's first, at k = 0.
-            nextT = 0;
-            k0 += KBlock;
-            if (k0 >= d)
-            {
-                k0 = 0;
-                blockStart += blockRows;
-                blockRows = Math.Min(macroRows, n - blockStart);
-                if (blockRows <= 0)
-                    return;
-            }
+            k0 = 0;
+            first += blockRows;
         }
-        var rowsAhead = (int)Math.Min(tileRows, blockRows - nextT);
+        var rowsAhead = (int)Math.Min(mr, n - first);
         var bytes = Math.Min(KBlock, d - k0) * sizeof(T);
         for (var r = 0; r < rowsAhead; r++)
         {
-            var p = (byte*)(rows + (blockStart + nextT + r) * d + k0);
+            var p = (byte*)(rows + (first + r) * d + k0);
             for (var offset = 0; offset < bytes; offset += 64)
-                Sse.Prefetch0(p + offset);
+                Sse.Prefetch1(p + offset);
         }
     }
 }
