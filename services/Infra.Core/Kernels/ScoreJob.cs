@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -146,39 +147,47 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     {
         var tileRows = path == KernelPath.Vector512 ? 12 : 6;
         // The macro-block's rows for one k-block, packed tile after tile (tile at t rows starts at t * KBlock).
-        var packedRows = (macroRows + tileRows - 1) / tileRows * tileRows;
-        var buffer = (float*)NativeMemory.AlignedAlloc((nuint)(packedRows * KBlock) * sizeof(float), 64);
+        var packedRows = (Math.Min(macroRows, count) + tileRows - 1) / tileRows * tileRows;
+        // Up to 480 KB per chunk: rented, since a fresh allocation of that size is a fresh mapping whose page faults
+        // cost a measurable share of a small chunk.
+        var rented = ArrayPool<float>.Shared.Rent((int)(packedRows * KBlock));
         var tile = stackalloc float[12 * 32];
         try
         {
-            NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
-            for (long block = 0; block < count; block += macroRows)
+            fixed (float* buffer = rented)
             {
-                var blockRows = Math.Min(macroRows, count - block);
-                for (var k0 = 0; k0 < d; k0 += KBlock)
+                NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
+                for (long block = 0; block < count; block += macroRows)
                 {
-                    var kc = Math.Min(KBlock, d - k0);
-                    for (long t = 0; t < blockRows; t += tileRows)
-                        PackTile(rows + (start + block + t) * d + k0, (int)Math.Min(tileRows, blockRows - t), tileRows, kc, buffer + t * KBlock);
-                    // Panels outermost: one panel (kc x 32, 32 KB) stays in L1 while the packed tiles (12 KB each)
-                    // stream from L2 past it; the other order streamed every panel from L2 for every tile.
-                    for (var p = 0; p < panels.Count; p++)
+                    var blockRows = Math.Min(macroRows, count - block);
+                    for (var k0 = 0; k0 < d; k0 += KBlock)
                     {
-                        int width = panels.Width(p), col = panels.Start(p), nc = Math.Min(width, m - col);
-                        var b = panels.Panel(p) + (long)k0 * width;
-                        for (long t = 0; t < blockRows; t += tileRows)
+                        var kc = Math.Min(KBlock, d - k0);
+                        // Panels outermost: one panel (kc x 32, 32 KB) stays in L1 while the packed tiles (12 KB each)
+                        // stream from L2 past it; the other order streamed every panel from L2 for every tile. The first
+                        // panel's pass packs each tile just before using it, so that pass (the only one at M <= 32)
+                        // reads it hot from L1.
+                        for (var p = 0; p < panels.Count; p++)
                         {
-                            var mr = (int)Math.Min(tileRows, blockRows - t);
-                            if (p == 0)
-                                PrefetchNextSlice(start + block, blockRows, t, mr, k0);
-                            var a = buffer + t * KBlock;
-                            var c = scores + (start + block + t) * m + col;
-                            if (path == KernelPath.Vector256)
-                                GemmMicroKernels.Kernel6x16(a, mr, b, kc, c, m, nc, tile);
-                            else if (width == 32)
-                                GemmMicroKernels.Kernel12x32(a, mr, b, kc, c, m, nc, tile);
-                            else
-                                GemmMicroKernels.Kernel12x16(a, mr, b, kc, c, m, nc, tile);
+                            int width = panels.Width(p), col = panels.Start(p), nc = Math.Min(width, m - col);
+                            var b = panels.Panel(p) + (long)k0 * width;
+                            for (long t = 0; t < blockRows; t += tileRows)
+                            {
+                                var mr = (int)Math.Min(tileRows, blockRows - t);
+                                var a = buffer + t * KBlock;
+                                if (p == 0)
+                                {
+                                    PackTile(rows + (start + block + t) * d + k0, mr, tileRows, kc, a);
+                                    PrefetchNextSlice(start + block, blockRows, t, mr, k0);
+                                }
+                                var c = scores + (start + block + t) * m + col;
+                                if (path == KernelPath.Vector256)
+                                    GemmMicroKernels.Kernel6x16(a, mr, b, kc, c, m, nc, tile);
+                                else if (width == 32)
+                                    GemmMicroKernels.Kernel12x32(a, mr, b, kc, c, m, nc, tile);
+                                else
+                                    GemmMicroKernels.Kernel12x16(a, mr, b, kc, c, m, nc, tile);
+                            }
                         }
                     }
                 }
@@ -186,7 +195,7 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
         }
         finally
         {
-            NativeMemory.AlignedFree(buffer);
+            ArrayPool<float>.Shared.Return(rented);
         }
     }
 
