@@ -7,71 +7,68 @@ namespace Infra.Core.Kernels;
 // named local the JIT keeps in a register.
 
 /// <summary>
-/// Register-blocked GEMM micro-kernels: <c>C[mr x nc] += A B</c>, where A is <c>mr</c> rows (stride <c>lda</c>)
-/// of <c>kc</c> fp32 values and B one packed query panel (<c>kc x width</c>, k-major). Each k step broadcasts one
-/// element per row and multiplies it by the panel's vector(s): an outer-product update with all accumulators in
-/// registers. Rows past <c>mr</c> alias row 0 (computed, then discarded), so tails need no separate kernel; only
-/// the first <c>nc</c> columns are added to C (row stride <c>ldc</c>), through the caller's 384-float scratch <c>tile</c>
-/// (a stackalloc inside the kernel made the JIT keep every accumulator in memory).
+/// Register-blocked GEMM micro-kernels: <c>C[mr x nc] += A B</c>, where A is a packed tile of store rows (always the
+/// kernel's full row count, row r at <c>a + r * <see cref="PackedStride"/></c>, <c>kc</c> fp32 values each; rows past
+/// <c>mr</c> are zero-filled by the packer, computed and discarded) and B one packed query panel (<c>kc x width</c>,
+/// k-major). Each k step broadcasts one element per row and multiplies it by the panel's vector(s): an outer-product
+/// update with all accumulators in registers. Only the first <c>nc</c> columns are added to C (row stride <c>ldc</c>),
+/// through the caller's 384-float scratch <c>tile</c> (a stackalloc inside the kernel made the JIT keep every
+/// accumulator in memory).
 /// </summary>
 internal static unsafe class GemmMicroKernels
 {
+    /// <summary>
+    /// Row stride of a packed A tile, and so the longest k-block. A compile-time stride turns every row's broadcast
+    /// into one pointer plus a constant displacement: twelve row pointers (the unpacked rows of a store) plus the
+    /// panel pointer and the loop counters ask for more general registers than x64 has. Packing also puts the
+    /// twelve rows, 16 KB apart in the store (all in one L1 set for d = 4096), into one contiguous 12 KB block.
+    /// </summary>
+    public const int PackedStride = 256;
+
     /// <summary>C[12 x 32] += A[12 x kc] B[kc x 32] with 24 zmm accumulators (of 32), AVX-512.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel12x32(float* a, nint lda, int mr, float* b, int kc, float* c, nint ldc, int nc, float* tile)
+    public static void Kernel12x32(float* a, int mr, float* b, int kc, float* c, nint ldc, int nc, float* tile)
     {
-        var a0 = a;
-        var a1 = mr > 1 ? a + 1 * lda : a;
-        var a2 = mr > 2 ? a + 2 * lda : a;
-        var a3 = mr > 3 ? a + 3 * lda : a;
-        var a4 = mr > 4 ? a + 4 * lda : a;
-        var a5 = mr > 5 ? a + 5 * lda : a;
-        var a6 = mr > 6 ? a + 6 * lda : a;
-        var a7 = mr > 7 ? a + 7 * lda : a;
-        var a8 = mr > 8 ? a + 8 * lda : a;
-        var a9 = mr > 9 ? a + 9 * lda : a;
-        var a10 = mr > 10 ? a + 10 * lda : a;
-        var a11 = mr > 11 ? a + 11 * lda : a;
         Vector512<float> c0x0 = default, c0x1 = default, c1x0 = default, c1x1 = default, c2x0 = default, c2x1 = default, c3x0 = default, c3x1 = default, c4x0 = default, c4x1 = default, c5x0 = default, c5x1 = default, c6x0 = default, c6x1 = default, c7x0 = default, c7x1 = default, c8x0 = default, c8x1 = default, c9x0 = default, c9x1 = default, c10x0 = default, c10x1 = default, c11x0 = default, c11x1 = default;
-        for (var k = 0; k < kc; k++)
+        for (var k = 0; k < kc; k++, a++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
             b += 32;
-            var x0 = Vector512.Create(a0[k]);
+            var x0 = Vector512.Create(a[0]);
             c0x0 = Vector512.FusedMultiplyAdd(x0, b0, c0x0);
             c0x1 = Vector512.FusedMultiplyAdd(x0, b1, c0x1);
-            var x1 = Vector512.Create(a1[k]);
+            var x1 = Vector512.Create(a[1 * PackedStride]);
             c1x0 = Vector512.FusedMultiplyAdd(x1, b0, c1x0);
             c1x1 = Vector512.FusedMultiplyAdd(x1, b1, c1x1);
-            var x2 = Vector512.Create(a2[k]);
+            var x2 = Vector512.Create(a[2 * PackedStride]);
             c2x0 = Vector512.FusedMultiplyAdd(x2, b0, c2x0);
             c2x1 = Vector512.FusedMultiplyAdd(x2, b1, c2x1);
-            var x3 = Vector512.Create(a3[k]);
+            var x3 = Vector512.Create(a[3 * PackedStride]);
             c3x0 = Vector512.FusedMultiplyAdd(x3, b0, c3x0);
             c3x1 = Vector512.FusedMultiplyAdd(x3, b1, c3x1);
-            var x4 = Vector512.Create(a4[k]);
+            var x4 = Vector512.Create(a[4 * PackedStride]);
             c4x0 = Vector512.FusedMultiplyAdd(x4, b0, c4x0);
             c4x1 = Vector512.FusedMultiplyAdd(x4, b1, c4x1);
-            var x5 = Vector512.Create(a5[k]);
+            var x5 = Vector512.Create(a[5 * PackedStride]);
             c5x0 = Vector512.FusedMultiplyAdd(x5, b0, c5x0);
             c5x1 = Vector512.FusedMultiplyAdd(x5, b1, c5x1);
-            var x6 = Vector512.Create(a6[k]);
+            var x6 = Vector512.Create(a[6 * PackedStride]);
             c6x0 = Vector512.FusedMultiplyAdd(x6, b0, c6x0);
             c6x1 = Vector512.FusedMultiplyAdd(x6, b1, c6x1);
-            var x7 = Vector512.Create(a7[k]);
+            var x7 = Vector512.Create(a[7 * PackedStride]);
             c7x0 = Vector512.FusedMultiplyAdd(x7, b0, c7x0);
             c7x1 = Vector512.FusedMultiplyAdd(x7, b1, c7x1);
-            var x8 = Vector512.Create(a8[k]);
+            var x8 = Vector512.Create(a[8 * PackedStride]);
             c8x0 = Vector512.FusedMultiplyAdd(x8, b0, c8x0);
             c8x1 = Vector512.FusedMultiplyAdd(x8, b1, c8x1);
-            var x9 = Vector512.Create(a9[k]);
+            var x9 = Vector512.Create(a[9 * PackedStride]);
             c9x0 = Vector512.FusedMultiplyAdd(x9, b0, c9x0);
             c9x1 = Vector512.FusedMultiplyAdd(x9, b1, c9x1);
-            var x10 = Vector512.Create(a10[k]);
+            var x10 = Vector512.Create(a[10 * PackedStride]);
             c10x0 = Vector512.FusedMultiplyAdd(x10, b0, c10x0);
             c10x1 = Vector512.FusedMultiplyAdd(x10, b1, c10x1);
-            var x11 = Vector512.Create(a11[k]);
+            var x11 = Vector512.Create(a[11 * PackedStride]);
             c11x0 = Vector512.FusedMultiplyAdd(x11, b0, c11x0);
             c11x1 = Vector512.FusedMultiplyAdd(x11, b1, c11x1);
         }
@@ -107,37 +104,25 @@ internal static unsafe class GemmMicroKernels
 
     /// <summary>C[12 x 16] += A[12 x kc] B[kc x 16] with 12 zmm accumulators, AVX-512 (M &lt;= 16 and 16-wide tails).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel12x16(float* a, nint lda, int mr, float* b, int kc, float* c, nint ldc, int nc, float* tile)
+    public static void Kernel12x16(float* a, int mr, float* b, int kc, float* c, nint ldc, int nc, float* tile)
     {
-        var a0 = a;
-        var a1 = mr > 1 ? a + 1 * lda : a;
-        var a2 = mr > 2 ? a + 2 * lda : a;
-        var a3 = mr > 3 ? a + 3 * lda : a;
-        var a4 = mr > 4 ? a + 4 * lda : a;
-        var a5 = mr > 5 ? a + 5 * lda : a;
-        var a6 = mr > 6 ? a + 6 * lda : a;
-        var a7 = mr > 7 ? a + 7 * lda : a;
-        var a8 = mr > 8 ? a + 8 * lda : a;
-        var a9 = mr > 9 ? a + 9 * lda : a;
-        var a10 = mr > 10 ? a + 10 * lda : a;
-        var a11 = mr > 11 ? a + 11 * lda : a;
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
-        for (var k = 0; k < kc; k++)
+        for (var k = 0; k < kc; k++, a++)
         {
             var b0 = Vector512.Load(b);
             b += 16;
-            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[k]), b0, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[k]), b0, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[k]), b0, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[k]), b0, c3);
-            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[k]), b0, c4);
-            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[k]), b0, c5);
-            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[k]), b0, c6);
-            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[k]), b0, c7);
-            c8 = Vector512.FusedMultiplyAdd(Vector512.Create(a8[k]), b0, c8);
-            c9 = Vector512.FusedMultiplyAdd(Vector512.Create(a9[k]), b0, c9);
-            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a10[k]), b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a11[k]), b0, c11);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1 * PackedStride]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2 * PackedStride]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3 * PackedStride]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4 * PackedStride]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5 * PackedStride]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6 * PackedStride]), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7 * PackedStride]), b0, c7);
+            c8 = Vector512.FusedMultiplyAdd(Vector512.Create(a[8 * PackedStride]), b0, c8);
+            c9 = Vector512.FusedMultiplyAdd(Vector512.Create(a[9 * PackedStride]), b0, c9);
+            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a[10 * PackedStride]), b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(Vector512.Create(a[11 * PackedStride]), b0, c11);
         }
 
         // Plain stores, then the adds: a call while the accumulators are live makes the JIT spill them
@@ -159,36 +144,30 @@ internal static unsafe class GemmMicroKernels
 
     /// <summary>C[6 x 16] += A[6 x kc] B[kc x 16] with 12 ymm accumulators (of 16), AVX2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel6x16(float* a, nint lda, int mr, float* b, int kc, float* c, nint ldc, int nc, float* tile)
+    public static void Kernel6x16(float* a, int mr, float* b, int kc, float* c, nint ldc, int nc, float* tile)
     {
-        var a0 = a;
-        var a1 = mr > 1 ? a + 1 * lda : a;
-        var a2 = mr > 2 ? a + 2 * lda : a;
-        var a3 = mr > 3 ? a + 3 * lda : a;
-        var a4 = mr > 4 ? a + 4 * lda : a;
-        var a5 = mr > 5 ? a + 5 * lda : a;
         Vector256<float> c0x0 = default, c0x1 = default, c1x0 = default, c1x1 = default, c2x0 = default, c2x1 = default, c3x0 = default, c3x1 = default, c4x0 = default, c4x1 = default, c5x0 = default, c5x1 = default;
-        for (var k = 0; k < kc; k++)
+        for (var k = 0; k < kc; k++, a++)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + 8);
             b += 16;
-            var x0 = Vector256.Create(a0[k]);
+            var x0 = Vector256.Create(a[0]);
             c0x0 = Vector256.FusedMultiplyAdd(x0, b0, c0x0);
             c0x1 = Vector256.FusedMultiplyAdd(x0, b1, c0x1);
-            var x1 = Vector256.Create(a1[k]);
+            var x1 = Vector256.Create(a[1 * PackedStride]);
             c1x0 = Vector256.FusedMultiplyAdd(x1, b0, c1x0);
             c1x1 = Vector256.FusedMultiplyAdd(x1, b1, c1x1);
-            var x2 = Vector256.Create(a2[k]);
+            var x2 = Vector256.Create(a[2 * PackedStride]);
             c2x0 = Vector256.FusedMultiplyAdd(x2, b0, c2x0);
             c2x1 = Vector256.FusedMultiplyAdd(x2, b1, c2x1);
-            var x3 = Vector256.Create(a3[k]);
+            var x3 = Vector256.Create(a[3 * PackedStride]);
             c3x0 = Vector256.FusedMultiplyAdd(x3, b0, c3x0);
             c3x1 = Vector256.FusedMultiplyAdd(x3, b1, c3x1);
-            var x4 = Vector256.Create(a4[k]);
+            var x4 = Vector256.Create(a[4 * PackedStride]);
             c4x0 = Vector256.FusedMultiplyAdd(x4, b0, c4x0);
             c4x1 = Vector256.FusedMultiplyAdd(x4, b1, c4x1);
-            var x5 = Vector256.Create(a5[k]);
+            var x5 = Vector256.Create(a[5 * PackedStride]);
             c5x0 = Vector256.FusedMultiplyAdd(x5, b0, c5x0);
             c5x1 = Vector256.FusedMultiplyAdd(x5, b1, c5x1);
         }

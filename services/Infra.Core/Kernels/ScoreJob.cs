@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Infra.Core.Kernels;
 
@@ -14,11 +16,14 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     where TDecoder : struct, IRowDecoder<T>
     where T : unmanaged
 {
-    /// <summary>k-block of the GEMM: a 12 x 256 fp32 row tile (12 KB) stays in L1 across all query panels.</summary>
-    internal const int KBlock = 256;
+    /// <summary>k-block of the GEMM: a 12 x 256 fp32 row tile is 12 KB, one 32-wide query panel 32 KB.</summary>
+    internal const int KBlock = GemmMicroKernels.PackedStride;
 
-    /// <summary>Rows per GEMM macro-block: its 120 x M scores and one k-block of panels stay in L2.</summary>
+    /// <summary>Fewest rows per GEMM macro-block (a multiple of both tile heights, 12 and 6).</summary>
     internal const int MacroRows = 120;
+
+    /// <summary>Bytes of scores a macro-block aims for: with one k-block of panels (M KB) it stays in a 1-2 MB L2.</summary>
+    internal const int MacroScoreBytes = 256 << 10;
 
     /// <summary>Below this many multiply-adds one thread beats waking the thread pool.</summary>
     internal const long ParallelThreshold = 1L << 22;
@@ -32,6 +37,7 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     private readonly float* scores;
     private readonly KernelPath path;
     private readonly PackedQueries? packed;
+    private readonly long macroRows;
     private readonly short* query16;
     private readonly float query16Scale;
 
@@ -46,6 +52,9 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
         this.m = m;
         this.scores = scores;
         this.path = KernelPaths.Resolve(path);
+        // Every macro-block streams all d x M query panels through L2 once (2 MB at M = 128, d = 4096), so taller
+        // blocks for wide M cut that traffic; 120-480 rows (the packed k-block of 480 rows is 480 KB).
+        macroRows = Math.Clamp(MacroScoreBytes / Math.Max(1, m * sizeof(float)) / MacroRows, 1, 4) * MacroRows;
         if (m >= 2 && this.path != KernelPath.Scalar)
             packed = new PackedQueries(queries, m, d, this.path == KernelPath.Vector512 ? 32 : 16);
         if (m == 1 && typeof(T) == typeof(sbyte) && int8Mode == Int8ScoreMode.Int16Query)
@@ -74,7 +83,7 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
             return;
         }
         // Eight chunks per core balance the load; a chunk is a whole number of row groups (4 rows for the dot
-        // kernels, a macro-block for the GEMM) and at least ~1M multiply-adds, so per-task cost is noise.
+        // kernels, 120 for the GEMM tiles) and at least ~1M multiply-adds, so per-task cost is noise.
         long granule = m == 1 || path == KernelPath.Scalar ? 4 : MacroRows;
         var minRows = Math.Max(1, (1L << 20) / Math.Max(1L, (long)d * m));
         var chunkRows = Math.Max(minRows, (n + threads * 8 - 1) / (threads * 8));
@@ -137,56 +146,72 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
     private void Gemm(long start, long count, PackedQueries panels)
     {
         var tileRows = path == KernelPath.Vector512 ? 12 : 6;
-        var buffer = stackalloc float[12 * KBlock];
+        // The macro-block's rows for one k-block, packed tile after tile (tile at t rows starts at t * KBlock).
+        var packedRows = (Math.Min(macroRows, count) + tileRows - 1) / tileRows * tileRows;
+        // Up to 480 KB per chunk: rented, since a fresh allocation of that size is a fresh mapping whose page faults
+        // cost a measurable share of a small chunk.
+        var rented = ArrayPool<float>.Shared.Rent((int)(packedRows * KBlock));
         var tile = stackalloc float[12 * 32];
-        NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
-        for (long block = 0; block < count; block += MacroRows)
+        try
         {
-            var blockRows = Math.Min(MacroRows, count - block);
-            for (var k0 = 0; k0 < d; k0 += KBlock)
+            fixed (float* buffer = rented)
             {
-                var kc = Math.Min(KBlock, d - k0);
-                for (long t = 0; t < blockRows; t += tileRows)
+                NativeMemory.Clear(scores + start * m, (nuint)(count * m) * sizeof(float));
+                for (long block = 0; block < count; block += macroRows)
                 {
-                    var mr = (int)Math.Min(tileRows, blockRows - t);
-                    var row = start + block + t;
-                    float* a;
-                    nint lda;
-                    if (typeof(T) == typeof(float))
+                    var blockRows = Math.Min(macroRows, count - block);
+                    for (var k0 = 0; k0 < d; k0 += KBlock)
                     {
-                        a = (float*)(rows + row * d + k0);
-                        lda = d;
-                    }
-                    else
-                    {
-                        DecodeTile(rows + row * d + k0, mr, kc, buffer);
-                        a = buffer;
-                        lda = kc;
-                    }
-                    var c = scores + row * m;
-                    for (var p = 0; p < panels.Count; p++)
-                    {
-                        int width = panels.Width(p), col = panels.Start(p), nc = Math.Min(width, m - col);
-                        var b = panels.Panel(p) + (long)k0 * width;
-                        if (path == KernelPath.Vector256)
-                            GemmMicroKernels.Kernel6x16(a, lda, mr, b, kc, c + col, m, nc, tile);
-                        else if (width == 32)
-                            GemmMicroKernels.Kernel12x32(a, lda, mr, b, kc, c + col, m, nc, tile);
-                        else
-                            GemmMicroKernels.Kernel12x16(a, lda, mr, b, kc, c + col, m, nc, tile);
+                        var kc = Math.Min(KBlock, d - k0);
+                        // Panels outermost: one panel (kc x 32, 32 KB) stays in L1 while the packed tiles (12 KB each)
+                        // stream from L2 past it; the other order streamed every panel from L2 for every tile. The first
+                        // panel's pass packs each tile just before using it, so that pass (the only one at M <= 32)
+                        // reads it hot from L1.
+                        for (var p = 0; p < panels.Count; p++)
+                        {
+                            int width = panels.Width(p), col = panels.Start(p), nc = Math.Min(width, m - col);
+                            var b = panels.Panel(p) + (long)k0 * width;
+                            for (long t = 0; t < blockRows; t += tileRows)
+                            {
+                                var mr = (int)Math.Min(tileRows, blockRows - t);
+                                var a = buffer + t * KBlock;
+                                if (p == 0)
+                                {
+                                    PackTile(rows + (start + block + t) * d + k0, mr, tileRows, kc, a);
+                                    PrefetchNextSlice(start + block, blockRows, t, mr, k0);
+                                }
+                                var c = scores + (start + block + t) * m + col;
+                                if (path == KernelPath.Vector256)
+                                    GemmMicroKernels.Kernel6x16(a, mr, b, kc, c, m, nc, tile);
+                                else if (width == 32)
+                                    GemmMicroKernels.Kernel12x32(a, mr, b, kc, c, m, nc, tile);
+                                else
+                                    GemmMicroKernels.Kernel12x16(a, mr, b, kc, c, m, nc, tile);
+                            }
+                        }
                     }
                 }
             }
         }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
     }
 
-    // bf16/fp16/int8 rows become an fp32 tile (mr x kc, stride kc) once per k-block, then every panel reuses it.
-    private void DecodeTile(T* src, int mr, int kc, float* dst)
+    // Rows become a packed fp32 tile (tileRows x kc, stride KBlock; rows past mr zeroed, so the kernels' spare rows
+    // compute harmless zeros) once per k-block, then every panel reuses it. bf16/fp16/int8 are decoded here.
+    private void PackTile(T* src, int mr, int tileRows, int kc, float* dst)
     {
         for (var r = 0; r < mr; r++)
         {
             T* s = src + (long)r * d;
-            var o = dst + r * kc;
+            var o = dst + r * KBlock;
+            if (typeof(T) == typeof(float))
+            {
+                Buffer.MemoryCopy(s, o, kc * sizeof(float), kc * sizeof(float));
+                continue;
+            }
             var k = 0;
             if (path == KernelPath.Vector512)
             {
@@ -200,6 +225,33 @@ internal sealed unsafe class ScoreJob<TDecoder, T> : IDisposable
             }
             for (; k < kc; k++)
                 o[k] = TDecoder.Load1(s + k);
+        }
+        for (var r = mr; r < tileRows; r++)
+            NativeMemory.Clear(dst + r * KBlock, (nuint)kc * sizeof(float));
+    }
+
+    // The rows packed next are segments of one k-block each, 4 * d bytes apart: too short for the hardware
+    // prefetcher to lock onto, so each would arrive at full memory latency when packed. While the first panel runs
+    // over tile t, the same rows' next k-block (or, after the last, the next macro-block's first k-block) is fetched
+    // into L2, spread over the compute instead of stalled on at packing time.
+    private void PrefetchNextSlice(long blockStart, long blockRows, long t, int mr, int k0)
+    {
+        if (!Sse.IsSupported)
+            return;
+        long first = blockStart + t;
+        k0 += KBlock;
+        if (k0 >= d)
+        {
+            k0 = 0;
+            first += blockRows;
+        }
+        var rowsAhead = (int)Math.Min(mr, n - first);
+        var bytes = Math.Min(KBlock, d - k0) * sizeof(T);
+        for (var r = 0; r < rowsAhead; r++)
+        {
+            var p = (byte*)(rows + (first + r) * d + k0);
+            for (var offset = 0; offset < bytes; offset += 64)
+                Sse.Prefetch1(p + offset);
         }
     }
 }

@@ -70,24 +70,23 @@ public sealed class TokenScorer(IStoreView store)
     private (ShardReader Shard, int Row) Locate(string exampleId) =>
         store.Locate(exampleId) ?? throw DomainException.NotFound($"example '{exampleId}' is not in store {store.Path}");
 
-    // Per layer, the M queries' matrices one after another, as the kernel takes them.
-    private float[][] Pack(IReadOnlyList<IReadOnlyList<float[]>> queries) => store.Schema.Layers.Select((layer, l) =>
+    // Per layer, the M queries packed into the fused kernel's panels once, then reused for every example.
+    private LayerQueryPanels[] Pack(IReadOnlyList<IReadOnlyList<float[]>> queries) => store.Schema.Layers.Select((layer, l) =>
     {
-        var packed = new float[queries.Count * layer.GradientLength];
-        for (var q = 0; q < queries.Count; q++) queries[q][l].CopyTo(packed, q * layer.GradientLength);
-        return packed;
+        var stacked = new float[queries.Count * layer.GradientLength];
+        for (var q = 0; q < queries.Count; q++) queries[q][l].CopyTo(stacked, q * layer.GradientLength);
+        return new LayerQueryPanels(stacked, queries.Count, layer.KIn, layer.KOut);
     }).ToArray();
 
-    private float[] FactorScores(ShardReader shard, int row, float[][] packed, int m)
+    private float[] FactorScores(ShardReader shard, int row, LayerQueryPanels[] packed, int m)
     {
         var t = shard.Metadata.TokenCount(row);
         var scores = new float[t * m];
         var layerScores = new float[t * m];
         for (var l = 0; l < store.Schema.Layers.Count; l++)
         {
-            var layer = store.Schema.Layers[l];
             var (a, g) = shard.DecodeTokenFactors(row, l);
-            TokenScoreKernels.Score(a, g, t, layer.KIn, layer.KOut, packed[l], m, layerScores);
+            TokenScoreKernels.Score(a, g, t, packed[l], layerScores);
             TensorPrimitives.Add(scores, layerScores, scores);
         }
         return scores;
