@@ -17,39 +17,13 @@ internal static class BenchModels
     /// rope_theta 1e6, tied embeddings, vocab 151,936) with <paramref name="layers"/> decoder layers.
     /// The full vocabulary is kept on purpose: the lm_head is a large share of the cost.
     /// </summary>
-    public static HfModelConfig Qwen05BShape(int layers) => new()
-    {
-        ModelType = "qwen2",
-        HiddenSize = 896,
-        IntermediateSize = 4864,
-        NumHiddenLayers = layers,
-        NumAttentionHeads = 14,
-        NumKeyValueHeads = 2,
-        VocabSize = 151_936,
-        RopeTheta = 1_000_000,
-        RmsNormEps = 1e-6,
-        TieWordEmbeddings = true,
-        MaxPositionEmbeddings = 32_768,
-    };
+    public static HfModelConfig Qwen05BShape(int layers) => Scale.ModelShape.Qwen05B.WithLayers(layers).Config();
 
     /// <summary>
     /// Qwen2.5-1.5B's shape (hidden 1536, intermediate 8960, 12 heads, 2 kv heads, head_dim 128, rope_theta 1e6, tied
     /// embeddings, vocab 151,936) with <paramref name="layers"/> of its 28 decoder layers.
     /// </summary>
-    public static HfModelConfig Qwen15BShape(int layers) => new()
-    {
-        ModelType = "qwen2",
-        HiddenSize = 1536,
-        IntermediateSize = 8960,
-        NumHiddenLayers = layers,
-        NumAttentionHeads = 12,
-        NumKeyValueHeads = 2,
-        VocabSize = 151_936,
-        RopeTheta = 1_000_000,
-        RmsNormEps = 1e-6,
-        TieWordEmbeddings = true,
-        MaxPositionEmbeddings = 32_768,
-    };
+    public static HfModelConfig Qwen15BShape(int layers) => Scale.ModelShape.Qwen15B.WithLayers(layers).Config();
 
     /// <summary>A small Qwen2 with 4 heads and 2 kv heads (vocab 259: the seeded checkpoint's byte-level tokenizer).</summary>
     public static HfModelConfig Small(int hidden, int intermediate, int layers) =>

@@ -80,7 +80,8 @@ internal static class ScaleBenchmark
         return checks.All(c => c.Within || c.Calibration) ? 0 : 1;
     }
 
-    private static double EighSeconds(int d)
+    /// <summary>Seconds of one float64 eigendecomposition of a random <paramref name="d"/> x <paramref name="d"/> SPD matrix.</summary>
+    internal static double EighSeconds(int d)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         var x = TorchSharp.torch.randn(d, d, dtype: TorchSharp.torch.ScalarType.Float64);
@@ -128,7 +129,7 @@ internal static class ScaleBenchmark
         s.AppendLine(CultureInfo.InvariantCulture, $"CPU: {machine.Cpu}; {machine.Cores} cores; load average at start {machine.LoadAverageAtStart}, at end {MachineInfo.LoadAverage()}; {wall.TotalMinutes:F1} min.");
         s.AppendLine(CultureInfo.InvariantCulture, $"Rates measured in this run: libtorch float32 GEMM {rates.GemmFlops / 1e9:F0} GFLOP/s ([1024, 896] x [896, 4864]); causal attention forward + backward {rates.AttentionFlops / 1e9:F0} GFLOP/s (14 heads x 64, 2,048 tokens); head + cross-entropy {rates.HeadFlops / 1e9:F0} GFLOP/s (1,024 rows, 151,936 vocabulary); float64 eigh {rates.EighSecondsPerCube * 1e9:F2} s per 1000³ (timed at d = 2,048); streaming read {rates.ReadBytesPerSecond / 1e9:F1} GB/s.");
         s.AppendLine();
-        s.AppendLine("Each point ran in its own process, which measured the rates at its shape just before its reps (the prediction uses those):");
+        s.AppendLine("Each point ran in its own process, which measured the rates at its shape before and after its reps (the prediction uses their mean):");
         s.AppendLine();
         s.AppendLine("| point | GEMM GFLOP/s | attention GFLOP/s | head GFLOP/s | seconds per example (each rep) | peak RSS (GiB) |");
         s.AppendLine("|---|---:|---:|---:|---|---:|");
