@@ -12,6 +12,13 @@ internal static class LayerScores
 {
     public static void Add(ReadOnlySpan<byte> rows, FactorDType dtype, float[] scales, int n, int d, float[] queries, int m, double[] scores)
     {
+        var layer = Compute(rows, dtype, scales, n, d, queries, m);
+        for (var i = 0; i < layer.Length; i++) scores[i] += layer[i];
+    }
+
+    /// <summary>One layer's <c>&lt;Q̃_m, Ĝ_n&gt;</c> as fp32 <c>[n * M]</c>, for a caller that sums the layers itself.</summary>
+    public static float[] Compute(ReadOnlySpan<byte> rows, FactorDType dtype, float[] scales, int n, int d, float[] queries, int m)
+    {
         var layer = new float[n * m];
         switch (dtype)
         {
@@ -31,6 +38,6 @@ internal static class LayerScores
             default:
                 throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype");
         }
-        for (var i = 0; i < layer.Length; i++) scores[i] += layer[i];
+        return layer;
     }
 }

@@ -24,6 +24,30 @@ public sealed class ScorerTests : IDisposable
         return store;
     }
 
+    [Theory]
+    [InlineData(FactorDType.Float32)]
+    [InlineData(FactorDType.BFloat16)]
+    [InlineData(FactorDType.Int8)]
+    public void Layers_scored_side_by_side_sum_to_the_layer_after_layer_scores_bit_for_bit(FactorDType dtype)
+    {
+        // Small shards of several layers: the scan scores their layers in parallel, then adds them in layer order.
+        using var store = Build(dtype, $"sides-{dtype}");
+        Assert.True(store.Schema.Layers.Count > 1);
+        var all = new List<ShardScores>();
+        new ExampleScorer(store).Score(_queries, ["q0", "q1"], 0, ScoreFilter.All, dump: all.Add);
+        var packed = store.Schema.Layers.Select((layer, l) => _queries.SelectMany(q => q[l]).ToArray()).ToArray();
+        foreach (var shard in all)
+        {
+            var expected = new double[shard.Shard.Count * 2];
+            for (var l = 0; l < store.Schema.Layers.Count; l++)
+            {
+                LayerScores.Add(shard.Shard.ExampleGradientBytes(l), dtype, shard.Shard.Scales(ShardTensorNames.ExampleGradients(l)),
+                    shard.Shard.Count, store.Schema.Layers[l].GradientLength, packed[l], 2, expected);
+            }
+            Assert.Equal(expected, shard.Raw);
+        }
+    }
+
     [Fact]
     public void Raw_scores_top_k_and_filters_equal_a_direct_computation()
     {
