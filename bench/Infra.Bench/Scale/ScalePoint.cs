@@ -21,7 +21,7 @@ internal static class ScalePoint
         string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         var shape = ModelShape.All.FirstOrDefault(s => s.Name == Value("--shape"));
         if (shape is null || !int.TryParse(Value("--layers"), out var layers) || !int.TryParse(Value("--tokens"), out var tokens)
-            || !int.TryParse(Value("--reps") ?? "1", out var reps) || Value("--out") is not { } output)
+            || !int.TryParse(Value("--reps") ?? "1", out var reps) || layers < 1 || tokens < 2 || reps < 1 || Value("--out") is not { } output)
         {
             await Console.Error.WriteLineAsync("usage: Infra.Bench scale-point --shape 0.5B|1.5B|7B --layers N --tokens T [--reps 1] --out point.json").ConfigureAwait(false);
             return 2;
