@@ -174,7 +174,7 @@ public sealed class FactorComputer
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(sink);
         if (batch.Count == 0) throw new ArgumentException("empty batch", nameof(batch));
-        return LayerwiseSweep.Run(_model, Layers, batch, LossChunk, (k, a, g) => sink(k, a, g));
+        return LayerwiseSweep.Run(_model, Layers, batch, LossChunk, sink);
     }
 
     private BatchFactors RunLayerwise(IReadOnlyList<TokenizedExample> batch, int[] lengths, bool[]? truncated)

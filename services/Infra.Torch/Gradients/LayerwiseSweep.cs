@@ -20,13 +20,13 @@ namespace Infra.Torch.Gradients;
 /// </remarks>
 internal static class LayerwiseSweep
 {
-    /// <summary>A tracked layer's factors: its index in the tracked list, <c>A [B, T, d_in]</c> and <c>G [B, T, d_out]</c>
-    /// (fp32, valid only during the call).</summary>
-    public delegate void LayerSink(int tracked, Tensor input, Tensor outputGradient);
-
-    /// <summary>Runs the sweep and returns the token losses <c>[B, T]</c> (fp32, outside any dispose scope).</summary>
+    /// <summary>
+    /// Runs the sweep, handing each tracked layer's factors to <paramref name="sink"/> (its index in the tracked list,
+    /// <c>A [B, T, d_in]</c>, <c>G [B, T, d_out]</c>, fp32, valid only during the call), and returns the token losses
+    /// <c>[B, T]</c> (fp32, outside any dispose scope).
+    /// </summary>
     public static Tensor Run(Qwen2ForCausalLM model, IReadOnlyList<TrackedLayer> layers, IReadOnlyList<TokenizedExample> batch,
-        int lossChunk, LayerSink sink)
+        int lossChunk, Action<int, Tensor, Tensor> sink)
     {
         using var scope = NewDisposeScope();
         var decoder = model.Decoder;
