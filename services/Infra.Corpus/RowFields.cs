@@ -40,9 +40,11 @@ internal static class RowFields
     public static List<ChatMessage>? Messages(CorpusRow row, string name, List<string> errors)
     {
         if (!row.Values.TryGetValue(name, out var value)) return null;
+        // Parquet files often keep turns as JSON text (pandas, our own weighted corpus): text that is a JSON list is read as that list.
+        if (value is string text && JsonText(text) is { } parsed) value = parsed;
         if (value is not JsonElement { ValueKind: JsonValueKind.Array } list)
         {
-            errors.Add($"field '{name}' must be a list of {{\"role\", \"content\"}} objects");
+            errors.Add($"field '{name}' must be a list of {{\"role\", \"content\"}} objects (or that list as JSON text)");
             return null;
         }
         var messages = new List<ChatMessage>();
@@ -72,10 +74,27 @@ internal static class RowFields
         return messages;
     }
 
+    // A JSON list or object written as text; null for any other text.
+    private static JsonElement? JsonText(string text)
+    {
+        var trimmed = text.TrimStart();
+        if (!trimmed.StartsWith('[') && !trimmed.StartsWith('{')) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null; // not JSON after all: refused below as not a list
+        }
+    }
+
     /// <summary>Free-form tags (a JSON object or list), or null when absent.</summary>
     public static JsonElement? Tags(CorpusRow row, List<string> errors)
     {
         if (!row.Values.TryGetValue(CorpusFields.Tags, out var value)) return null;
+        if (value is string text && JsonText(text) is { } parsed) value = parsed;
         if (value is JsonElement { ValueKind: JsonValueKind.Object or JsonValueKind.Array } tags) return tags;
         errors.Add($"field 'tags' must be a JSON object or list but is {CorpusRow.KindOf(value)}");
         return null;

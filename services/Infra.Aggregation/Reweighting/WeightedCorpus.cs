@@ -13,8 +13,9 @@ namespace Infra.Aggregation.Reweighting;
 /// Writes a corpus with a weight per example. JSONL: every line of the input corpus is copied with
 /// all its fields, in their order and with their values as written (unknown fields included), and a
 /// "weight" number appended (an existing "weight" field is replaced). Parquet: one row per record
-/// with columns id, domain, difficulty, prompt, response, answer, messages (JSON text), tags (JSON
-/// text) and weight; fields outside the corpus schema are in the JSONL only.
+/// with columns id, domain, difficulty (null when unlabelled), prompt, response (both left out when every record is a
+/// conversation, so the file reads back in the messages layout), answer, messages (JSON text), tags (JSON text), the
+/// metadata columns and weight; fields outside the corpus schema and metadata are in the JSONL only.
 /// </summary>
 public static class WeightedCorpus
 {
@@ -73,6 +74,9 @@ public static class WeightedCorpus
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(weights);
         var list = records.ToList();
+        // A conversation corpus (messages layout) is written without prompt/response columns, so it reads back as one:
+        // with them, the reader would take the prompt/response layout and train only each conversation's last exchange.
+        var conversations = list.Count > 0 && list.All(r => r.IsConversation);
         var metadata = list.SelectMany(r => r.Metadata).GroupBy(p => p.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (Name: g.Key, Type: MetadataColumnType(g.Select(p => p.Value.Kind).Distinct().ToList()))).ToList();
         var table = new ExportTable("weighted_corpus",
@@ -80,8 +84,7 @@ public static class WeightedCorpus
             new(CorpusFields.Id, ColumnType.String),
             new(CorpusFields.Domain, ColumnType.String),
             new(CorpusFields.Difficulty, ColumnType.Int64),
-            new(CorpusFields.Prompt, ColumnType.String),
-            new(CorpusFields.Response, ColumnType.String),
+            .. conversations ? Array.Empty<ExportColumn>() : [new(CorpusFields.Prompt, ColumnType.String), new(CorpusFields.Response, ColumnType.String)],
             new(CorpusFields.Answer, ColumnType.String),
             new(CorpusFields.Messages, ColumnType.String),
             new(CorpusFields.Tags, ColumnType.String),
@@ -98,9 +101,9 @@ public static class WeightedCorpus
             [
                 record.Id,
                 record.Domain,
-                record.Difficulty,
-                record.Prompt,
-                record.Response,
+                // Null, not 0, for an unlabelled example: 0 is not a level, and the reader refuses it.
+                record.Difficulty == DifficultyScheme.Unlabelled ? null : (long)record.Difficulty,
+                .. conversations ? Array.Empty<object?>() : [record.Prompt, record.Response],
                 record.Answer,
                 record.Messages is { } messages ? JsonSerializer.Serialize(messages.Select(m => new Dictionary<string, string> { ["role"] = m.Role, ["content"] = m.Content })) : null,
                 record.Tags is { } tags ? tags.GetRawText() : null,

@@ -133,6 +133,73 @@ public class WeightedCorpusTests
     }
 
     [Fact]
+    public async Task Parquet_weighted_corpus_reads_back_to_the_same_records()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"weighted-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            await using (var file = File.Create(path))
+                await WeightedCorpus.WriteParquetAsync(Records, Weights, file);
+
+            var reread = await CorpusFile.ReadAsync(path, null, CancellationToken.None);
+
+            Assert.True(reread.IsValid, string.Join("; ", reread.Errors));
+            Assert.All(reread.Records, r => Assert.False(r.IsConversation));
+            Assert.All(reread.Records, r => Assert.Equal(Weights[r.Id], r.Metadata["weight"].DoubleValue));
+            Assert.Equal(Canonical(Records), Canonical(reread.Records.Select(r => r with { Metadata = CorpusRecord.EmptyMetadata })));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Parquet_weighted_conversations_read_back_as_conversations_with_every_turn()
+    {
+        // A messages corpus: every record is a whole conversation, trained turn by turn. Its weighted Parquet file
+        // must read back as one (not as its last exchange under the prompt/response layout).
+        CorpusRecord[] conversations =
+        [
+            new("chat-1", "chat", 0, "And 3 + 4?", "7")
+            {
+                Messages = [new("system", "Be brief."), new("user", "2 + 2?"), new("assistant", "4"), new("user", "And 3 + 4?"), new("assistant", "7")],
+                IsConversation = true,
+            },
+            new("chat-2", "chat", 2, "Name a prime.", "5")
+            {
+                Messages = [new("user", "Name a prime."), new("assistant", "5")],
+                IsConversation = true,
+            },
+        ];
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal) { ["chat-1"] = 2, ["chat-2"] = 0.25 };
+        var path = Path.Combine(Path.GetTempPath(), $"weighted-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            await using (var file = File.Create(path))
+                await WeightedCorpus.WriteParquetAsync(conversations, weights, file);
+
+            var reread = await CorpusFile.ReadAsync(path, null, CancellationToken.None);
+
+            Assert.True(reread.IsValid, string.Join("; ", reread.Errors));
+            Assert.Equal(conversations.Select(c => c.Id), reread.Records.Select(r => r.Id));
+            for (var i = 0; i < conversations.Length; i++)
+            {
+                var record = reread.Records[i];
+                Assert.True(record.IsConversation, $"{record.Id} must read back as a conversation");
+                Assert.Equal(conversations[i].Messages, record.Messages);
+                Assert.Equal((conversations[i].Prompt, conversations[i].Response), (record.Prompt, record.Response));
+                Assert.Equal(conversations[i].Difficulty, record.Difficulty);
+                Assert.Equal(weights[record.Id], record.Metadata["weight"].DoubleValue);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Resampling_is_deterministic_and_proportional_to_weight()
     {
         var examples = Enumerable.Range(0, 5).Select(i => new WeightedExample(new WeightingExample($"x{i}", "math", 1, 0), i == 4 ? 0 : i + 1)).ToArray();
