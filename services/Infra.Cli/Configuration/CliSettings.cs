@@ -9,10 +9,10 @@ internal sealed record CliSettings
     public required Uri GradientsAddress { get; init; }
 
     /// <summary>ScoringService address as the CLI reaches it: one store, or its shards (a list, or dns:// names).</summary>
-    public required ScoringAddresses ScoringAddress { get; init; }
+    public required ServiceAddresses ScoringAddress { get; init; }
 
     /// <summary>ScoringService address(es) as the GradientService reaches them (forward_to), in the same shard order.</summary>
-    public required ScoringAddresses ScoringForwardAddress { get; init; }
+    public required ServiceAddresses ScoringForwardAddress { get; init; }
 
     /// <summary>AggregationService address.</summary>
     public required Uri AggregationAddress { get; init; }

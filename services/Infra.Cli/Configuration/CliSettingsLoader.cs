@@ -97,7 +97,7 @@ internal static class CliSettingsLoader
     }
 
     // One address, or the shards of a sharded store: a comma-separated list of http(s):// addresses and dns:/// names.
-    private static ScoringAddresses? Shards(IConfiguration configuration, Setting setting, List<string> errors)
+    private static ServiceAddresses? Shards(IConfiguration configuration, Setting setting, List<string> errors)
     {
         var text = configuration[setting.Key];
         if (ScoringAddresses.TryParse(text, out var addresses, out var error)) return addresses;

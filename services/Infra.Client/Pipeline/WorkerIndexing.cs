@@ -1,0 +1,71 @@
+using Grpc.Core;
+using Infra.Client.Workers;
+using Infra.Contracts.Gradients.V1;
+
+namespace Infra.Client.Pipeline;
+
+/// <summary>
+/// Indexing over several GradientService workers: the examples the store lacks are cut into units — one shard's examples,
+/// in corpus order, <see cref="IndexSettings.BatchesPerUnit"/> batches each — and the workers pull them from a shared queue
+/// (<see cref="WorkerPool"/>), each unit one ComputeGradients call forwarding to its shard. A worker that dies mid-unit is
+/// retired and the unit requeued: what it forwarded is stored already and the store skips it when the unit is sent again
+/// (ingest is idempotent by id). A shard that fails fails the run, naming it, as with one GradientService.
+/// </summary>
+internal sealed class WorkerIndexing(GradientWorkerSet workers, GradientOptions options, int batchesPerUnit, IProgressSink? progress)
+{
+    private readonly Lock _gate = new();
+    private long[] _examples = [];
+    private long[] _tokens = [];
+
+    /// <summary>Stored and skipped over all units (a unit sent twice counts its first attempt's examples as skipped).</summary>
+    public (ulong Stored, ulong Skipped) Totals { get; private set; }
+
+    /// <summary>Tokens of every unit's last attempt.</summary>
+    public long Tokens { get; private set; }
+
+    /// <summary>Sends <paramref name="todo"/> to the shards <paramref name="targets"/> (example i to shard CorpusPartition.IndexOf(id, count)).</summary>
+    public async Task RunAsync(IReadOnlyList<Example> todo, IReadOnlyList<Uri> targets, CancellationToken token)
+    {
+        var size = Math.Max(1, options.BatchSize == 0 ? 8 : (int)options.BatchSize) * Math.Max(1, batchesPerUnit);
+        var units = todo.GroupBy(e => CorpusPartition.IndexOf(e.Id, targets.Count)).OrderBy(g => g.Key)
+            .SelectMany(g => g.Chunk(size).Select(chunk => (Shard: g.Key, Examples: chunk)))
+            .Select((u, i) => new Unit(i, targets[u.Shard], u.Examples)).ToList();
+        (_examples, _tokens) = (new long[units.Count], new long[units.Count]);
+        var all = await workers.WorkersAsync(token).ConfigureAwait(false);
+        await WorkerPool.RunAsync(all, units, SendAsync, workers, token).ConfigureAwait(false);
+        Tokens = _tokens.Sum();
+    }
+
+    private async Task SendAsync(GradientWorker worker, Unit unit, CancellationToken token)
+    {
+        var forward = options.Clone();
+        forward.ForwardTo = unit.Shard.ToString();
+        Report(unit.Index, 0, 0); // a requeued unit starts over
+        ForwardSummary? summary = null;
+        await DuplexCall.RunAsync(
+            call => worker.Client.ComputeGradients(cancellationToken: call),
+            new ComputeGradientsRequest { Options = forward }, unit.Examples.Select(e => new ComputeGradientsRequest { Example = e }),
+            message =>
+            {
+                if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Forwarded) summary = message.Forwarded;
+                else if (message.ItemCase == ComputeGradientsResponse.ItemOneofCase.Progress)
+                    Report(unit.Index, (long)message.Progress.ExamplesDone, (long)message.Progress.TokensDone);
+            }, token).ConfigureAwait(false);
+        if (summary is null) throw new RpcException(new Status(StatusCode.Internal, $"{worker.Name} ended the stream without a forward summary"));
+        lock (_gate) Totals = (Totals.Stored + summary.Stored, Totals.Skipped + summary.Skipped);
+    }
+
+    // Each unit's own progress, summed: units run concurrently, and a requeued unit's progress restarts from zero.
+    private void Report(int unit, long examples, long tokens)
+    {
+        long doneExamples, doneTokens;
+        lock (_gate)
+        {
+            (_examples[unit], _tokens[unit]) = (examples, tokens);
+            (doneExamples, doneTokens) = (_examples.Sum(), _tokens.Sum());
+        }
+        progress?.Report(doneExamples, doneTokens);
+    }
+
+    private sealed record Unit(int Index, Uri Shard, IReadOnlyList<Example> Examples);
+}
