@@ -5,8 +5,8 @@ namespace Infra.Cli.Configuration;
 /// <summary>The CLI's resolved and validated settings (see <see cref="Settings"/> for keys and defaults).</summary>
 internal sealed record CliSettings
 {
-    /// <summary>GradientService address.</summary>
-    public required Uri GradientsAddress { get; init; }
+    /// <summary>GradientService address, or several workers (a list, or dns:// names).</summary>
+    public required ServiceAddresses GradientsAddress { get; init; }
 
     /// <summary>ScoringService address as the CLI reaches it: one store, or its shards (a list, or dns:// names).</summary>
     public required ServiceAddresses ScoringAddress { get; init; }
