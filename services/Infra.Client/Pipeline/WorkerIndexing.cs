@@ -6,7 +6,8 @@ namespace Infra.Client.Pipeline;
 
 /// <summary>
 /// Indexing over several GradientService workers: the examples the store lacks are cut into units — one shard's examples,
-/// in corpus order, <see cref="IndexSettings.BatchesPerUnit"/> batches each — and the workers pull them from a shared queue
+/// in corpus order, <see cref="IndexSettings.BatchesPerUnit"/> whole batches each, so every example is in the batch it
+/// would be in with one GradientService — and the workers pull them from a shared queue
 /// (<see cref="WorkerPool"/>), each unit one ComputeGradients call forwarding to its shard. A worker that dies mid-unit is
 /// retired and the unit requeued: what it forwarded is stored already and the store skips it when the unit is sent again
 /// (ingest is idempotent by id). A shard that fails fails the run, naming it, as with one GradientService.
@@ -26,12 +27,14 @@ internal sealed class WorkerIndexing(GradientWorkerSet workers, GradientOptions 
     /// <summary>Sends <paramref name="todo"/> to the shards <paramref name="targets"/> (example i to shard CorpusPartition.IndexOf(id, count)).</summary>
     public async Task RunAsync(IReadOnlyList<Example> todo, IReadOnlyList<Uri> targets, CancellationToken token)
     {
-        var size = Math.Max(1, options.BatchSize == 0 ? 8 : (int)options.BatchSize) * Math.Max(1, batchesPerUnit);
+        var all = await workers.WorkersAsync(token).ConfigureAwait(false);
+        // Whole batches from each shard's first example: the batches one GradientService makes of that shard's call.
+        var batch = options.BatchSize > 0 ? (int)options.BatchSize : await workers.DefaultBatchSizeAsync(all, token).ConfigureAwait(false);
+        var size = batch * Math.Max(1, batchesPerUnit);
         var units = todo.GroupBy(e => CorpusPartition.IndexOf(e.Id, targets.Count)).OrderBy(g => g.Key)
             .SelectMany(g => g.Chunk(size).Select(chunk => (Shard: g.Key, Examples: chunk)))
             .Select((u, i) => new Unit(i, targets[u.Shard], u.Examples)).ToList();
         (_examples, _tokens) = (new long[units.Count], new long[units.Count]);
-        var all = await workers.WorkersAsync(token).ConfigureAwait(false);
         await WorkerPool.RunAsync(all, units, SendAsync, workers, token).ConfigureAwait(false);
         Tokens = _tokens.Sum();
     }

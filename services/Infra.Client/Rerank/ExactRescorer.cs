@@ -77,7 +77,7 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
         ExactScoringOptions options, IReadOnlyList<GetExamplesResponse> examples, Action<Progress>? onProgress, CancellationToken token)
     {
         var all = await set.WorkersAsync(token).ConfigureAwait(false);
-        var batch = options.BatchSize > 0 ? (int)options.BatchSize : await DefaultBatchSizeAsync(all, token).ConfigureAwait(false);
+        var batch = options.BatchSize > 0 ? (int)options.BatchSize : await set.DefaultBatchSizeAsync(all, token).ConfigureAwait(false);
         var batches = (examples.Count + batch - 1) / batch;
         var perUnit = Math.Max(1, (batches + all.Count * UnitsPerWorker - 1) / (all.Count * UnitsPerWorker));
         var units = examples.Chunk(perUnit * batch).Select((chunk, i) => (Index: i, Examples: (IReadOnlyList<GetExamplesResponse>)chunk)).ToList();
@@ -108,28 +108,6 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
         // Every unit's header lists the same columns (the same queries recomputed on the same model); the first is the call's.
         return (headers[0]!, scores);
     }
-
-    // The batch size a call with batch_size 0 gets: the workers' default (GetModelInfo), asked of the first that answers.
-    private static async Task<int> DefaultBatchSizeAsync(IReadOnlyList<GradientWorker> workers, CancellationToken token)
-    {
-        RpcException? last = null;
-        foreach (var worker in workers)
-        {
-            try
-            {
-                var info = await worker.Client.GetModelInfoAsync(new GetModelInfoRequest(), cancellationToken: token).ConfigureAwait(false);
-                return info.DefaultBatchSize > 0 ? (int)info.DefaultBatchSize : DefaultBatchSize;
-            }
-            catch (RpcException e) when (WorkerPool.MayBeWorkerDown(e.StatusCode))
-            {
-                last = e;
-            }
-        }
-        throw new RpcException(new Status(StatusCode.Unavailable, $"no GradientService worker at {string.Join(",", workers.Select(w => w.Address))} answers: {last?.Status.Detail}"));
-    }
-
-    // A GradientService older than default_batch_size in GetModelInfo batches by its documented default.
-    private const int DefaultBatchSize = 8;
 
     // One ScoreExact call: every candidate's scores, checked complete.
     private static async Task<(ExactScoringHeader Header, Dictionary<string, ExactExampleScores> Scores)> ScoreOnAsync(GradientService.GradientServiceClient client,

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Grpc.Core;
 using Infra.Client.Sharding;
+using Infra.Contracts.Gradients.V1;
 
 namespace Infra.Client.Workers;
 
@@ -50,6 +51,34 @@ public sealed class GradientWorkerSet
             return _workers.WaitAsync(token);
         }
     }
+
+    /// <summary>
+    /// The batch size a request with batch_size 0 gets: the workers' <c>default_batch_size</c> (GetModelInfo), asked of the
+    /// first that answers, and 8 (the service's documented default) from a GradientService too old to report it. Work
+    /// spread over the workers is cut into whole batches of this size, where one GradientService would cut them.
+    /// </summary>
+    /// <exception cref="RpcException">UNAVAILABLE naming the workers when none answers.</exception>
+    public async Task<int> DefaultBatchSizeAsync(IReadOnlyList<GradientWorker> workers, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        RpcException? last = null;
+        foreach (var worker in workers)
+        {
+            try
+            {
+                var info = await worker.Client.GetModelInfoAsync(new GetModelInfoRequest(), cancellationToken: token).ConfigureAwait(false);
+                return info.DefaultBatchSize > 0 ? (int)info.DefaultBatchSize : ServiceDefaultBatchSize;
+            }
+            catch (RpcException e) when (WorkerPool.MayBeWorkerDown(e.StatusCode))
+            {
+                last = e;
+            }
+        }
+        throw new RpcException(new Status(StatusCode.Unavailable, $"no GradientService worker at {Addresses} answers: {last?.Status.Detail}"));
+    }
+
+    // What a GradientService older than GetModelInfo.default_batch_size batches by (its documented default).
+    private const int ServiceDefaultBatchSize = 8;
 
     private async Task<IReadOnlyList<GradientWorker>> ResolveAsync()
     {

@@ -100,7 +100,7 @@ public static class WorkerPool
                 error = e;
             }
             // A worker that still serves made the call fail for another reason (its shard): the run's failure, not the worker's.
-            if (await worker.IsServingAsync(set.HealthTimeout, _cancel.Token).ConfigureAwait(false)) throw error;
+            if (await worker.IsServingAsync(set.HealthTimeout, _cancel.Token).ConfigureAwait(false)) ExceptionDispatchInfo.Throw(error);
             Retire(worker, unit, error);
             return false;
         }
