@@ -71,17 +71,16 @@ public sealed class GradientWorkersEndToEndTests(ITestOutputHelper log) : IDispo
             shards[1] = await _e2e.StartScoringAsync("shard-1", ShardExamples, shards[1].Port);
             var resumedRun = await _e2e.RunOkAsync(["index", corpus, "--json"], spreadEnv);
             log.WriteLine($"resumed without worker 1: {resumedRun}");
-            Assert.Contains($"GradientService worker 1 of 3 at {workers[1].Address} is not serving; the other 2 carry on", resumedRun.Error, StringComparison.Ordinal);
-            // Worker 1 is retired by whichever run handed it a unit: the killed one (its call in flight at the kill) or this
-            // one (when the queue had a unit left for it); the pool's tests cover the retirement on its own.
-            Assert.Contains($"GradientService worker 1 of 3 at {workers[1].Address} is down", killed.Error + resumedRun.Error, StringComparison.Ordinal);
-            Assert.Contains("retired, its work requeued, 2 workers left", killed.Error + resumedRun.Error, StringComparison.Ordinal);
             var resumed = resumedRun.Json().GetProperty("result");
             var before = resumed.GetProperty("already_stored").GetInt32();
             log.WriteLine($"resumed: {before} were stored before the kill, {resumed.GetProperty("sent").GetInt32()} sent now");
-            Assert.InRange(before, ShardExamples, Examples - 1);
+            // At least two units (of 4 examples at batch size 1) were left, so worker 1 was handed one and retired here.
+            Assert.InRange(before, ShardExamples, Examples - 5);
             Assert.Equal(Examples - before, resumed.GetProperty("sent").GetInt32());
             Assert.Equal((ulong)Examples, resumed.GetProperty("store_examples").GetUInt64());
+            Assert.Contains($"GradientService worker 1 of 3 at {workers[1].Address} is not serving; the other 2 carry on", resumedRun.Error, StringComparison.Ordinal);
+            Assert.Contains($"GradientService worker 1 of 3 at {workers[1].Address} is down", resumedRun.Error, StringComparison.Ordinal);
+            Assert.Contains("retired, its work requeued, 2 workers left", resumedRun.Error, StringComparison.Ordinal);
 
             // Worker 1 back: nothing is left to send; every shard holds exactly its partition.
             workers[1].Dispose();

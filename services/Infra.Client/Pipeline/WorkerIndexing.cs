@@ -7,7 +7,7 @@ namespace Infra.Client.Pipeline;
 /// <summary>
 /// Indexing over several GradientService workers: the examples the store lacks are cut into units — one shard's examples,
 /// in corpus order, <see cref="IndexSettings.BatchesPerUnit"/> whole batches each, so every example is in the batch it
-/// would be in with one GradientService — and the workers pull them from a shared queue
+/// would be in with one GradientService — queued round-robin over the shards, and the workers pull them from the queue
 /// (<see cref="WorkerPool"/>), each unit one ComputeGradients call forwarding to its shard. A worker that dies mid-unit is
 /// retired and the unit requeued: what it forwarded is stored already and the store skips it when the unit is sent again
 /// (ingest is idempotent by id). A shard that fails fails the run, naming it, as with one GradientService.
@@ -31,8 +31,11 @@ internal sealed class WorkerIndexing(GradientWorkerSet workers, GradientOptions 
         // Whole batches from each shard's first example: the batches one GradientService makes of that shard's call.
         var batch = options.BatchSize > 0 ? (int)options.BatchSize : await workers.DefaultBatchSizeAsync(all, token).ConfigureAwait(false);
         var size = batch * Math.Max(1, batchesPerUnit);
-        var units = todo.GroupBy(e => CorpusPartition.IndexOf(e.Id, targets.Count)).OrderBy(g => g.Key)
-            .SelectMany(g => g.Chunk(size).Select(chunk => (Shard: g.Key, Examples: chunk)))
+        // Queued round-robin over the shards (each shard's first unit, then each one's second, ...): the workers in flight
+        // write to different shards rather than all to one, and every shard's store grows from the start.
+        var units = todo.GroupBy(e => CorpusPartition.IndexOf(e.Id, targets.Count))
+            .SelectMany(g => g.Chunk(size).Select((chunk, k) => (Round: k, Shard: g.Key, Examples: chunk)))
+            .OrderBy(u => u.Round).ThenBy(u => u.Shard)
             .Select((u, i) => new Unit(i, targets[u.Shard], u.Examples)).ToList();
         (_examples, _tokens) = (new long[units.Count], new long[units.Count]);
         await WorkerPool.RunAsync(all, units, SendAsync, workers, token).ConfigureAwait(false);
