@@ -125,11 +125,11 @@ public sealed partial class KubernetesManifestTests
         // One GradientService (http://gradients:PORT) or its workers (dns:///NAME:PORT of a headless Service over the
         // same pods): either way a Service that selects the gradients pods, on their port.
         var gradients = aggregation["Aggregation__GradientAddress"]!;
-        var (host, gradientPort, headless) = GradientTarget(gradients);
+        var (host, gradientPort, asWorkers) = GradientTarget(gradients);
         var gradientService = Find(overlay, "Service", host);
         Assert.Equal("gradients", Map(Spec(gradientService)["selector"])["app.kubernetes.io/name"]);
         Assert.Equal(ImagePort("gradients"), gradientPort);
-        if (headless) Assert.Equal("None", Spec(gradientService)["clusterIP"]);
+        if (asWorkers) Assert.Equal("None", Spec(gradientService)["clusterIP"]);
         var job = Env(Container(Workload(overlay, "Job", "index")));
         Assert.Equal(addresses, Split(job["INFRA_SCORING__FORWARDADDRESS"]));
         Assert.Equal(addresses, Split(job["INFRA_SCORING__ADDRESS"]));
