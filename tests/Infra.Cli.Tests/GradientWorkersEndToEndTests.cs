@@ -103,6 +103,13 @@ public sealed class GradientWorkersEndToEndTests(ITestOutputHelper log) : IDispo
             Assert.Equal(Examples, actual.GetProperty("examples").GetInt32());
             Assert.Equal(expected.GetProperty("tables").GetRawText(), actual.GetProperty("tables").GetRawText());
             Assert.Equal(expected.GetProperty("cross_domain").GetRawText(), actual.GetProperty("cross_domain").GetRawText());
+            // A report's token rankings and sequences come from exact token scores that the AggregationService recomputes
+            // on the GradientService: over the three workers, its tables equal the single node's.
+            var expectedTables = await ReportTablesAsync(singleEnv, aggregationSingle);
+            var actualTables = await ReportTablesAsync(spreadEnv, aggregationSpread);
+            Assert.NotEmpty(expectedTables);
+            Assert.Equal(expectedTables.Keys.Order(StringComparer.Ordinal), actualTables.Keys.Order(StringComparer.Ordinal));
+            foreach (var (name, text) in expectedTables) Assert.True(text == actualTables[name], $"report table {name} differs:\n{text}\n---\n{actualTables[name]}");
 
             // With no worker left, indexing is UNAVAILABLE naming the workers, never a silent success.
             foreach (var worker in workers) worker.KillHard();
@@ -125,6 +132,17 @@ public sealed class GradientWorkersEndToEndTests(ITestOutputHelper log) : IDispo
             "--out", _e2e.File(output), "--json"], env)).Json();
         Assert.Equal("EXACT", query.GetProperty("fidelity").GetString());
         Assert.Equal(4, query.GetProperty("queries").GetArrayLength());
+    }
+
+    // The report's tables (CSV files) by file name.
+    private async Task<Dictionary<string, string>> ReportTablesAsync(Dictionary<string, string?> env, ServiceProcess aggregation)
+    {
+        var report = (await _e2e.RunOkAsync(["report", "--set", "held-out", "--top-k", "3", "--heat-maps", "1", "--out", _e2e.File("report-" + aggregation.Port), "--json"],
+            EndToEndRoot.With(env, aggregation))).Json();
+        var tables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in report.GetProperty("tables").EnumerateArray().Select(t => t.GetString()!))
+            tables[Path.GetFileName(path)] = await File.ReadAllTextAsync(path);
+        return tables;
     }
 
     private async Task<JsonElement> AggregateAsync(Dictionary<string, string?> env, ServiceProcess aggregation) =>
