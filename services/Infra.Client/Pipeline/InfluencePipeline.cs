@@ -51,7 +51,8 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
     /// <param name="forwardTo">
     /// The store's shards as the GradientService reaches them, in shard order (the order of the pipeline's sharded scoring
     /// client): each example is forwarded to shard <see cref="CorpusPartition.IndexOf"/>(id, count), one GradientService
-    /// call per shard that has examples to send. Null: the pipeline's one scoring address.
+    /// call per shard that has examples to send. Null: the pipeline's one scoring address. With several GradientService
+    /// workers the calls are units of a few batches pulled by the workers instead (<see cref="WorkerIndexing"/>).
     /// </param>
     public async Task<IndexResult> IndexAsync(IReadOnlyList<Example> corpus, IndexSettings settings, IProgressSink? progress, CancellationToken token,
         IReadOnlyList<Uri>? forwardTo = null)

@@ -31,16 +31,22 @@ internal sealed class WorkerIndexing(GradientWorkerSet workers, GradientOptions 
         // Whole batches from each shard's first example: the batches one GradientService makes of that shard's call.
         var batch = options.BatchSize > 0 ? (int)options.BatchSize : await workers.DefaultBatchSizeAsync(all, token).ConfigureAwait(false);
         var size = batch * Math.Max(1, batchesPerUnit);
-        // Queued round-robin over the shards (each shard's first unit, then each one's second, ...): the workers in flight
-        // write to different shards rather than all to one, and every shard's store grows from the start.
-        var units = todo.GroupBy(e => CorpusPartition.IndexOf(e.Id, targets.Count))
-            .SelectMany(g => g.Chunk(size).Select((chunk, k) => (Round: k, Shard: g.Key, Examples: chunk)))
-            .OrderBy(u => u.Round).ThenBy(u => u.Shard)
-            .Select((u, i) => new Unit(i, targets[u.Shard], u.Examples)).ToList();
+        var units = Cut(todo, targets.Count, size).Select((u, i) => new Unit(i, targets[u.Shard], u.Examples)).ToList();
         (_examples, _tokens) = (new long[units.Count], new long[units.Count]);
         await WorkerPool.RunAsync(all, units, SendAsync, workers, token).ConfigureAwait(false);
         Tokens = _tokens.Sum();
     }
+
+    /// <summary>
+    /// The units of <paramref name="todo"/>: each shard's examples in their order, cut every <paramref name="size"/>, queued
+    /// round-robin over the shards (each shard's first unit, then each one's second, ...) so the workers in flight write to
+    /// different shards rather than all to one, and every shard's store grows from the start.
+    /// </summary>
+    internal static List<(int Shard, IReadOnlyList<Example> Examples)> Cut(IReadOnlyList<Example> todo, int shards, int size) =>
+        todo.GroupBy(e => CorpusPartition.IndexOf(e.Id, shards))
+            .SelectMany(g => g.Chunk(size).Select((chunk, k) => (Round: k, Shard: g.Key, Examples: (IReadOnlyList<Example>)chunk)))
+            .OrderBy(u => u.Round).ThenBy(u => u.Shard)
+            .Select(u => (u.Shard, u.Examples)).ToList();
 
     private async Task SendAsync(GradientWorker worker, Unit unit, CancellationToken token)
     {
