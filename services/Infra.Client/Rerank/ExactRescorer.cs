@@ -58,7 +58,8 @@ public sealed class ExactRescorer(GradientService.GradientServiceClient gradient
         foreach (var id in queryIds.Count == 0 ? recipe.Queries.Select(q => q.Id) : queryIds)
             options.Queries.Add(byId.TryGetValue(id, out var q) ? q : throw DomainException.InvalidArgument($"query '{id}' is not in the query set's recipe"));
         var clock = Stopwatch.StartNew();
-        if (workers is null || workers.IsSingle)
+        // No candidates: one call still answers the header (the columns), and there is nothing to spread.
+        if (workers is null || workers.IsSingle || examples.Count == 0)
         {
             return await Downstream.CallAsync(Service, address, async () =>
             {
