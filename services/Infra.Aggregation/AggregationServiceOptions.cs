@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Infra.Client.Sharding;
 using Infra.Core.Statistics;
 
 namespace Infra.Aggregation;
@@ -16,11 +17,18 @@ public sealed class AggregationServiceOptions
     /// the answers merged as one store's (README, "Sharded scoring"). Required.
     /// </summary>
     [Required]
-    [ScoringAddressList]
+    [AddressList(ScoringAddresses.Noun)]
     public string? ScoringAddress { get; set; }
 
-    /// <summary>Address of the GradientService it asks for query gradients (the Influence call). Optional: without it, Influence accepts query-set ids only.</summary>
-    public Uri? GradientAddress { get; set; }
+    /// <summary>
+    /// Address of the GradientService it asks for query gradients (the Influence call) and exact recomputation (stage 2,
+    /// token scores); or several GradientService workers: a comma-separated list of http(s):// addresses and
+    /// dns:///NAME:PORT names (one worker per record), e.g. dns:///gradients:8080 for a headless Service. Stage 2 is then
+    /// spread over the workers (a worker found down is retired for the call and logged); query gradients and answers come
+    /// from the first. Optional: without it, Influence accepts query-set ids only.
+    /// </summary>
+    [AddressList(GradientAddresses.Noun)]
+    public string? GradientAddress { get; set; }
 
     /// <summary>
     /// Where Reweight and Report write: a request's <c>output_folder</c> is resolved under it and refused when it points

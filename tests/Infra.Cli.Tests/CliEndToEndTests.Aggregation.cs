@@ -14,15 +14,8 @@ public sealed partial class CliEndToEndTests
     private async Task AggregateReportReweightAsync(ServiceProcess gradients, ServiceProcess scoring, Dictionary<string, string?> env, string corpus, string queries, string output)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var aggregation = await ServiceProcess.StartAsync("Infra.Aggregation", new Dictionary<string, string>
-        {
-            ["Aggregation:ScoringAddress"] = scoring.Address.ToString(),
-            ["Aggregation:GradientAddress"] = gradients.Address.ToString(),
-            // The CLI names folders and the corpus under the test's root; the service may only use paths under its roots.
-            ["Aggregation:OutputRoot"] = _root,
-            ["Aggregation:CorpusRoot"] = _root,
-        });
-        var withAggregation = new Dictionary<string, string?>(env) { ["INFRA_AGGREGATION__ADDRESS"] = aggregation.Address.ToString() };
+        using var aggregation = await _e2e.StartAggregationAsync(gradients.Address.ToString(), scoring.Address.ToString());
+        var withAggregation = EndToEndRoot.With(env, aggregation);
         log.WriteLine($"AggregationService up on {aggregation.Address} after {clock.Elapsed.TotalSeconds:F1} s");
 
         // aggregate: every example counted once per query domain, and each cell's mean equal to the roll-up recomputed
@@ -65,11 +58,11 @@ public sealed partial class CliEndToEndTests
         Assert.Contains("influence on math queries", text.Out, StringComparison.Ordinal);
 
         var firstMath = Attributes(queries).First(q => q.Value.Domain == "math").Key;
-        var subset = (await RunOkAsync(["aggregate", "--set", "held-out", "--query-ids", firstMath, "--bootstrap", "50", "--out", Path.Combine(_root, "subset"), "--json"], withAggregation)).Json().GetProperty("result");
+        var subset = (await RunOkAsync(["aggregate", "--set", "held-out", "--query-ids", firstMath, "--bootstrap", "50", "--out", Path.Combine(Root, "subset"), "--json"], withAggregation)).Json().GetProperty("result");
         Assert.Equal(1u, subset.GetProperty("queries").GetUInt32());
         Assert.Equal(["math", "all"], subset.GetProperty("tables").EnumerateArray().Select(t => t.GetProperty("query_domain").GetString()!).ToList());
 
-        var unknown = await CliRun.InvokeAsync(["aggregate", "--set", "no-such-set", "--out", output, "--json"], withAggregation, _root);
+        var unknown = await CliRun.InvokeAsync(["aggregate", "--set", "no-such-set", "--out", output, "--json"], withAggregation, Root);
         Assert.Equal(ExitCodes.Failure, unknown.ExitCode);
         Assert.Contains("no-such-set", unknown.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         log.WriteLine($"aggregate done after {clock.Elapsed.TotalSeconds:F1} s");

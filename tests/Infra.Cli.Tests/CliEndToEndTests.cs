@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Infra.Cli.Tests.Harness;
 using Infra.Core.Store;
 using Xunit.Abstractions;
@@ -17,26 +16,28 @@ public sealed partial class CliEndToEndTests(ITestOutputHelper log) : IDisposabl
 {
     private const int Examples = 24;
     private const int ShardExamples = 4;
-    private readonly string _root = Directory.CreateTempSubdirectory("infra-cli-e2e-").FullName;
+    private readonly EndToEndRoot _e2e = new("infra-cli-e2e-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private string Root => _e2e.Path;
+
+    public void Dispose() => _e2e.Dispose();
 
     [Fact]
     [Trait("Category", "EndToEnd")]
     public async Task Index_fit_query_through_service_processes_and_a_killed_index_resumes_to_the_same_store_and_scores()
     {
         var clock = Stopwatch.StartNew();
-        var corpus = Path.Combine(_root, "corpus.jsonl");
+        var corpus = Path.Combine(Root, "corpus.jsonl");
         var ids = EmbeddedSlice.WriteCorpus(corpus, Examples);
-        var queries = Path.Combine(_root, "queries.jsonl");
+        var queries = Path.Combine(Root, "queries.jsonl");
         EmbeddedSlice.WriteQueries(queries, perDomain: 2);
 
-        using var gradients = await ServiceProcess.StartGradientsOnEmbeddedModelAsync(Path.Combine(_root, "factors"));
+        using var gradients = await ServiceProcess.StartGradientsOnEmbeddedModelAsync(Path.Combine(Root, "factors"));
         log.WriteLine($"GradientService up on {gradients.Address} after {clock.Elapsed.TotalSeconds:F1} s");
 
         // The uninterrupted run. Batch size 1 computes every example alone, so a resumed index (other batch
         // neighbours) computes bit-identical gradients; settings come from the environment as a deployment's would.
-        var storeA = Path.Combine(_root, "store-a");
+        var storeA = Path.Combine(Root, "store-a");
         using (var scoring = await StartScoringAsync(storeA))
         {
             var env = Environment(gradients, scoring);
@@ -54,18 +55,18 @@ public sealed partial class CliEndToEndTests(ITestOutputHelper log) : IDisposabl
             Assert.Equal(Examples, rerun.GetProperty("already_stored").GetInt32());
             log.WriteLine($"uninterrupted index done after {clock.Elapsed.TotalSeconds:F1} s");
 
-            await FitAndQueryAsync(env, corpus, queries, "ek-a", Path.Combine(_root, "out-a"));
+            await FitAndQueryAsync(env, corpus, queries, "ek-a", Path.Combine(Root, "out-a"));
         }
         log.WriteLine($"uninterrupted run done after {clock.Elapsed.TotalSeconds:F1} s");
 
         // The same with the ScoringService killed in the middle of the index.
-        var storeB = Path.Combine(_root, "store-b");
+        var storeB = Path.Combine(Root, "store-b");
         int port;
         using (var scoring = await StartScoringAsync(storeB))
         {
             port = scoring.Port;
             var env = Environment(gradients, scoring);
-            var running = CliRun.InvokeAsync(["index", corpus, "--json"], env, _root);
+            var running = CliRun.InvokeAsync(["index", corpus, "--json"], env, Root);
             var deadline = DateTime.UtcNow.AddSeconds(120);
             while (StoreManifestProbe.CommittedShards(storeB) < 2 && !running.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(10);
             var finishedFirst = running.IsCompleted;
@@ -87,19 +88,19 @@ public sealed partial class CliEndToEndTests(ITestOutputHelper log) : IDisposabl
             Assert.Equal(Examples - before, resumed.GetProperty("sent").GetInt32());
             Assert.Equal((ulong)(Examples - before), resumed.GetProperty("stored").GetUInt64());
             Assert.Equal((ulong)Examples, resumed.GetProperty("store_examples").GetUInt64());
-            await FitAndQueryAsync(env, corpus, queries, "ek-b", Path.Combine(_root, "out-b"));
-            await AggregateReportReweightAsync(gradients, scoring, env, corpus, queries, Path.Combine(_root, "out-b"));
+            await FitAndQueryAsync(env, corpus, queries, "ek-b", Path.Combine(Root, "out-b"));
+            await AggregateReportReweightAsync(gradients, scoring, env, corpus, queries, Path.Combine(Root, "out-b"));
         }
         log.WriteLine($"killed and resumed run done after {clock.Elapsed.TotalSeconds:F1} s");
 
         AssertSameStore(storeA, storeB, ids);
         foreach (var file in new[] { "scores-held-out.csv", "scores-one.csv" })
         {
-            var a = await File.ReadAllTextAsync(Path.Combine(_root, "out-a", file));
-            Assert.Equal(a, await File.ReadAllTextAsync(Path.Combine(_root, "out-b", file)));
+            var a = await File.ReadAllTextAsync(Path.Combine(Root, "out-a", file));
+            Assert.Equal(a, await File.ReadAllTextAsync(Path.Combine(Root, "out-b", file)));
             Assert.Equal(file == "scores-one.csv" ? Examples + 1 : Examples * 4 + 1, a.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         }
-        AssertSameTopLists(Path.Combine(_root, "out-a", "scores-held-out.json"), Path.Combine(_root, "out-b", "scores-held-out.json"));
+        AssertSameTopLists(Path.Combine(Root, "out-a", "scores-held-out.json"), Path.Combine(Root, "out-b", "scores-held-out.json"));
         log.WriteLine($"end-to-end test took {clock.Elapsed.TotalSeconds:F1} s");
     }
 
@@ -156,37 +157,13 @@ public sealed partial class CliEndToEndTests(ITestOutputHelper log) : IDisposabl
         }
     }
 
-    private static void AssertSameTopLists(string expectedPath, string actualPath)
-    {
-        static List<string> Lists(string path)
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return document.RootElement.GetProperty("queries").EnumerateArray()
-                .Select(q => q.GetProperty("query_id").GetString() + ": " + string.Join(",", q.GetProperty("top").EnumerateArray().Select(t => t.GetProperty("example_id").GetString() + "=" + t.GetProperty("score").GetRawText())))
-                .ToList();
-        }
-        Assert.Equal(Lists(expectedPath), Lists(actualPath));
-    }
+    private static void AssertSameTopLists(string expectedPath, string actualPath) =>
+        Assert.Equal(EndToEndRoot.TopLists(expectedPath), EndToEndRoot.TopLists(actualPath));
 
-    private static Task<ServiceProcess> StartScoringAsync(string store, int? port = null) =>
-        ServiceProcess.StartAsync("Infra.Scoring", new Dictionary<string, string>
-        {
-            ["Scoring:StorePath"] = store,
-            ["Scoring:ShardExamples"] = ShardExamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, port);
+    private Task<ServiceProcess> StartScoringAsync(string store, int? port = null) => _e2e.StartScoringAsync(store, ShardExamples, port);
 
-    private static Dictionary<string, string?> Environment(ServiceProcess gradients, ServiceProcess scoring) => new()
-    {
-        ["INFRA_GRADIENTS__ADDRESS"] = gradients.Address.ToString(),
-        ["INFRA_SCORING__ADDRESS"] = scoring.Address.ToString(),
-        ["INFRA_BATCHSIZE"] = "1",
-        ["INFRA_PROJECTIONDIM"] = "16",
-    };
+    private static Dictionary<string, string?> Environment(ServiceProcess gradients, ServiceProcess scoring) =>
+        EndToEndRoot.Environment(gradients.Address.ToString(), scoring.Address.ToString());
 
-    private async Task<CliRun> RunOkAsync(string[] args, Dictionary<string, string?> env)
-    {
-        var run = await CliRun.InvokeAsync(args, env, _root);
-        Assert.True(run.ExitCode == 0, $"infra {string.Join(' ', args)}: {run}");
-        return run;
-    }
+    private Task<CliRun> RunOkAsync(string[] args, Dictionary<string, string?> env) => _e2e.RunOkAsync(args, env);
 }

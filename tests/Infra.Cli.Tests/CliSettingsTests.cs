@@ -19,7 +19,7 @@ public sealed class CliSettingsTests : IDisposable
     public void Defaults_apply_when_nothing_is_set()
     {
         var settings = CliSettingsLoader.Load(NoFlags, null, Context());
-        Assert.Equal(new Uri("http://127.0.0.1:5001"), settings.GradientsAddress);
+        Assert.Equal(new Uri("http://127.0.0.1:5001"), settings.GradientsAddress.Single);
         Assert.Equal(new Uri("http://127.0.0.1:5002"), settings.ScoringAddress.Single);
         Assert.Same(settings.ScoringAddress, settings.ScoringForwardAddress);
         Assert.Equal(new Uri("http://127.0.0.1:5003"), settings.AggregationAddress);
@@ -48,7 +48,7 @@ public sealed class CliSettingsTests : IDisposable
         var settings = CliSettingsLoader.Load(flags, null, Context(environment));
 
         Assert.Equal(new Uri("http://flag:1"), settings.ScoringAddress.Single); // flag > env > file
-        Assert.Equal(new Uri("http://file:2"), settings.GradientsAddress);    // file > default
+        Assert.Equal(new Uri("http://file:2"), settings.GradientsAddress.Single);    // file > default
         Assert.Equal(5, settings.BatchSize);                                 // env > file (an absent flag does not count)
         Assert.Equal(12, settings.ProjectionDim);                            // env names are case-insensitive
         Assert.Equal("from-file", settings.ApiKey);
@@ -93,6 +93,22 @@ public sealed class CliSettingsTests : IDisposable
         Assert.Equal(ExitCodes.Usage, error.ExitCode);
         Assert.Contains("Scoring:ForwardAddress (--forward-to, INFRA_SCORING__FORWARDADDRESS)", error.Message, StringComparison.Ordinal);
         Assert.Contains("empty entry", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gradients_address_list_names_several_workers_and_a_malformed_one_is_a_usage_error_naming_the_entry()
+    {
+        var flags = new Dictionary<string, string?> { ["Gradients:Address"] = "http://g0:1, http://g1:1,dns:///gradients:8080" };
+        var settings = CliSettingsLoader.Load(flags, null, Context());
+        Assert.Null(settings.GradientsAddress.Single);
+        Assert.Equal("http://g0:1, http://g1:1,dns:///gradients:8080", settings.GradientsAddress.Text);
+        Assert.Equal(new Uri("http://g0:1"), settings.GradientsAddress.First);
+
+        flags["Gradients:Address"] = "http://g0:1,gradients:8080";
+        var error = Assert.Throws<CliException>(() => CliSettingsLoader.Load(flags, null, Context()));
+        Assert.Equal(ExitCodes.Usage, error.ExitCode);
+        Assert.Contains("Gradients:Address (--gradients-address, INFRA_GRADIENTS__ADDRESS)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("gradients address 'gradients:8080'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

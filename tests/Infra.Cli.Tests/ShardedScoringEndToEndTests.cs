@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
-using Grpc.Net.Client;
 using Infra.Cli.Terminal;
 using Infra.Cli.Tests.Harness;
-using Infra.Client.Pipeline;
-using Infra.Contracts.Scoring.V1;
 using Xunit.Abstractions;
 
 namespace Infra.Cli.Tests;
@@ -24,21 +20,23 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
     private const int Examples = 24;
     private const int Shards = 3;
     private const int ShardExamples = 2; // commits every 2 examples, so a shard killed mid-index has kept some
-    private readonly string _root = Directory.CreateTempSubdirectory("infra-sharded-e2e-").FullName;
+    private readonly EndToEndRoot _e2e = new("infra-sharded-e2e-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    private string Root => _e2e.Path;
+
+    public void Dispose() => _e2e.Dispose();
 
     [Fact]
     [Trait("Category", "EndToEnd")]
     public async Task Three_shards_give_the_single_stores_scores_top_lists_and_rollups_also_after_a_shard_is_killed_mid_index()
     {
         var clock = Stopwatch.StartNew();
-        var corpus = Path.Combine(_root, "corpus.jsonl");
+        var corpus = Path.Combine(Root, "corpus.jsonl");
         var ids = EmbeddedSlice.WriteCorpus(corpus, Examples);
-        var queries = Path.Combine(_root, "queries.jsonl");
+        var queries = Path.Combine(Root, "queries.jsonl");
         EmbeddedSlice.WriteQueries(queries, perDomain: 2);
 
-        using var gradients = await ServiceProcess.StartGradientsOnEmbeddedModelAsync(Path.Combine(_root, "factors"));
+        using var gradients = await ServiceProcess.StartGradientsOnEmbeddedModelAsync(Path.Combine(Root, "factors"));
         using var single = await StartScoringAsync("single");
         var shards = new ServiceProcess[Shards];
         try
@@ -55,8 +53,8 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
             await QueryAsync(singleEnv, "out-single");
 
             // The shards, with shard 1 killed once it has committed part of its examples (shards are indexed in order).
-            var shard1 = Path.Combine(_root, "shard-1");
-            var running = CliRun.InvokeAsync(["index", corpus, "--json"], shardedEnv, _root);
+            var shard1 = Path.Combine(Root, "shard-1");
+            var running = CliRun.InvokeAsync(["index", corpus, "--json"], shardedEnv, Root);
             var deadline = DateTime.UtcNow.AddSeconds(120);
             while (StoreManifestProbe.CommittedShards(shard1) < 1 && !running.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(10);
             var finishedFirst = running.IsCompleted;
@@ -67,10 +65,10 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
             Assert.NotEqual(0, killed.ExitCode);
 
             // Down: UNAVAILABLE naming the shard's address, never a partial answer.
-            var down = await CliRun.InvokeAsync(["index", corpus, "--json"], shardedEnv, _root);
+            var down = await CliRun.InvokeAsync(["index", corpus, "--json"], shardedEnv, Root);
             Assert.Equal(ExitCodes.Unavailable, down.ExitCode);
             Assert.Contains($"shard 1 of 3 at {shards[1].Address}", Message(down), StringComparison.Ordinal);
-            var downQuery = await CliRun.InvokeAsync(["query", "--queries", queries, "--factors", "ek", "--set", "held-out", "--out", Path.Combine(_root, "no"), "--json"], shardedEnv, _root);
+            var downQuery = await CliRun.InvokeAsync(["query", "--queries", queries, "--factors", "ek", "--set", "held-out", "--out", Path.Combine(Root, "no"), "--json"], shardedEnv, Root);
             Assert.Equal(ExitCodes.Unavailable, downQuery.ExitCode);
             Assert.Contains(shards[1].Address.ToString(), Message(downQuery), StringComparison.Ordinal);
 
@@ -91,8 +89,8 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
 
             await QueryAsync(shardedEnv, "out-shards");
             foreach (var file in new[] { "scores-held-out.csv" })
-                Assert.Equal(await File.ReadAllTextAsync(Path.Combine(_root, "out-single", file)), await File.ReadAllTextAsync(Path.Combine(_root, "out-shards", file)));
-            Assert.Equal(TopLists(Path.Combine(_root, "out-single", "scores-held-out.json")), TopLists(Path.Combine(_root, "out-shards", "scores-held-out.json")));
+                Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Root, "out-single", file)), await File.ReadAllTextAsync(Path.Combine(Root, "out-shards", file)));
+            Assert.Equal(TopLists(Path.Combine(Root, "out-single", "scores-held-out.json")), TopLists(Path.Combine(Root, "out-shards", "scores-held-out.json")));
 
             // Roll-ups through an AggregationService over the single store and one over the three shards.
             using var aggregationSingle = await StartAggregationAsync(gradients, single.Address.ToString());
@@ -105,8 +103,8 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
 
             // One shard down behind the AggregationService: its UNAVAILABLE names the shard, not a smaller roll-up.
             shards[2].KillHard();
-            var env = new Dictionary<string, string?>(shardedEnv) { ["INFRA_AGGREGATION__ADDRESS"] = aggregationShards.Address.ToString() };
-            var partial = await CliRun.InvokeAsync(["aggregate", "--set", "held-out", "--json"], env, _root);
+            var env = EndToEndRoot.With(shardedEnv, aggregationShards);
+            var partial = await CliRun.InvokeAsync(["aggregate", "--set", "held-out", "--json"], env, Root);
             log.WriteLine(partial.ToString());
             Assert.Equal(ExitCodes.Unavailable, partial.ExitCode);
             Assert.Contains($"shard 2 of 3 at {shards[2].Address}", Message(partial), StringComparison.Ordinal);
@@ -122,71 +120,27 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
     private async Task QueryAsync(Dictionary<string, string?> env, string output)
     {
         var query = (await RunOkAsync(["query", "--queries", "queries.jsonl", "--factors", "ek", "--set", "held-out", "--top-k", "5",
-            "--out", Path.Combine(_root, output), "--json"], env)).Json();
+            "--out", Path.Combine(Root, output), "--json"], env)).Json();
         Assert.Equal("EXACT", query.GetProperty("fidelity").GetString());
         Assert.Equal(4, query.GetProperty("queries").GetArrayLength());
     }
 
-    private async Task<JsonElement> AggregateAsync(Dictionary<string, string?> env, ServiceProcess aggregation)
-    {
-        var withAggregation = new Dictionary<string, string?>(env) { ["INFRA_AGGREGATION__ADDRESS"] = aggregation.Address.ToString() };
-        return (await RunOkAsync(["aggregate", "--set", "held-out", "--seed", "7", "--out", Path.Combine(_root, "aggregate-" + aggregation.Port), "--json"], withAggregation))
-            .Json().GetProperty("result");
-    }
+    private async Task<JsonElement> AggregateAsync(Dictionary<string, string?> env, ServiceProcess aggregation) =>
+        (await RunOkAsync(["aggregate", "--set", "held-out", "--seed", "7", "--out", Path.Combine(Root, "aggregate-" + aggregation.Port), "--json"],
+            EndToEndRoot.With(env, aggregation))).Json().GetProperty("result");
 
-    // Each shard lacks exactly the ids of the other partitions: the CLI's routing and `index --partition i/3` agree.
-    private static async Task AssertEachShardHoldsItsPartitionAsync(ServiceProcess[] shards, IReadOnlyList<string> ids)
-    {
-        for (var i = 0; i < shards.Length; i++)
-        {
-            using var channel = GrpcChannel.ForAddress(shards[i].Address);
-            var client = new ScoringService.ScoringServiceClient(channel);
-            var missing = await client.MissingExamplesAsync(new MissingExamplesRequest { Ids = { ids } });
-            var held = ids.Except(missing.Ids).ToList();
-            Assert.Equal(new CorpusPartition(i, shards.Length).Select(ids, id => id), held);
-            Assert.Equal((ulong)held.Count, (await client.StoreInfoAsync(new StoreInfoRequest())).Examples);
-        }
-    }
+    private static Task AssertEachShardHoldsItsPartitionAsync(ServiceProcess[] shards, IReadOnlyList<string> ids) =>
+        EndToEndRoot.AssertEachShardHoldsItsPartitionAsync(shards, ids);
 
-    private static List<string> TopLists(string path)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.GetProperty("queries").EnumerateArray()
-            .Select(q => q.GetProperty("query_id").GetString() + ": " + string.Join(",", q.GetProperty("top").EnumerateArray()
-                .Select(t => t.GetProperty("example_id").GetString() + "=" + t.GetProperty("score").GetRawText())))
-            .ToList();
-    }
+    private static List<string> TopLists(string path) => EndToEndRoot.TopLists(path);
 
-    private static string Message(CliRun run) => run.Json().GetProperty("error").GetProperty("message").GetString()!;
+    private static string Message(CliRun run) => EndToEndRoot.Message(run);
 
-    private Task<ServiceProcess> StartScoringAsync(string store, int? port = null) =>
-        ServiceProcess.StartAsync("Infra.Scoring", new Dictionary<string, string>
-        {
-            ["Scoring:StorePath"] = Path.Combine(_root, store),
-            ["Scoring:ShardExamples"] = ShardExamples.ToString(CultureInfo.InvariantCulture),
-        }, port);
+    private Task<ServiceProcess> StartScoringAsync(string store, int? port = null) => _e2e.StartScoringAsync(store, ShardExamples, port);
 
-    private Task<ServiceProcess> StartAggregationAsync(ServiceProcess gradients, string scoring) =>
-        ServiceProcess.StartAsync("Infra.Aggregation", new Dictionary<string, string>
-        {
-            ["Aggregation:ScoringAddress"] = scoring,
-            ["Aggregation:GradientAddress"] = gradients.Address.ToString(),
-            ["Aggregation:OutputRoot"] = _root,
-            ["Aggregation:CorpusRoot"] = _root,
-        });
+    private Task<ServiceProcess> StartAggregationAsync(ServiceProcess gradients, string scoring) => _e2e.StartAggregationAsync(gradients.Address.ToString(), scoring);
 
-    private static Dictionary<string, string?> Environment(ServiceProcess gradients, string scoring) => new()
-    {
-        ["INFRA_GRADIENTS__ADDRESS"] = gradients.Address.ToString(),
-        ["INFRA_SCORING__ADDRESS"] = scoring,
-        ["INFRA_BATCHSIZE"] = "1",
-        ["INFRA_PROJECTIONDIM"] = "16",
-    };
+    private static Dictionary<string, string?> Environment(ServiceProcess gradients, string scoring) => EndToEndRoot.Environment(gradients.Address.ToString(), scoring);
 
-    private async Task<CliRun> RunOkAsync(string[] args, Dictionary<string, string?> env)
-    {
-        var run = await CliRun.InvokeAsync(args, env, _root);
-        Assert.True(run.ExitCode == 0, $"infra {string.Join(' ', args)}: {run}");
-        return run;
-    }
+    private Task<CliRun> RunOkAsync(string[] args, Dictionary<string, string?> env) => _e2e.RunOkAsync(args, env);
 }

@@ -35,6 +35,8 @@ public sealed class GradientServiceTests(LoopbackHostFixture fixture) : IClassFi
         Assert.Equal("qwen2", info.ModelType);
         Assert.Equal("cpu", info.Device.ToLowerInvariant());
         Assert.Equal(WireDtype.Float32, info.ComputeDtype);
+        // Gradients:DefaultBatchSize (the test host sets 3): where a client spreading one call over several workers cuts batches.
+        Assert.Equal(3u, info.DefaultBatchSize);
         Assert.Equal(6, info.Layers.Count);
         Assert.Equal("model.layers.0.mlp.gate_proj", info.Layers[0].Name);
         Assert.Equal((32u, 64u, 8u, 16u), (info.Layers[0].DIn, info.Layers[0].DOut, info.Layers[0].KIn, info.Layers[0].KOut));

@@ -122,13 +122,36 @@ public sealed partial class KubernetesManifestTests
         // The AggregationService and the index Job list every shard, in shard order: the hash of an id picks among them.
         var aggregation = Environment(overlay, "aggregation");
         Assert.Equal(addresses, Split(aggregation["Aggregation__ScoringAddress"]));
-        var gradients = new Uri(aggregation["Aggregation__GradientAddress"]!);
-        Assert.Equal("gradients", Name(Find(overlay, "Service", gradients.Host)));
-        Assert.Equal(ImagePort("gradients"), gradients.Port);
+        // One GradientService (http://gradients:PORT) or its workers (dns:///NAME:PORT of a headless Service over the
+        // same pods): either way a Service that selects the gradients pods, on their port.
+        var gradients = aggregation["Aggregation__GradientAddress"]!;
+        var (host, gradientPort, asWorkers) = GradientTarget(gradients);
+        var gradientService = Find(overlay, "Service", host);
+        Assert.Equal("gradients", Map(Spec(gradientService)["selector"])["app.kubernetes.io/name"]);
+        Assert.Equal(ImagePort("gradients"), gradientPort);
+        if (asWorkers) Assert.Equal("None", Spec(gradientService)["clusterIP"]);
         var job = Env(Container(Workload(overlay, "Job", "index")));
         Assert.Equal(addresses, Split(job["INFRA_SCORING__FORWARDADDRESS"]));
         Assert.Equal(addresses, Split(job["INFRA_SCORING__ADDRESS"]));
         Assert.Equal(aggregation["Aggregation__GradientAddress"], job["INFRA_GRADIENTS__ADDRESS"]);
+    }
+
+    // A gradients address as the CLI and the AggregationService read it: http://HOST:PORT, or dns:///NAME:PORT (workers).
+    private static (string Host, int Port, bool Workers) GradientTarget(string address)
+    {
+        if (!address.StartsWith("dns:///", StringComparison.Ordinal)) return (new Uri(address).Host, new Uri(address).Port, false);
+        var target = address["dns:///".Length..];
+        var colon = target.LastIndexOf(':');
+        return (target[..colon], int.Parse(target[(colon + 1)..], CultureInfo.InvariantCulture), true);
+    }
+
+    [Fact]
+    public void The_gpu_overlay_spreads_indexing_and_reranking_over_every_gradient_replica()
+    {
+        var (host, _, workers) = GradientTarget(Environment("gpu", "aggregation")["Aggregation__GradientAddress"]!);
+        Assert.True(workers, "the gpu overlay's AggregationService names the GradientService replicas as workers (dns:///)");
+        Assert.Equal("None", Spec(Find("gpu", "Service", host))["clusterIP"]);
+        Assert.Equal(Environment("gpu", "aggregation")["Aggregation__GradientAddress"], Env(Container(Workload("gpu", "Job", "index")))["INFRA_GRADIENTS__ADDRESS"]);
     }
 
     [Fact]

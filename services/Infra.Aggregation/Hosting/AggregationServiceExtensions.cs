@@ -19,7 +19,8 @@ public static class AggregationServiceExtensions
     /// Options (validated at start-up), gRPC with health and reflection, and the ScoringService and GradientService
     /// clients from Grpc.Net.ClientFactory with call-context propagation: every downstream call made while serving a
     /// request carries that request's deadline and is cancelled with it. A ScoringAddress naming several shards gets
-    /// one client over all of them instead (<see cref="ScoringShardChannels"/>, with the same propagation).
+    /// one client over all of them instead (<see cref="ScoringShardChannels"/>, with the same propagation), and a
+    /// GradientAddress naming several workers one channel per worker (<see cref="GradientWorkerChannels"/>).
     /// </summary>
     public static IHostApplicationBuilder AddAggregationServices(this IHostApplicationBuilder builder)
     {
@@ -53,10 +54,17 @@ public static class AggregationServiceExtensions
                 .AddHttpMessageHandler<ForwardApiKeyHandler>()
                 .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
         }
-        if (builder.Configuration.GetSection(AggregationServiceOptions.Section)[nameof(AggregationServiceOptions.GradientAddress)] is { Length: > 0 })
+        var gradients = builder.Configuration.GetSection(AggregationServiceOptions.Section)[nameof(AggregationServiceOptions.GradientAddress)];
+        if (GradientAddresses.TryParse(gradients, out var workers, out _) && workers!.Single is null)
+        {
+            // Several GradientService workers (or a dns:// name): one channel each, stage 2 spread over them.
+            builder.Services.AddHttpContextAccessor();
+            builder.Services.AddSingleton<GradientWorkerChannels>();
+        }
+        else if (gradients is { Length: > 0 })
         {
             builder.Services.AddGrpcClient<GradientService.GradientServiceClient>((sp, o) =>
-                    o.Address = sp.GetRequiredService<IOptions<AggregationServiceOptions>>().Value.GradientAddress)
+                    o.Address = GradientAddresses.Parse(sp.GetRequiredService<IOptions<AggregationServiceOptions>>().Value.GradientAddress!).Single)
                 .AddHttpMessageHandler<ForwardApiKeyHandler>()
                 .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
         }

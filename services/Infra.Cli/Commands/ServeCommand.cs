@@ -47,7 +47,7 @@ internal static class ServeCommand
                 // The AggregationService pulls from the ScoringService and asks the GradientService: default both to the
                 // addresses this CLI is configured with (its own Aggregation:ScoringAddress arguments still win).
                 args.Add($"--Aggregation:ScoringAddress={scope.Services.Configured(ServiceKind.Scoring)}");
-                args.Add($"--Aggregation:GradientAddress={scope.Services.Address(ServiceKind.Gradients)}");
+                args.Add($"--Aggregation:GradientAddress={scope.Services.Configured(ServiceKind.Gradients)}");
             }
             if (path is not null && scope.Parse.GetValue(path) is { } value) args.Add($"--{pathKey}={Path.GetFullPath(value, scope.Context.WorkingDirectory)}");
             args.AddRange(scope.Parse.UnmatchedTokens);

@@ -5,14 +5,14 @@ namespace Infra.Cli.Configuration;
 /// <summary>The CLI's resolved and validated settings (see <see cref="Settings"/> for keys and defaults).</summary>
 internal sealed record CliSettings
 {
-    /// <summary>GradientService address.</summary>
-    public required Uri GradientsAddress { get; init; }
+    /// <summary>GradientService address, or several workers (a list, or dns:// names).</summary>
+    public required ServiceAddresses GradientsAddress { get; init; }
 
     /// <summary>ScoringService address as the CLI reaches it: one store, or its shards (a list, or dns:// names).</summary>
-    public required ScoringAddresses ScoringAddress { get; init; }
+    public required ServiceAddresses ScoringAddress { get; init; }
 
     /// <summary>ScoringService address(es) as the GradientService reaches them (forward_to), in the same shard order.</summary>
-    public required ScoringAddresses ScoringForwardAddress { get; init; }
+    public required ServiceAddresses ScoringForwardAddress { get; init; }
 
     /// <summary>AggregationService address.</summary>
     public required Uri AggregationAddress { get; init; }

@@ -63,7 +63,7 @@ internal static class CliSettingsLoader
     private static CliSettings Validate(IConfiguration configuration, string? configFile, string workingDirectory)
     {
         var errors = new List<string>();
-        var gradients = Address(configuration, Settings.GradientsAddress, errors);
+        var gradients = Workers(configuration, Settings.GradientsAddress, errors);
         var scoring = Shards(configuration, Settings.ScoringAddress, errors);
         var forward = string.IsNullOrWhiteSpace(configuration[Settings.ScoringForwardAddress.Key]) ? scoring : Shards(configuration, Settings.ScoringForwardAddress, errors);
         var aggregation = Address(configuration, Settings.AggregationAddress, errors);
@@ -97,12 +97,22 @@ internal static class CliSettingsLoader
     }
 
     // One address, or the shards of a sharded store: a comma-separated list of http(s):// addresses and dns:/// names.
-    private static ScoringAddresses? Shards(IConfiguration configuration, Setting setting, List<string> errors)
+    private static ServiceAddresses? Shards(IConfiguration configuration, Setting setting, List<string> errors)
     {
         var text = configuration[setting.Key];
         if (ScoringAddresses.TryParse(text, out var addresses, out var error)) return addresses;
         errors.Add($"{setting.Describe()} must be an absolute http:// or https:// address such as {setting.Default ?? Settings.ScoringAddress.Default}, "
             + $"or a comma-separated list of them and dns:///NAME:PORT names (the shards of a sharded store): {error}");
+        return null;
+    }
+
+    // One GradientService, or several workers: the same list syntax as the scoring shards.
+    private static ServiceAddresses? Workers(IConfiguration configuration, Setting setting, List<string> errors)
+    {
+        var text = configuration[setting.Key];
+        if (GradientAddresses.TryParse(text, out var addresses, out var error)) return addresses;
+        errors.Add($"{setting.Describe()} must be an absolute http:// or https:// address such as {setting.Default}, "
+            + $"or a comma-separated list of them and dns:///NAME:PORT names (several GradientService workers): {error}");
         return null;
     }
 

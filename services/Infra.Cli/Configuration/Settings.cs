@@ -3,8 +3,13 @@ namespace Infra.Cli.Configuration;
 /// <summary>Every setting the CLI reads, with its defaults (the README's table is this list).</summary>
 internal static class Settings
 {
-    /// <summary>The GradientService. Defaults to http://127.0.0.1:5001.</summary>
-    public static readonly Setting GradientsAddress = new("Gradients:Address", "--gradients-address", "http://127.0.0.1:5001", "GradientService address");
+    /// <summary>
+    /// The GradientService, or several GradientService workers: a comma-separated list of http(s):// addresses and
+    /// dns:///NAME:PORT names (one worker per address the name resolves to). Indexing and stage 2 are spread over the
+    /// workers; fits and query gradients go to the first. Defaults to http://127.0.0.1:5001.
+    /// </summary>
+    public static readonly Setting GradientsAddress = new("Gradients:Address", "--gradients-address", "http://127.0.0.1:5001",
+        "GradientService address, or several workers: a comma-separated list and/or dns:///NAME:PORT");
 
     /// <summary>
     /// The ScoringService, or the shards of a sharded store: a comma-separated list of http(s):// addresses and

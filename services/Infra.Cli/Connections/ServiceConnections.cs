@@ -7,6 +7,7 @@ using Infra.Cli.Terminal;
 using Infra.Client.Calls;
 using Infra.Client.Pipeline;
 using Infra.Client.Sharding;
+using Infra.Client.Workers;
 using Infra.Contracts.Aggregation.V1;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
@@ -17,9 +18,11 @@ namespace Infra.Cli.Connections;
 /// One gRPC channel per service, created on first use, each call carrying the x-api-key header when an API key is set.
 /// <see cref="CallAsync{T}"/> turns a failed call into a <see cref="CliException"/> that names the service and its address.
 /// A Scoring:Address that names several shards gets a <see cref="ShardedScoringInvoker"/> (one channel per shard): the
-/// commands' ScoringService client fans every call out over the shards and merges the answers.
+/// commands' ScoringService client fans every call out over the shards and merges the answers. A Gradients:Address that
+/// names several workers gets a <see cref="GradientWorkerSet"/> (one channel per worker): indexing and stage 2 are spread
+/// over them, a worker found down is retired for the run and reported on <paramref name="warnings"/> (stderr).
 /// </summary>
-internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, IDisposable
+internal sealed class ServiceConnections(CliSettings settings, TextWriter? warnings = null) : IServiceCalls, IDisposable
 {
     /// <summary>The header the services read the API key from.</summary>
     public const string ApiKeyHeader = "x-api-key";
@@ -27,9 +30,17 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
     private const int MaxMessageBytes = 64 * 1024 * 1024;
     private readonly Dictionary<ServiceKind, (GrpcChannel? Channel, CallInvoker Invoker)> _channels = [];
     private readonly Dictionary<Uri, (GrpcChannel Channel, CallInvoker Invoker)> _shardChannels = [];
+    private readonly Lock _warningGate = new();
+    private GradientWorkerSet? _workers;
 
-    /// <summary>The GradientService's client.</summary>
+    /// <summary>The GradientService's client (of several workers: the first, which fits factors and computes query gradients).</summary>
     public GradientService.GradientServiceClient Gradients => new(Invoker(ServiceKind.Gradients));
+
+    /// <summary>The GradientService workers of Gradients:Address (one for a single address); retirements go to stderr.</summary>
+    public GradientWorkerSet Workers => _workers ??= new GradientWorkerSet(settings.GradientsAddress, InstanceInvoker, retired =>
+    {
+        lock (_warningGate) warnings?.WriteLine($"warning: {retired}");
+    });
 
     /// <summary>The ScoringService's client.</summary>
     public ScoringService.ScoringServiceClient Scoring => new(Invoker(ServiceKind.Scoring));
@@ -41,7 +52,7 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
     /// The pipeline over the GradientService and ScoringService, its failures reported by <see cref="CallAsync{T}"/>
     /// (exit codes naming the service and its address).
     /// </summary>
-    public InfluencePipeline Pipeline => new(Gradients, Address(ServiceKind.Gradients), Scoring, settings.ScoringAddress.Single, this);
+    public InfluencePipeline Pipeline => new(Gradients, settings.GradientsAddress.First, Scoring, settings.ScoringAddress.Single, this, Workers);
 
     /// <summary>The call invoker of <paramref name="kind"/> (for a sharded store, the fan-out over its shards).</summary>
     public CallInvoker Invoker(ServiceKind kind)
@@ -49,10 +60,10 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
         if (!_channels.TryGetValue(kind, out var entry))
         {
             if (kind == ServiceKind.Scoring && settings.ScoringAddress.Single is null)
-                entry = (null, new ShardedScoringInvoker(new ScoringShardSet(settings.ScoringAddress, ShardInvoker)));
+                entry = (null, new ShardedScoringInvoker(new ScoringShardSet(settings.ScoringAddress, InstanceInvoker)));
             else
             {
-                var channel = Channel(Address(kind));
+                var channel = Channel(kind == ServiceKind.Gradients ? settings.GradientsAddress.First : Address(kind));
                 entry = (channel, WithApiKey(channel));
             }
             _channels[kind] = entry;
@@ -66,10 +77,14 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
             ? sharded.Set.ShardsAsync(token)
             : Task.FromResult<IReadOnlyList<ScoringShard>>([new ScoringShard(0, 1, settings.ScoringAddress.Single!, Scoring)]);
 
-    /// <summary>Where <paramref name="kind"/> is configured to listen; a sharded store's Scoring:Address has no one address (usage error).</summary>
+    /// <summary>
+    /// Where <paramref name="kind"/> is configured to listen; a sharded store's Scoring:Address and a list of GradientService
+    /// workers have no one address (usage error).
+    /// </summary>
     public Uri Address(ServiceKind kind) => kind switch
     {
-        ServiceKind.Gradients => settings.GradientsAddress,
+        ServiceKind.Gradients => settings.GradientsAddress.Single
+            ?? throw new CliException(ExitCodes.Usage, $"Gradients:Address names several workers ({settings.GradientsAddress}): this needs one GradientService address"),
         ServiceKind.Scoring => settings.ScoringAddress.Single
             ?? throw new CliException(ExitCodes.Usage, $"Scoring:Address names several shards ({settings.ScoringAddress}): this needs one ScoringService address"),
         ServiceKind.Aggregation => settings.AggregationAddress,
@@ -77,8 +92,12 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
     };
 
     /// <summary>The configured address of <paramref name="kind"/> as text (a sharded store's list as given).</summary>
-    public string Configured(ServiceKind kind) =>
-        kind == ServiceKind.Scoring && settings.ScoringAddress.Single is null ? settings.ScoringAddress.Text : Address(kind).ToString();
+    public string Configured(ServiceKind kind) => kind switch
+    {
+        ServiceKind.Scoring when settings.ScoringAddress.Single is null => settings.ScoringAddress.Text,
+        ServiceKind.Gradients when settings.GradientsAddress.Single is null => settings.GradientsAddress.Text,
+        _ => Address(kind).ToString(),
+    };
 
     /// <summary>"ScoringService at http://127.0.0.1:5002".</summary>
     public string Describe(ServiceKind kind) => $"{ServiceName(kind)} at {Configured(kind)}";
@@ -89,15 +108,29 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
     /// <summary>
     /// grpc.health.v1 Check of the whole service ("" service name), within <paramref name="timeout"/>. Over a sharded
     /// store, every shard is asked: the first that is not serving is the answer, and an unreachable shard fails naming it.
+    /// Over several GradientService workers, every worker is asked: serving when any is (the others are named on stderr, and
+    /// a run retires them), and UNAVAILABLE naming them all when none is.
     /// </summary>
     public async Task<HealthCheckResponse.Types.ServingStatus> CheckAsync(ServiceKind kind, TimeSpan timeout, CancellationToken token)
     {
+        if (kind == ServiceKind.Gradients && settings.GradientsAddress.Single is null) return await CheckWorkersAsync(timeout, token).ConfigureAwait(false);
         if (kind != ServiceKind.Scoring || settings.ScoringAddress.Single is not null) return await CheckAsync(Invoker(kind), timeout, token).ConfigureAwait(false);
         foreach (var shard in await ScoringShardsAsync(token).ConfigureAwait(false))
         {
-            var status = await shard.CallAsync(_ => CheckAsync(ShardInvoker(shard.Address), timeout, token)).ConfigureAwait(false);
+            var status = await shard.CallAsync(_ => CheckAsync(InstanceInvoker(shard.Address), timeout, token)).ConfigureAwait(false);
             if (status != HealthCheckResponse.Types.ServingStatus.Serving) return status;
         }
+        return HealthCheckResponse.Types.ServingStatus.Serving;
+    }
+
+    private async Task<HealthCheckResponse.Types.ServingStatus> CheckWorkersAsync(TimeSpan timeout, CancellationToken token)
+    {
+        var workers = await Workers.WorkersAsync(token).ConfigureAwait(false);
+        var serving = await Task.WhenAll(workers.Select(w => w.IsServingAsync(timeout, token))).ConfigureAwait(false);
+        var down = workers.Where((_, i) => !serving[i]).ToList();
+        if (down.Count == workers.Count)
+            throw new RpcException(new Status(StatusCode.Unavailable, $"no GradientService worker is serving: {string.Join("; ", down.Select(w => w.Name))}"));
+        foreach (var worker in down) warnings?.WriteLine($"warning: {worker.Name} is not serving; the other {workers.Count - down.Count} carry on");
         return HealthCheckResponse.Types.ServingStatus.Serving;
     }
 
@@ -162,7 +195,8 @@ internal sealed class ServiceConnections(CliSettings settings) : IServiceCalls, 
         _shardChannels.Clear();
     }
 
-    private CallInvoker ShardInvoker(Uri address)
+    // One channel per scoring shard or GradientService worker address.
+    private CallInvoker InstanceInvoker(Uri address)
     {
         lock (_shardChannels)
         {

@@ -26,7 +26,7 @@ internal sealed class CommandScope(ParseResult parse, CliSettings settings, bool
     public IAnsiConsole Console => _console ??= Context.CreateConsole();
 
     /// <summary>Channels to the configured services.</summary>
-    public ServiceConnections Services => _connections ??= new ServiceConnections(Settings);
+    public ServiceConnections Services => _connections ??= new ServiceConnections(Settings, Context.Error);
 
     /// <summary>A line of human output (suppressed under --json).</summary>
     public void Say(string markup)

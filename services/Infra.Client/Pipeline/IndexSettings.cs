@@ -22,6 +22,13 @@ public sealed record IndexSettings
     /// <summary>Examples per GradientService batch; 0 = the service's default. Defaults to 8.</summary>
     public int BatchSize { get; init; } = 8;
 
+    /// <summary>
+    /// With several GradientService workers, the batches of one unit of work (one call, one shard's examples): the workers
+    /// pull units from a shared queue, so smaller units balance better and lose less when a worker dies, larger ones pay
+    /// a call's start-up less often. Defaults to 4. Ignored with one GradientService (one call per shard, as before).
+    /// </summary>
+    public int BatchesPerUnit { get; init; } = 4;
+
     /// <summary>Cut over-long examples instead of failing. Defaults to false.</summary>
     public bool Truncate { get; init; }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Infra.Client.Calls;
 using Infra.Client.Rerank;
+using Infra.Client.Workers;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Metadata;
 using Infra.Contracts.Scoring.V1;
@@ -21,8 +22,12 @@ namespace Infra.Client.Pipeline;
 /// <param name="scoring">The ScoringService's client.</param>
 /// <param name="scoringAddress">Its address as this process reaches it (named in errors; the default forward_to of indexing).</param>
 /// <param name="calls">How each call is run and its failure reported; defaults to <see cref="DownstreamCalls"/>.</param>
+/// <param name="workers">
+/// Several GradientService workers: indexing and stage 2 are spread over them (<see cref="WorkerPool"/>), the other
+/// GradientService calls go to <paramref name="gradients"/>. Null or one address: everything goes to <paramref name="gradients"/>.
+/// </param>
 public sealed class InfluencePipeline(GradientService.GradientServiceClient gradients, Uri gradientAddress, ScoringService.ScoringServiceClient scoring,
-    Uri? scoringAddress, IServiceCalls? calls = null)
+    Uri? scoringAddress, IServiceCalls? calls = null, GradientWorkerSet? workers = null)
 {
     // MissingExamples requests stay far below gRPC's message limit with this many ids each.
     private const int IdsPerRequest = 10_000;
@@ -30,7 +35,7 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
     private readonly IServiceCalls _calls = calls ?? new DownstreamCalls(gradientAddress, scoringAddress);
 
     /// <summary>Two-stage scoring over these services: stage 1 from the store, stage 2 recomputed on the GradientService.</summary>
-    public TwoStageScorer TwoStage => new(scoring, new ExactRescorer(gradients, gradientAddress), scoringAddress);
+    public TwoStageScorer TwoStage => new(scoring, new ExactRescorer(gradients, gradientAddress, workers), scoringAddress);
 
     /// <summary>The ScoringService's store: exists, examples, schema, query sets and preconditioners.</summary>
     public Task<StoreInfoResponse> StoreInfoAsync(CancellationToken token) =>
@@ -46,7 +51,8 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
     /// <param name="forwardTo">
     /// The store's shards as the GradientService reaches them, in shard order (the order of the pipeline's sharded scoring
     /// client): each example is forwarded to shard <see cref="CorpusPartition.IndexOf"/>(id, count), one GradientService
-    /// call per shard that has examples to send. Null: the pipeline's one scoring address.
+    /// call per shard that has examples to send. Null: the pipeline's one scoring address. With several GradientService
+    /// workers the calls are units of a few batches pulled by the workers instead (<see cref="WorkerIndexing"/>).
     /// </param>
     public async Task<IndexResult> IndexAsync(IReadOnlyList<Example> corpus, IndexSettings settings, IProgressSink? progress, CancellationToken token,
         IReadOnlyList<Uri>? forwardTo = null)
@@ -76,6 +82,19 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
             // Saved by a new store; an existing one already holds the same (StoreDifficulty.Check) and compares it again.
             ForwardDifficulty = settings.Difficulty is { } scheme ? MetadataWire.ToWire(scheme) : null,
         };
+        if (workers is { IsSingle: false })
+        {
+            var spread = new WorkerIndexing(workers, options, settings.BatchesPerUnit, progress);
+            await _calls.CallAsync(ServiceKind.Gradients, async () =>
+            {
+                await spread.RunAsync(todo, targets, token).ConfigureAwait(false);
+                return true;
+            }, token).ConfigureAwait(false);
+            // Units finish in any order, so no one unit's summary holds the store's total: the (merged) StoreInfo does.
+            var total = (await StoreInfoAsync(token).ConfigureAwait(false)).Examples;
+            return new IndexResult(corpus.Count, corpus.Count - todo.Count, todo.Count, spread.Totals.Stored, spread.Totals.Skipped, total, spread.Tokens,
+                clock.Elapsed.TotalSeconds);
+        }
         ulong stored = 0, skipped = 0, storeExamples = 0;
         long examplesBefore = 0, tokensBefore = 0, tokens = 0;
         // Shard by shard: each call forwards to one shard, so a shard that is down fails its own call, naming it, and a
@@ -86,7 +105,7 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
             forward.ForwardTo = targets[shard].ToString();
             ForwardSummary? summary = null;
             long examplesDone = 0, tokensDone = 0;
-            await _calls.CallAsync(ServiceKind.Gradients, () => DuplexAsync(
+            await _calls.CallAsync(ServiceKind.Gradients, () => DuplexCall.RunAsync(
                 call => gradients.ComputeGradients(cancellationToken: call),
                 new ComputeGradientsRequest { Options = forward }, examples.Select(e => new ComputeGradientsRequest { Example = e }),
                 message =>
@@ -118,7 +137,7 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
         ArgumentNullException.ThrowIfNull(corpus);
         progress?.SetTotal(corpus.Count);
         FactorsSummary? summary = null;
-        await _calls.CallAsync(ServiceKind.Gradients, () => DuplexAsync(
+        await _calls.CallAsync(ServiceKind.Gradients, () => DuplexCall.RunAsync(
             call => gradients.FitFactors(cancellationToken: call),
             new FitFactorsRequest { Options = new FitFactorsOptions { Name = name, Phase = phase, BatchSize = (uint)batchSize, Overwrite = overwrite } },
             corpus.Select(e => new FitFactorsRequest { Example = e }),
@@ -226,37 +245,5 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
             missing.UnionWith(response.Ids);
         }
         return missing;
-    }
-
-    // A full-duplex call: requests go out concurrently with reading the responses, so the stream never stalls on flow
-    // control; a failed response stream stops the writer (left blocked on flow control otherwise) before it is awaited.
-    private static async Task<bool> DuplexAsync<TRequest, TResponse>(Func<CancellationToken, AsyncDuplexStreamingCall<TRequest, TResponse>> open,
-        TRequest first, IEnumerable<TRequest> rest, Action<TResponse> onResponse, CancellationToken token)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(token);
-        using var call = open(cancel.Token);
-        var sending = Task.Run(async () =>
-        {
-            await call.RequestStream.WriteAsync(first, cancel.Token).ConfigureAwait(false);
-            foreach (var item in rest) await call.RequestStream.WriteAsync(item, cancel.Token).ConfigureAwait(false);
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
-        }, cancel.Token);
-        try
-        {
-            await foreach (var message in call.ResponseStream.ReadAllAsync(cancel.Token).ConfigureAwait(false)) onResponse(message);
-        }
-        finally
-        {
-            await cancel.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await sending.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or RpcException or InvalidOperationException)
-            {
-                // The response stream's outcome (above) is the one that matters.
-            }
-        }
-        return true;
     }
 }

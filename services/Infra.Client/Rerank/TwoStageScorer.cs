@@ -86,7 +86,7 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
     /// <summary>
     /// Exact token scores (and example scores) of given stored examples for a query set's queries, by recomputation:
     /// one <see cref="ScoreTokensResponse"/> per example into <paramref name="onExample"/>, in batches of <paramref name="chunk"/>
-    /// examples so memory stays flat. <paramref name="exampleIds"/> empty = every stored example. With
+    /// examples so memory stays flat. <paramref name="exampleIds"/> empty = every stored example, in id order (ordinal). With
     /// <paramref name="meanByDomain"/> the columns are the selected queries' domains (query id = domain), each the mean
     /// over the domain's queries: what token rankings and roll-ups need, at a cost that grows with the domains, not the queries.
     /// </summary>
@@ -229,6 +229,10 @@ public sealed class TwoStageScorer(ScoringService.ScoringServiceClient scoring, 
         var ids = new List<string>();
         await foreach (var response in call.ResponseStream.ReadAllAsync(token).ConfigureAwait(false))
             if (response.ItemCase == ScoreResponse.ItemOneofCase.Chunk) ids.AddRange(response.Chunk.ExampleIds);
+        // In id order, not the store's: a sharded store lists its examples shard after shard, and the recomputation's
+        // batches (a batch's float sums depend on its neighbours) and the order the caller sees them in must not depend
+        // on how the examples are laid out, so one store, its shards and any GradientService workers give the same bits.
+        ids.Sort(StringComparer.Ordinal);
         return ids;
     });
 }

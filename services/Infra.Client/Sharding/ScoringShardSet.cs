@@ -13,14 +13,14 @@ namespace Infra.Client.Sharding;
 /// </summary>
 public sealed class ScoringShardSet
 {
-    private readonly ScoringAddresses _addresses;
+    private readonly ServiceAddresses _addresses;
     private readonly Func<Uri, CallInvoker> _invokerFor;
     private readonly Lock _gate = new();
     private Task<IReadOnlyList<ScoringShard>>? _shards;
 
     /// <param name="addresses">Where the shards are.</param>
     /// <param name="invokerFor">The call invoker of one shard's address (its channel, API key, propagation).</param>
-    public ScoringShardSet(ScoringAddresses addresses, Func<Uri, CallInvoker> invokerFor)
+    public ScoringShardSet(ServiceAddresses addresses, Func<Uri, CallInvoker> invokerFor)
     {
         ArgumentNullException.ThrowIfNull(addresses);
         ArgumentNullException.ThrowIfNull(invokerFor);
@@ -28,7 +28,7 @@ public sealed class ScoringShardSet
     }
 
     /// <summary>The configured addresses (named in errors).</summary>
-    public ScoringAddresses Addresses => _addresses;
+    public ServiceAddresses Addresses => _addresses;
 
     /// <summary>The shards in shard order; a dns:// name that does not resolve is UNAVAILABLE naming it (and is tried again next time).</summary>
     public Task<IReadOnlyList<ScoringShard>> ShardsAsync(CancellationToken token)

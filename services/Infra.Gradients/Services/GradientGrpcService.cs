@@ -36,6 +36,7 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
             MaxLength = (uint)session.Computer.MaxLength,
             ChatFormat = Contracts.Gradients.V1.ChatFormat.Qwen25,
             CheckpointChatTemplate = session.ChatTemplate is not null,
+            DefaultBatchSize = (uint)session.Options.DefaultBatchSize,
         };
         info.Layers.AddRange(session.Layers.Select(l => ToWire(l, spec)));
         return Task.FromResult(info);

@@ -74,14 +74,17 @@ internal sealed class ServiceProcess : IDisposable
         return service;
     }
 
-    /// <summary>The GradientService on the embedded default model (models/default, CPU), fitting EK-FAC factors into <paramref name="factorsPath"/>.</summary>
-    public static Task<ServiceProcess> StartGradientsOnEmbeddedModelAsync(string factorsPath) =>
+    /// <summary>
+    /// The GradientService on the embedded default model (models/default, CPU), fitting EK-FAC factors into (and reading
+    /// them from) <paramref name="factorsPath"/>, on <paramref name="port"/> (a free one when null).
+    /// </summary>
+    public static Task<ServiceProcess> StartGradientsOnEmbeddedModelAsync(string factorsPath, int? port = null) =>
         StartAsync("Infra.Gradients", new Dictionary<string, string>
         {
             ["Gradients:ModelPath"] = Path.Combine(EmbeddedSlice.DefaultFolder, "model"),
             ["Gradients:Device"] = "cpu",
             ["Gradients:FactorsPath"] = factorsPath,
-        });
+        }, port);
 
     /// <summary>SIGKILL of the whole process tree: no shutdown hooks, no flush — a crash.</summary>
     public void KillHard()

@@ -1,0 +1,96 @@
+using System.Net.Sockets;
+using Grpc.Core;
+using Infra.Client.Sharding;
+using Infra.Contracts.Gradients.V1;
+
+namespace Infra.Client.Workers;
+
+/// <summary>
+/// The GradientService workers of Gradients:Address, resolved on first use (a dns:// name is looked up then, so workers
+/// that come up after this process are found) and kept. Any worker computes what any other does (same model, same code),
+/// so work is spread over them by <see cref="WorkerPool"/>; a worker found down is retired for that run and reported
+/// through <see cref="WorkerRetired"/>.
+/// </summary>
+public sealed class GradientWorkerSet
+{
+    private readonly Func<Uri, CallInvoker> _invokerFor;
+    private readonly Lock _gate = new();
+    private Task<IReadOnlyList<GradientWorker>>? _workers;
+
+    /// <param name="addresses">Where the workers are.</param>
+    /// <param name="invokerFor">The call invoker of one worker's address (its channel, API key, propagation).</param>
+    /// <param name="retired">Told about each worker retired during a run (the CLI writes it to stderr, the AggregationService logs it); may be null.</param>
+    public GradientWorkerSet(ServiceAddresses addresses, Func<Uri, CallInvoker> invokerFor, Action<WorkerRetirement>? retired = null)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        ArgumentNullException.ThrowIfNull(invokerFor);
+        (Addresses, _invokerFor, WorkerRetired) = (addresses, invokerFor, retired);
+    }
+
+    /// <summary>The configured addresses (named in errors).</summary>
+    public ServiceAddresses Addresses { get; }
+
+    /// <summary>Whether the configuration names one GradientService (one http(s) address): then every call is today's single call.</summary>
+    public bool IsSingle => Addresses.Single is not null;
+
+    /// <summary>Told about each worker retired during a run; null when nobody listens.</summary>
+    public Action<WorkerRetirement>? WorkerRetired { get; }
+
+    /// <summary>
+    /// How long a worker whose call failed has to answer its health check before it is taken for down. Defaults to 5 seconds.
+    /// </summary>
+    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The workers in list order; a dns:// name that does not resolve is UNAVAILABLE naming it (and is tried again next time).</summary>
+    public Task<IReadOnlyList<GradientWorker>> WorkersAsync(CancellationToken token)
+    {
+        lock (_gate)
+        {
+            // One resolution shared by concurrent first calls; a failed one is not kept.
+            if (_workers is null || _workers.IsFaulted || _workers.IsCanceled) _workers = ResolveAsync();
+            return _workers.WaitAsync(token);
+        }
+    }
+
+    /// <summary>
+    /// The batch size a request with batch_size 0 gets: the workers' <c>default_batch_size</c> (GetModelInfo), asked of the
+    /// first that answers, and 8 (the service's documented default) from a GradientService too old to report it. Work
+    /// spread over the workers is cut into whole batches of this size, where one GradientService would cut them.
+    /// </summary>
+    /// <exception cref="RpcException">UNAVAILABLE naming the workers when none answers.</exception>
+    public async Task<int> DefaultBatchSizeAsync(IReadOnlyList<GradientWorker> workers, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        RpcException? last = null;
+        foreach (var worker in workers)
+        {
+            try
+            {
+                var info = await worker.Client.GetModelInfoAsync(new GetModelInfoRequest(), cancellationToken: token).ConfigureAwait(false);
+                return info.DefaultBatchSize > 0 ? (int)info.DefaultBatchSize : ServiceDefaultBatchSize;
+            }
+            catch (RpcException e) when (WorkerPool.MayBeWorkerDown(e.StatusCode))
+            {
+                last = e;
+            }
+        }
+        throw new RpcException(new Status(StatusCode.Unavailable, $"no GradientService worker at {Addresses} answers: {last?.Status.Detail}"));
+    }
+
+    // What a GradientService older than GetModelInfo.default_batch_size batches by (its documented default).
+    private const int ServiceDefaultBatchSize = 8;
+
+    private async Task<IReadOnlyList<GradientWorker>> ResolveAsync()
+    {
+        IReadOnlyList<Uri> uris;
+        try
+        {
+            uris = await Addresses.ResolveAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the GradientService workers at {Addresses} cannot be resolved: {e.Message}"));
+        }
+        return uris.Select((uri, i) => new GradientWorker(i, uris.Count, uri, _invokerFor(uri))).ToList();
+    }
+}
