@@ -38,23 +38,27 @@ internal sealed class ScoreCase
         decoded = Quantizer.Decode(block);
     }
 
-    public float[] Run(KernelPath path, Int8ScoreMode mode = Int8ScoreMode.Float32)
+    public float[] Run(KernelPath path, Int8ScoreMode mode = Int8ScoreMode.Float32) => Run(path, 0, n, mode);
+
+    /// <summary>Scores rows <c>[first, first + count)</c> only, as a shard or a chunk holding just those rows would.</summary>
+    public float[] Run(KernelPath path, int first, int count, Int8ScoreMode mode = Int8ScoreMode.Float32)
     {
-        var scores = new float[n * m];
-        var data = block.Data.AsSpan();
+        var scores = new float[count * m];
+        var size = dtype switch { FactorDType.Float32 => 4, FactorDType.BFloat16 or FactorDType.Float16 => 2, _ => 1 };
+        var data = block.Data.AsSpan(first * d * size, count * d * size);
         switch (dtype)
         {
             case FactorDType.Float32:
-                ScoreKernels.Score<Float32Decoder, float>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(data), default, n, d, queries, m, scores, path, mode);
+                ScoreKernels.Score<Float32Decoder, float>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(data), default, count, d, queries, m, scores, path, mode);
                 break;
             case FactorDType.BFloat16:
-                ScoreKernels.Score<BFloat16Decoder, ushort>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(data), default, n, d, queries, m, scores, path, mode);
+                ScoreKernels.Score<BFloat16Decoder, ushort>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(data), default, count, d, queries, m, scores, path, mode);
                 break;
             case FactorDType.Float16:
-                ScoreKernels.Score<Float16Decoder, Half>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(data), default, n, d, queries, m, scores, path, mode);
+                ScoreKernels.Score<Float16Decoder, Half>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(data), default, count, d, queries, m, scores, path, mode);
                 break;
             default:
-                ScoreKernels.Score<Int8Decoder, sbyte>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(data), block.RowScales, n, d, queries, m, scores, path, mode);
+                ScoreKernels.Score<Int8Decoder, sbyte>(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(data), block.RowScales.AsSpan(first, count), count, d, queries, m, scores, path, mode);
                 break;
         }
         return scores;

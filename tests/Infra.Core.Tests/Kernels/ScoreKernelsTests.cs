@@ -44,6 +44,30 @@ public sealed class ScoreKernelsTests
             new ScoreCase(dtype, 1_501, 300, 40, seed: 4).AssertWithinFp32Bound(path);
     }
 
+    [Theory]
+    [MemberData(nameof(DTypesAndPaths))]
+    public void A_row_scores_the_same_bits_wherever_its_tile_and_chunk_boundaries_fall(FactorDType dtype, string pathName)
+    {
+        // A sharded store scores each shard's rows on their own, so a row sits at another position of its 12- (or
+        // 6-) row tile, in a full or a partial one, than in one store: its score must not depend on that (the
+        // sharded and single-node score dumps are compared bit for bit).
+        var path = KernelPathData.Parse(pathName);
+        foreach (var m in new[] { 5, 33 })
+        {
+            var store = new ScoreCase(dtype, 61, 300, m, seed: 17 + m);
+            var whole = store.Run(path);
+            foreach (var (first, count) in new[] { (1, 60), (5, 13), (7, 54), (12, 49), (13, 1), (25, 36), (60, 1) })
+            {
+                var part = store.Run(path, first, count);
+                for (var i = 0; i < part.Length; i++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(part[i]) == BitConverter.SingleToInt32Bits(whole[first * m + i]),
+                        $"{dtype} {path} m={m} rows [{first}, {first + count}): row {first + i / m} query {i % m}: {part[i]} alone vs {whole[first * m + i]} in the whole store");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Public_span_and_pointer_overloads_agree_with_the_reference()
     {
