@@ -92,8 +92,24 @@ public sealed class GradientServiceOptions
     [RegularExpression("^(float64|float32)$")]
     public string EkfacStorageDType { get; set; } = "float64";
 
-    /// <summary>Folder of the temporary corpus spool of an EK-FAC fit with several groups (deleted after each phase). Defaults to "": the system's temp folder.</summary>
+    /// <summary>
+    /// Folder of the temporary spools: the corpus of an EK-FAC fit with several groups (deleted after each phase) and the
+    /// full-space queries of a ScoreExact call above <see cref="ExactQueryBudgetBytes"/> (deleted when the call ends).
+    /// Defaults to "": the system's temp folder.
+    /// </summary>
     public string EkfacSpoolPath { get; set; } = "";
+
+    /// <summary>
+    /// Most bytes a ScoreExact call's full-space preconditioned queries may take in memory (float64, every tracked layer:
+    /// 2.5 GB per query at Qwen2.5-0.5B, 9.2 GB at 1.5B); above it they are spooled to <see cref="EkfacSpoolPath"/> and read
+    /// back one layer at a time per candidate batch, so memory holds one layer's queries whatever the depth. Defaults to
+    /// 4 GiB (4,294,967,296); 0 always spools.
+    /// </summary>
+    [Range(typeof(long), "0", "9223372036854775807")]
+    public long ExactQueryBudgetBytes { get; set; } = DefaultExactQueryBudgetBytes;
+
+    /// <summary>The default of <see cref="ExactQueryBudgetBytes"/>: 4 GiB.</summary>
+    public const long DefaultExactQueryBudgetBytes = 4L << 30;
 
     /// <summary>The EK-FAC fit options these settings describe.</summary>
     internal Infra.Torch.Ekfac.EkfacFitOptions EkfacFit => new()

@@ -86,6 +86,40 @@ public sealed class ScoreExactTests(LoopbackHostFixture fixture, ITestOutputHelp
     }
 
     [Fact]
+    public async Task Queries_over_the_memory_budget_are_spooled_and_score_the_same_bits()
+    {
+        // Same seed, same model: a second service that spools every query set (budget 0) into its own folder.
+        var spool = Directory.CreateTempSubdirectory("infra-exact-spool-").FullName;
+        await using var spooling = await GradientTestHost.StartAsync(loopback: true, new Dictionary<string, string?>
+        {
+            ["Gradients:ChunkBytes"] = "1024", ["Gradients:ExactQueryBudgetBytes"] = "0", ["Gradients:EkfacSpoolPath"] = spool,
+        });
+        try
+        {
+            var other = new GradientService.GradientServiceClient(spooling.Channel);
+            var options = new ExactScoringOptions { IncludeTokenScores = true, BatchSize = 2 };
+            options.Queries.AddRange(Queries);
+            options.ModelFingerprint = (await _client.GetModelInfoAsync(new GetModelInfoRequest())).Fingerprint;
+            Assert.Equal(options.ModelFingerprint, (await other.GetModelInfoAsync(new GetModelInfoRequest())).Fingerprint);
+            var candidates = Candidates(5).ToList();
+
+            var held = await GradientClient.ScoreExactAsync(_client, options, candidates);
+            var spooled = await GradientClient.ScoreExactAsync(other, options, candidates);
+
+            static List<ExactExampleScores> Scores(IEnumerable<ScoreExactResponse> responses) =>
+                responses.Where(r => r.ItemCase == ScoreExactResponse.ItemOneofCase.Scores).Select(r => r.Scores).ToList();
+            Assert.Equal(Scores(held).Select(s => (s.ExampleId, s.ExampleScores.ToArray(), s.TokenScores.ToArray())),
+                Scores(spooled).Select(s => (s.ExampleId, s.ExampleScores.ToArray(), s.TokenScores.ToArray())));
+            Assert.Equal(held[0].Header.Measurements, spooled[0].Header.Measurements);
+            Assert.Empty(Directory.GetFiles(spool)); // the call's spool is gone when it ends
+        }
+        finally
+        {
+            Directory.Delete(spool, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Zero_candidates_give_the_header_alone_and_token_scores_only_when_asked()
     {
         var options = new ExactScoringOptions();

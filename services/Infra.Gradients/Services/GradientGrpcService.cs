@@ -231,7 +231,8 @@ public sealed class GradientGrpcService(ModelSession session, EkfacFactorStore f
                 ? null
                 : factorStore.OpenStreamed(options.FactorsName, session.Fingerprint, session.Layers.Select(l => l.Name).ToList());
             gradients = new QueryGradientEngine(session.Computer, session.ProjectorFor(Core.Compression.ProjectionSpec.Exact))
-                .ComputeFullSpace(queries, WireTypes.ToReduction(options.Reduction), factors, options.Damping, session.Options.DefaultBatchSize, options.Truncate, token);
+                .ComputeFullSpace(queries, WireTypes.ToReduction(options.Reduction), factors, options.Damping, session.Options.DefaultBatchSize, options.Truncate,
+                    session.Options.ExactQueryBudgetBytes, string.IsNullOrEmpty(session.Options.EkfacSpoolPath) ? null : session.Options.EkfacSpoolPath, token);
             if (options.MeanByDomain)
             {
                 using var perQuery = gradients;

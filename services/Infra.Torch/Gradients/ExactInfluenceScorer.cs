@@ -16,7 +16,9 @@ namespace Infra.Torch.Gradients;
 /// same alone or in a batch. Without token scores the example scores take the cheaper route
 /// <c>&lt;Q̃_{l,q}, G_lᵀ A_l&gt;</c>: one <c>d_out x d_in</c> gradient per candidate and layer, then one dot product per query
 /// (<c>T·d_out·d_in + Q·d_out·d_in</c> instead of <c>Q·T·d_out·d_in</c> multiply-adds). The scorer does not own the query
-/// tensors; give them as float64 on the model's device (another dtype is cast per batch).
+/// tensors; give them as float64 on the model's device (another dtype is cast per batch). Layers are read in order, once
+/// per batch, so spooled queries (<see cref="SpooledQueryLayers"/>) keep one layer in memory: disk reads of the whole
+/// query set per batch, in exchange for memory bounded by one layer's queries whatever the depth.
 /// </remarks>
 public sealed class ExactInfluenceScorer
 {
@@ -31,11 +33,11 @@ public sealed class ExactInfluenceScorer
         ArgumentNullException.ThrowIfNull(queries);
         if (queries.Count != computer.Layers.Count)
             throw new ArgumentException($"query gradients cover {queries.Count} layers, {computer.Layers.Count} are tracked", nameof(queries));
-        QueryCount = queries.Count == 0 ? 0 : (int)queries[0].shape[0];
+        QueryCount = queries.Count == 0 ? 0 : (int)FullSpaceQueryGradients.ShapeOf(queries, 0)[0];
         for (var l = 0; l < queries.Count; l++)
         {
             var layer = computer.Layers[l];
-            var shape = queries[l].shape;
+            var shape = FullSpaceQueryGradients.ShapeOf(queries, l);
             if (shape.Length != 3 || shape[0] != QueryCount || shape[1] != layer.DOut || shape[2] != layer.DIn)
                 throw new ArgumentException(
                     $"query gradients of layer '{layer.Name}' have shape [{string.Join(", ", shape)}], expected [{QueryCount}, {layer.DOut}, {layer.DIn}]",

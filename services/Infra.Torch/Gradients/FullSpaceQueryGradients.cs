@@ -10,7 +10,10 @@ namespace Infra.Torch.Gradients;
 /// <param name="QueryIds">The queries' ids, in the order given.</param>
 /// <param name="Measurements">f of each query (mean or summed log-likelihood of its answer).</param>
 /// <param name="Damping">Per tracked layer, the damping λ as applied; null when not preconditioned.</param>
-/// <param name="Layers">Per tracked layer, <c>[Q, d_out, d_in]</c>, float64, on the model's device.</param>
+/// <param name="Layers">
+/// Per tracked layer, <c>[Q, d_out, d_in]</c>, float64, on the model's device; a <see cref="SpooledQueryLayers"/> when
+/// they were kept on disk (read in layer order, one layer in memory at a time).
+/// </param>
 public sealed record FullSpaceQueryGradients(
     IReadOnlyList<string> QueryIds,
     IReadOnlyList<double> Measurements,
@@ -39,8 +42,17 @@ public sealed record FullSpaceQueryGradients(
         return new FullSpaceQueryGradients(groups.Select(g => g.Key).ToList(), groups.Select(g => g.Average(i => Measurements[i])).ToList(), Damping, layers);
     }
 
+    /// <summary>Shape of layer <paramref name="layer"/>, <c>[Q, d_out, d_in]</c>, without reading a spooled layer.</summary>
+    public static long[] ShapeOf(IReadOnlyList<Tensor> layers, int layer)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        return layers is SpooledQueryLayers spooled ? spooled.Shape(layer) : layers[layer].shape;
+    }
+
     public void Dispose()
     {
-        foreach (var t in Layers) t.Dispose();
+        // A spooled set owns its files and its one loaded layer: enumerating it would read every layer just to free it.
+        if (Layers is IDisposable owner) owner.Dispose();
+        else foreach (var t in Layers) t.Dispose();
     }
 }

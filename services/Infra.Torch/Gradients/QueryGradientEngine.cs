@@ -103,10 +103,15 @@ public sealed class QueryGradientEngine
     /// <param name="damping">&lt;= 0: 0.1 x mean(Λ) per layer.</param>
     /// <param name="batchSize">Queries per forward/backward batch.</param>
     /// <param name="truncate">Cut over-long queries instead of refusing them.</param>
+    /// <param name="memoryBudgetBytes">
+    /// Most bytes the queries may take in memory (<see cref="FullSpaceBytes"/>); above it they are written to disk as
+    /// they are formed and read back one layer at a time (<see cref="SpooledQueryLayers"/>). Defaults to no limit.
+    /// </param>
+    /// <param name="spoolFolder">Where spooled queries go; null: the system's temp folder.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     public FullSpaceQueryGradients ComputeFullSpace(IReadOnlyList<TokenizedExample> queries, MeasurementReduction reduction,
         IReadOnlyList<EkfacLayerFactors>? factors = null, double damping = 0, int batchSize = 8, bool truncate = false,
-        CancellationToken cancellationToken = default)
+        long memoryBudgetBytes = long.MaxValue, string? spoolFolder = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
         if (queries.Count == 0) throw new ArgumentException("no queries", nameof(queries));
@@ -115,6 +120,7 @@ public sealed class QueryGradientEngine
         var layers = _computer.Layers.Count;
         var parts = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToArray();
         var measurements = new List<double>();
+        var spool = FullSpaceBytes(queries.Count) > memoryBudgetBytes ? new SpooledQueryLayers(layers, _computer.Model.Device, spoolFolder) : null;
         try
         {
             foreach (var chunk in queries.Chunk(Math.Max(1, batchSize)))
@@ -130,20 +136,27 @@ public sealed class QueryGradientEngine
                     var full = batch.OutputGradients[l].to_type(ScalarType.Float64).transpose(1, 2).bmm(batch.Inputs[l].to_type(ScalarType.Float64));
                     if (factors?[l] is { } f)
                         full = stack(Enumerable.Range(0, (int)full.shape[0]).Select(i => f.Precondition(full[i], damping)).ToList());
-                    parts[l].Add(full.DetachFromDisposeScope());
+                    if (spool is not null) spool.Append(l, full); // freed with this batch's scope
+                    else parts[l].Add(full.DetachFromDisposeScope());
                 }
             }
+            var damped = factors?.Select(f => f.EffectiveDamping(damping)).ToList();
+            if (spool is not null)
+                return new FullSpaceQueryGradients(queries.Select(q => q.Id).ToList(), measurements, damped, spool);
             var result = parts.Select(p => p.Count == 1 ? p[0] : cat(p, 0).DetachFromDisposeScope()).ToList();
             foreach (var p in parts.Where(p => p.Count > 1)) foreach (var t in p) t.Dispose();
-            return new FullSpaceQueryGradients(queries.Select(q => q.Id).ToList(), measurements,
-                factors?.Select(f => f.EffectiveDamping(damping)).ToList(), result);
+            return new FullSpaceQueryGradients(queries.Select(q => q.Id).ToList(), measurements, damped, result);
         }
         catch
         {
+            spool?.Dispose();
             foreach (var t in parts.SelectMany(p => p)) t.Dispose();
             throw;
         }
     }
+
+    /// <summary>Bytes of <paramref name="queries"/> full-space float64 query gradients over every tracked layer: <c>8 · Q · Σ d_out · d_in</c>.</summary>
+    public long FullSpaceBytes(int queries) => 8L * queries * _computer.Layers.Sum(l => (long)l.DOut * l.DIn);
 
     // The loss scale that makes the example's loss −f (1/n for the mean over n answer tokens), divided by the set size for an aggregate.
     private static TokenizedExample Scaled(TokenizedExample q, MeasurementReduction reduction, int setSize)

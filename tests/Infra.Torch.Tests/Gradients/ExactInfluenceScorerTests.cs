@@ -141,6 +141,54 @@ public sealed class ExactInfluenceScorerTests(ITestOutputHelper output)
         }).ToArray();
     }
 
+    [Fact]
+    public void Queries_spooled_to_disk_and_read_one_layer_at_a_time_give_the_same_bits_as_held_in_memory()
+    {
+        using var model = TestModels.Create(TestModels.Qwen2Tiny, seed: 23);
+        var layers = new LayerSelection().Select(model);
+        var computer = new FactorComputer(model, layers);
+        using var factors = Fit(computer);
+        using var identity = new Projector(layers, ProjectionSpec.Exact, model.Device);
+        var engine = new QueryGradientEngine(computer, identity);
+        var folder = Path.Combine(Path.GetTempPath(), $"exact-spool-{Guid.NewGuid():N}");
+        try
+        {
+            using var held = engine.ComputeFullSpace(Queries, MeasurementReduction.Mean, factors, 0.01, batchSize: 2);
+            // Budget 0: every query set spools; batch size 2 over 3 queries appends to each layer's file twice.
+            using var spooled = engine.ComputeFullSpace(Queries, MeasurementReduction.Mean, factors, 0.01, batchSize: 2, memoryBudgetBytes: 0, spoolFolder: folder);
+
+            Assert.IsNotType<SpooledQueryLayers>(held.Layers);
+            var spool = Assert.IsType<SpooledQueryLayers>(spooled.Layers);
+            Assert.Equal(engine.FullSpaceBytes(Queries.Length), spool.Bytes);
+            Assert.Equal(layers.Count, Directory.GetFiles(folder).Length);
+            Assert.Equal(held.Measurements, spooled.Measurements);
+            Assert.Equal(held.Damping!, spooled.Damping!);
+            for (var l = 0; l < layers.Count; l++) Assert.Equal(held.Layers[l].shape, FullSpaceQueryGradients.ShapeOf(spooled.Layers, l));
+
+            foreach (var tokens in new[] { true, false })
+            {
+                var expected = new ExactInfluenceScorer(computer, held.Layers).Score(Candidates, truncate: false, includeTokens: tokens);
+                var actual = new ExactInfluenceScorer(computer, spooled.Layers).Score(Candidates, truncate: false, includeTokens: tokens);
+                for (var c = 0; c < Candidates.Length; c++)
+                {
+                    Assert.Equal(expected[c].ExampleScores, actual[c].ExampleScores);
+                    if (tokens) Assert.Equal(expected[c].TokenScores!, actual[c].TokenScores!);
+                }
+            }
+
+            using var heldMeans = held.MeanBy(["a", "b", "a"]);
+            using var spooledMeans = spooled.MeanBy(["a", "b", "a"]);
+            for (var l = 0; l < layers.Count; l++) Assert.True(heldMeans.Layers[l].eq(spooledMeans.Layers[l]).all().item<bool>(), $"layer {l}'s means differ");
+
+            spooled.Dispose();
+            Assert.Empty(Directory.GetFiles(folder)); // the spool goes with the call
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static EkfacFactorSet Fit(FactorComputer computer)
     {
         var corpus = Enumerable.Range(0, 8).Select(i => TestModels.Example($"fit{i}", 8 + i, 4, Vocab, 700 + i)).ToList();
