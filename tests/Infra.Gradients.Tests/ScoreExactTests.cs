@@ -103,8 +103,16 @@ public sealed class ScoreExactTests(LoopbackHostFixture fixture, ITestOutputHelp
             Assert.Equal(options.ModelFingerprint, (await other.GetModelInfoAsync(new GetModelInfoRequest())).Fingerprint);
             var candidates = Candidates(5).ToList();
 
+            // The spool is observed, not assumed: every layer's file appears in the folder while the call runs.
+            var created = 0;
+            using var watcher = new FileSystemWatcher(spool) { EnableRaisingEvents = true };
+            watcher.Created += (_, _) => Interlocked.Increment(ref created);
+
             var held = await GradientClient.ScoreExactAsync(_client, options, candidates);
             var spooled = await GradientClient.ScoreExactAsync(other, options, candidates);
+            var layers = (await other.GetModelInfoAsync(new GetModelInfoRequest())).Layers.Count;
+            for (var wait = 0; Volatile.Read(ref created) < layers && wait < 50; wait++) await Task.Delay(20);
+            Assert.Equal(layers, Volatile.Read(ref created));
 
             static List<ExactExampleScores> Scores(IEnumerable<ScoreExactResponse> responses) =>
                 responses.Where(r => r.ItemCase == ScoreExactResponse.ItemOneofCase.Scores).Select(r => r.Scores).ToList();

@@ -29,7 +29,7 @@ internal sealed class ServiceConnections(CliSettings settings, TextWriter? warni
 
     private const int MaxMessageBytes = 64 * 1024 * 1024;
     private readonly Dictionary<ServiceKind, (GrpcChannel? Channel, CallInvoker Invoker)> _channels = [];
-    private readonly Dictionary<Uri, (GrpcChannel Channel, CallInvoker Invoker)> _shardChannels = [];
+    private readonly Dictionary<Uri, (GrpcChannel Channel, CallInvoker Invoker)> _instanceChannels = [];
     private readonly Lock _warningGate = new();
     private GradientWorkerSet? _workers;
 
@@ -190,21 +190,21 @@ internal sealed class ServiceConnections(CliSettings settings, TextWriter? warni
     public void Dispose()
     {
         foreach (var (channel, _) in _channels.Values) channel?.Dispose();
-        foreach (var (channel, _) in _shardChannels.Values) channel.Dispose();
+        foreach (var (channel, _) in _instanceChannels.Values) channel.Dispose();
         _channels.Clear();
-        _shardChannels.Clear();
+        _instanceChannels.Clear();
     }
 
     // One channel per scoring shard or GradientService worker address.
     private CallInvoker InstanceInvoker(Uri address)
     {
-        lock (_shardChannels)
+        lock (_instanceChannels)
         {
-            if (!_shardChannels.TryGetValue(address, out var entry))
+            if (!_instanceChannels.TryGetValue(address, out var entry))
             {
                 var channel = Channel(address);
                 entry = (channel, WithApiKey(channel));
-                _shardChannels[address] = entry;
+                _instanceChannels[address] = entry;
             }
             return entry.Invoker;
         }
