@@ -93,8 +93,11 @@ public sealed class InfluenceTests(ServicesFixture fixture)
         Assert.Contains(gradientCalls, c => c.Method.EndsWith("/ComputeQueryGradients", StringComparison.Ordinal));
         Assert.Contains(scoringCalls, c => c.Method.EndsWith("/Score", StringComparison.Ordinal));
         Assert.Contains(scoringCalls, c => c.Method.EndsWith("/RegisterQueries", StringComparison.Ordinal));
-        // Every downstream call carried the caller's deadline (to clock resolution), none the "no deadline" maximum.
-        Assert.All(gradientCalls.Concat(scoringCalls), c => Assert.InRange(c.Deadline, deadline.AddSeconds(-1), deadline.AddSeconds(1)));
+        // Every downstream call carried the caller's deadline, none the "no deadline" maximum. gRPC sends a deadline as the
+        // time remaining (grpc-timeout) and the receiving server adds it to its own clock on arrival, so a call that waits
+        // for a thread on 2 loaded cores lands later by that wait (a CI run saw +2.15 s on ScoreExact): the upper bound
+        // allows it, still far below what a missing deadline (DateTime.MaxValue) or another one would give.
+        Assert.All(gradientCalls.Concat(scoringCalls), c => Assert.InRange(c.Deadline, deadline.AddSeconds(-1), deadline.AddSeconds(30)));
     }
 
     [Fact]
