@@ -13,9 +13,12 @@ namespace Infra.Bench;
 /// <param name="Peer">The PyTorch peer script to interleave (capture only), run by <see cref="Python"/>; null: none.</param>
 /// <param name="Python">The interpreter with torch. Defaults to /usr/bin/python3 (Debian's, where python3-torch installs).</param>
 /// <param name="OutputFolder">Where the JSON and Markdown reports go. Defaults to bench/results.</param>
-internal sealed record CaptureArguments(int Layers, int Batch, int Length, int Reps, string? Peer, string Python, string OutputFolder)
+/// <param name="Device">Torch device of the engine and the peer (capture only): "cpu" (the default), "cuda" or "auto".</param>
+/// <param name="DType">Weights and activations of both: "float32" (the default) or "bfloat16".</param>
+internal sealed record CaptureArguments(int Layers, int Batch, int Length, int Reps, string? Peer, string Python, string OutputFolder,
+    string Device = "cpu", string DType = "float32")
 {
-    public const string Usage = "usage: Infra.Bench capture [--layers 4] [--batch 4] [--length 256] [--reps 5] [--peer bench/peers/capture_peer.py] [--python /usr/bin/python3] [--out bench/results]\n" +
+    public const string Usage = "usage: Infra.Bench capture [--layers 4] [--batch 4] [--length 256] [--reps 5] [--peer bench/peers/capture_peer.py] [--python /usr/bin/python3] [--device cpu|cuda] [--dtype float32|bfloat16] [--out bench/results]\n" +
         "       Infra.Bench long [--layers 4] [--length 8192] [--reps 1] [--out bench/results]";
 
     public static CaptureArguments CaptureDefaults { get; } = new(4, 4, 256, 5, null, "/usr/bin/python3", BenchArguments.DefaultOutputFolder);
@@ -39,6 +42,8 @@ internal sealed record CaptureArguments(int Layers, int Batch, int Length, int R
                 case "--peer" when value is not null: arguments = arguments with { Peer = value }; break;
                 case "--python" when value is not null: arguments = arguments with { Python = value }; break;
                 case "--out" when value is not null: arguments = arguments with { OutputFolder = value }; break;
+                case "--device" when value is not null: arguments = arguments with { Device = value }; break;
+                case "--dtype" when value is "float32" or "bfloat16": arguments = arguments with { DType = value }; break;
                 default:
                     error = $"unknown or incomplete argument '{args[i]}'";
                     return false;

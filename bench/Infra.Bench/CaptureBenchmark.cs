@@ -28,16 +28,19 @@ internal static class CaptureBenchmark
         var log = Console.Error;
         torch.set_num_threads(Environment.ProcessorCount);
         var machine = MachineInfo.Capture(quick: false);
-        using var model = SeededCheckpoint.Create(BenchModels.Qwen05BShape(a.Layers), seed: 1);
+        var device = Infra.Torch.Runtime.TorchDevices.Resolve(Infra.Torch.Runtime.TorchDevices.Parse(a.Device));
+        var dtype = Infra.Torch.Runtime.ComputeDType.Parse(a.DType, device);
+        using var model = SeededCheckpoint.Create(BenchModels.Qwen05BShape(a.Layers), seed: 1, device, dtype);
         var layers = new LayerSelection().Select(model);
-        using var projector = new Projector(layers, Projection, CPU);
+        using var projector = new Projector(layers, Projection, device);
         var engine = new GradientEngine(new FactorComputer(model, layers), projector);
         var batch = SyntheticBatch.Create(a.Batch, a.Length, model.Config.VocabSize, seed: 7);
-        using var tensors = DeviceBatch.From(batch, CPU);
+        using var tensors = DeviceBatch.From(batch, device);
         var fullLogits = new EnginePhases(model, layers, projector, fullLogits: true);
         using var peer = a.Peer is null ? null : CapturePeer.Start(a.Python, a.Peer,
-            ["--layers", $"{a.Layers}", "--batch", $"{a.Batch}", "--length", $"{a.Length}", "--threads", $"{Environment.ProcessorCount}"]);
-        var shape = $"Qwen2.5-0.5B shape, {a.Layers} of {BenchModels.Qwen05BLayers} layers, {a.Batch}x{a.Length} tokens (loss on the second half), {layers.Count} tracked layers, k 64";
+            ["--layers", $"{a.Layers}", "--batch", $"{a.Batch}", "--length", $"{a.Length}", "--threads", $"{Environment.ProcessorCount}",
+             "--device", device.type == DeviceType.CUDA ? "cuda" : "cpu", "--dtype", a.DType]);
+        var shape = $"{device.type} {a.DType}: Qwen2.5-0.5B shape, {a.Layers} of {BenchModels.Qwen05BLayers} layers, {a.Batch}x{a.Length} tokens (loss on the second half), {layers.Count} tracked layers, k 64";
         log.WriteLine($"[capture] {shape}; torch threads {machine.TorchThreads}; peer: {peer?.Banner ?? "none"}; {a.Reps} reps + 1 warm-up, interleaved");
 
         var actions = new List<Action> { () => engine.Compute(batch), () => fullLogits.Run(tensors) };

@@ -62,8 +62,9 @@ internal sealed class EnginePhases(Qwen2ForCausalLM model, IReadOnlyList<Tracked
         var projected = new List<Tensor>();
         for (var l = 0; l < layers.Count; l++)
         {
-            var a = projector.ProjectInput(l, capture.Get(layers[l].Name).Input.detach());
-            var g = projector.ProjectOutput(l, gradients[l]);
+            // In float32, as FactorComputer hands the factors to the projector whatever the compute dtype.
+            var a = projector.ProjectInput(l, capture.Get(layers[l].Name).Input.detach().to_type(ScalarType.Float32));
+            var g = projector.ProjectOutput(l, gradients[l].to_type(ScalarType.Float32));
             projected.Add(a);
             projected.Add(g);
             if (includeExampleGradient) projected.Add(g.transpose(1, 2).bmm(a));

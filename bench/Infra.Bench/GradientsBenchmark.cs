@@ -32,7 +32,7 @@ internal static class GradientsBenchmark
         }
         foreach (var scenario in plan.Stream)
         {
-            var (r, mibs, share, overlap) = await StreamBenchmark.RunAsync(scenario, log).ConfigureAwait(false);
+            var (r, mibs, share, overlap) = await StreamBenchmark.RunAsync(scenario, arguments.Device, log).ConfigureAwait(false);
             results.AddRange(r);
             ratios[$"{scenario.Key}_mib_s"] = mibs;
             ratios[$"{scenario.Key}_compute_share"] = share;

@@ -5,6 +5,7 @@ using Infra.Core.Checkpoints;
 using Infra.Gradients.Hosting;
 using Infra.Torch.Gradients;
 using Infra.Torch.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 using WireProjection = Infra.Contracts.Gradients.V1.ProjectionSpec;
 
@@ -21,8 +22,9 @@ internal static class StreamBenchmark
     private const double MiB = 1024 * 1024;
     private const int ChunkBytes = 1 << 20;
 
-    public static async Task<(IReadOnlyList<BenchResult> Results, double StreamMiBs, double ComputeShare, double OverlapSpeedup)> RunAsync(StreamScenario scenario, TextWriter log)
+    public static async Task<(IReadOnlyList<BenchResult> Results, double StreamMiBs, double ComputeShare, double OverlapSpeedup)> RunAsync(StreamScenario scenario, string deviceName, TextWriter log)
     {
+        var device = Infra.Torch.Runtime.TorchDevices.Resolve(Infra.Torch.Runtime.TorchDevices.Parse(deviceName));
         var key = scenario.Key;
         var folder = Directory.CreateTempSubdirectory("infra-bench-");
         try
@@ -32,7 +34,7 @@ internal static class StreamBenchmark
             var settings = new Dictionary<string, string?>
             {
                 ["Gradients:ModelPath"] = folder.FullName,
-                ["Gradients:Device"] = "cpu",
+                ["Gradients:Device"] = device.type == DeviceType.CUDA ? "cuda" : "cpu",
                 ["Gradients:FactorsPath"] = Path.Combine(folder.FullName, "factors"),
                 ["Gradients:ChunkBytes"] = ChunkBytes.ToString(CultureInfo.InvariantCulture),
                 ["Gradients:LayerPattern"] = scenario.LayerPattern,
@@ -61,15 +63,15 @@ internal static class StreamBenchmark
 
             // The same work without gRPC: the checkpoint the service loaded, the same layers and batches.
             using var checkpoint = CheckpointFolder.Open(folder.FullName);
-            using var model = CheckpointLoader.Load(checkpoint, CPU, ScalarType.Float32);
+            using var model = CheckpointLoader.Load(checkpoint, device, ScalarType.Float32);
             var layers = new LayerSelection { Pattern = scenario.LayerPattern }.Select(model);
-            using var projector = new Projector(layers, Infra.Core.Compression.ProjectionSpec.Exact, CPU);
+            using var projector = new Projector(layers, Infra.Core.Compression.ProjectionSpec.Exact, device);
             var engine = new GradientEngine(new FactorComputer(model, layers), projector) { IncludeTokenFactors = true, IncludeExampleGradient = false };
             var batches = batch.Chunk(scenario.BatchSize).ToList();
 
             long streamed = 0, computed = 0, serialStreamed = 0;
             int received = 0, serialReceived = 0;
-            log.WriteLine($"[{key}] {scenario.Description}; {layers.Count} tracked layers, {scenario.Examples}x{scenario.Length} tokens: gRPC stream vs direct compute, {scenario.Reps.Reps} reps");
+            log.WriteLine($"[{key}] on {device.type}: {scenario.Description}; {layers.Count} tracked layers, {scenario.Examples}x{scenario.Length} tokens: gRPC stream vs direct compute, {scenario.Reps.Reps} reps");
             var timings = await Sampler.InterleavedAsync(scenario.Reps,
                 async () => (streamed, received) = await StreamClient.ComputeAsync(client, options, examples).ConfigureAwait(false),
                 async () => (serialStreamed, serialReceived) = await StreamClient.ComputeAsync(serialClient, options, examples).ConfigureAwait(false),
@@ -85,7 +87,7 @@ internal static class StreamBenchmark
             await serialApp.StopAsync().ConfigureAwait(false);
 
             // Where the direct compute's time goes, on one batch (the service is stopped: no competition).
-            using var first = DeviceBatch.From(batches[0], CPU);
+            using var first = DeviceBatch.From(batches[0], device);
             var phases = new EnginePhases(model, layers, projector, includeExampleGradient: false);
             var phaseSeconds = EnginePhases.Names.Select(_ => new List<double>()).ToArray();
             Sampler.Interleaved(scenario.Reps, () =>
@@ -97,7 +99,7 @@ internal static class StreamBenchmark
             var (wire, serial, direct) = (timings[0], timings[1], timings[2]);
             var share = direct.Median / wire.Median;
             var tokens = SyntheticBatch.Tokens(batch);
-            var what = $"{scenario.Description}; {layers.Count} tracked layers, {scenario.Examples}x{scenario.Length} tokens, batch {scenario.BatchSize}, " +
+            var what = $"{device.type}: {scenario.Description}; {layers.Count} tracked layers, {scenario.Examples}x{scenario.Length} tokens, batch {scenario.BatchSize}, " +
                 $"{streamed / MiB:F0} MiB payload, chunks <= {ChunkBytes / MiB:F0} MiB";
             var results = new List<BenchResult>
             {
