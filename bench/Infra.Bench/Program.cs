@@ -15,6 +15,12 @@ if (args.Length > 0 && args[0] == "ekfac-scale")
 // dotnet run -c Release --project bench/Infra.Bench -- scale [--points 0.5B:24:1024,...] [--reps 2] | scale --table [--gpus 8] [--shards 4]
 if (args.Length > 0 && args[0] == "scale")
     return await Infra.Bench.Scale.ScaleBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+// dotnet run -c Release --project bench/Infra.Bench -- device-rate --device cuda [--dtype bfloat16] [--points 0.5B:24:2048:4,...]
+if (args.Length > 0 && args[0] == "device-rate")
+    return await Infra.Bench.Scale.DeviceRate.RunAsync(args[1..]).ConfigureAwait(false);
+// dotnet run -c Release --project bench/Infra.Bench -- device-check [--layers 2] [--batch 2] [--length 256]
+if (args.Length > 0 && args[0] == "device-check")
+    return await Infra.Bench.Scale.DeviceCheck.RunAsync(args[1..]).ConfigureAwait(false);
 if (args.Length > 0 && args[0] == "scale-point")
     return await Infra.Bench.Scale.ScalePoint.RunAsync(args[1..]).ConfigureAwait(false);
 if (args.Length > 0 && args[0] == "capture")

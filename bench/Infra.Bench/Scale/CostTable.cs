@@ -5,8 +5,8 @@ namespace Infra.Bench.Scale;
 
 /// <summary>
 /// <c>bench scale --table</c>: the cost tables of docs/scale.md for 0.5B, 1.5B and 7B x 10^4, 10^5 and 10^6 examples on
-/// <c>--gpus</c> GPUs and <c>--shards</c> scoring shards. GPU figures use <see cref="MachineRates.GpuFlops"/> (an
-/// assumption until a GPU run measures it); CPU figures (eigendecomposition, streaming read) are measured here.
+/// <c>--gpus</c> GPUs and <c>--shards</c> scoring shards. GPU figures use <see cref="MachineRates.GpuFlops"/> (the engine's
+/// rate per model size, measured on one H200); CPU figures (eigendecomposition, streaming read) are measured here.
 /// </summary>
 internal static class CostTable
 {
@@ -40,21 +40,22 @@ internal static class CostTable
     {
         var w = new Workload(tokens);
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Examples of {tokens:N0} tokens (half of them loss), k = {w.K}, MLP layers of every decoder layer, bf16 store, {gpus} GPUs, {shards} scoring shards; GPU at {MachineRates.GpuFlops / 1e12:F0} TFLOP/s effective (projection); EK-FAC fitted on {FitExamples:N0} examples; stage 2 reranks {RerankExamples}.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Examples of {tokens:N0} tokens (half of them loss), k = {w.K}, MLP layers of every decoder layer, bf16 store, {gpus} GPUs, {shards} scoring shards; GPU rates measured on one H200 (bf16): {string.Join(", ", ModelShape.All.Select(m => $"{m.Name} {MachineRates.GpuFlops(m) / 1e12:F0}"))} TFLOP/s effective; EK-FAC fitted on {FitExamples:N0} examples; stage 2 reranks {RerankExamples}.");
         s.AppendLine();
         s.AppendLine("| model | examples | index GPU-hours | index wall (h) | EK-FAC fit GPU-h + eigh CPU-h | fit RAM (GiB) | store, compact (GiB) | + token factors (GiB) | per shard (GiB) | stage 1 (s) | stage 2 (s) |");
         s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in ModelShape.All)
         {
             var perExampleFlops = CostModel.Gradient(m, w, layerwise: false).Total;
+            var gpuFlops = MachineRates.GpuFlops(m);
             var (covariance, correction) = CostModel.EkfacTokenFlops(m);
             // Two gradient passes over the fit sample plus the accumulations; the correction runs in float64 (1/2 the rate on the CPU, 1/15 on an H200).
-            var fitGpuHours = FitExamples * (2 * perExampleFlops + tokens * (covariance + 15 * correction)) / MachineRates.GpuFlops / 3600;
+            var fitGpuHours = FitExamples * (2 * perExampleFlops + tokens * (covariance + 15 * correction)) / gpuFlops / 3600;
             var eighHours = m.Layers * CostModel.EkfacEigenSizes(m).Sum(d => rates.EighSecondsPerCube * Math.Pow(d, 3)) / 3600;
             var fitRam = (4.0 * m.Parameters + CostModel.EkfacLayerBytes(m)) / GiB + 2;
             foreach (var n in new[] { 10_000L, 100_000L, 1_000_000L })
             {
-                var gpuHours = n * perExampleFlops / MachineRates.GpuFlops / 3600;
+                var gpuHours = n * perExampleFlops / gpuFlops / 3600;
                 var compact = n * CostModel.StoreBytesPerExample(m, w);
                 var withTokens = n * CostModel.StoreBytesPerExample(m, w with { TokenFactors = true });
                 var perShard = compact / shards;
@@ -62,7 +63,7 @@ internal static class CostTable
                 // store fits in its RAM, from disk otherwise.
                 var scanned = n / (double)shards * 3.0 * m.Layers * w.K * w.K * w.StoreBytesPerValue;
                 var stage1 = scanned / (perShard <= ShardRamBytes ? rates.ReadBytesPerSecond : MachineRates.DiskBytesPerSecond);
-                var stage2 = RerankExamples * perExampleFlops / (MachineRates.GpuFlops * gpus);
+                var stage2 = RerankExamples * perExampleFlops / (gpuFlops * gpus);
                 s.AppendLine(CultureInfo.InvariantCulture,
                     $"| {m.Name} | {n:N0} | {gpuHours:N2} | {gpuHours / gpus:N2} | {fitGpuHours:N1} + {eighHours:N1} | {fitRam:N0} | {compact / GiB:N0} | {withTokens / GiB:N0} | {perShard / GiB:N0} | {stage1:N2} | {stage2:N2} |");
             }

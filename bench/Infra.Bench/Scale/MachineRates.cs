@@ -18,8 +18,19 @@ namespace Infra.Bench.Scale;
 /// <param name="ReadBytesPerSecond">Streaming read of a 1 GiB buffer with every core (the stage-1 scan's limit).</param>
 internal sealed record MachineRates(double GemmFlops, double AttentionFlops, double HeadFlops, double EighSecondsPerCube, double ReadBytesPerSecond)
 {
-    /// <summary>H200 dense bf16 peak (989 TFLOP/s) at an assumed 35 % utilisation: a projection until a GPU run measures it.</summary>
-    public const double GpuFlops = 989e12 * 0.35;
+    /// <summary>
+    /// The indexing engine's effective rate on one H200 for <paramref name="shape"/>: the cost model's FLOPs of a gradient pass
+    /// (<see cref="CostModel.Gradient"/>, no recomputation) over the time measured by <c>bench device-rate</c> (bf16, MLP layers
+    /// at k = 64, 2,048-token examples, TorchSharp 0.107 over PyTorch 2.11's CUDA 13 libtorch; bench/results/device-rate-h200.md).
+    /// Smaller models keep the GPU less busy: 0.5B's hidden size of 896 makes small matrix products.
+    /// </summary>
+    public static double GpuFlops(ModelShape shape) => shape.Name switch
+    {
+        "0.5B" => 142e12,
+        "1.5B" => 238e12,
+        "7B" => 374e12,
+        _ => throw new ArgumentException($"no GPU rate measured for shape '{shape.Name}'", nameof(shape)),
+    };
 
     /// <summary>NVMe sequential read assumed for a shard whose store does not fit in RAM: 3 GB/s.</summary>
     public const double DiskBytesPerSecond = 3e9;
