@@ -43,11 +43,13 @@ public sealed class GradientEngine
     {
         var lengths = prepared.Select(e => e.Ids.Length).ToArray();
         var perLayer = new (float[][]? A, float[][]? G, float[][]? E)[_computer.Layers.Count];
+        using var copy = new DeferredHostCopy(PinnedStaging.Shared);
         using var tokenLosses = _computer.Sweep(prepared, (l, a, g) =>
         {
             using var scope = NewDisposeScope();
-            perLayer[l] = ProjectLayer(l, a, g, lengths);
+            ProjectLayer(l, a, g, lengths, copy, perLayer);
         });
+        copy.Flush();
         return Assemble(prepared, truncated, tokenLosses, lengths, perLayer);
     }
 
@@ -57,21 +59,27 @@ public sealed class GradientEngine
         ArgumentNullException.ThrowIfNull(factors);
         using var scope = NewDisposeScope();
         var perLayer = new (float[][]? A, float[][]? G, float[][]? E)[_computer.Layers.Count];
+        using var copy = new DeferredHostCopy(PinnedStaging.Shared);
         for (var l = 0; l < perLayer.Length; l++)
-            perLayer[l] = ProjectLayer(l, factors.Inputs[l], factors.OutputGradients[l], factors.Lengths);
+            ProjectLayer(l, factors.Inputs[l], factors.OutputGradients[l], factors.Lengths, copy, perLayer);
+        copy.Flush();
         return Assemble(factors.Examples, factors.Truncated, factors.TokenLosses, factors.Lengths, perLayer);
     }
 
-    // One tracked layer: projected token factors split per example, and Ĝ = Σ_t ĝ_t â_tᵀ, on the host.
-    private (float[][]? A, float[][]? G, float[][]? E) ProjectLayer(int l, Tensor input, Tensor outputGradient, int[] lengths)
+    // One tracked layer: projected token factors split per example, and Ĝ = Σ_t ĝ_t â_tᵀ, copied into perLayer[l] on the
+    // host (at once on the CPU, at the copy's flush on a GPU).
+    private void ProjectLayer(int l, Tensor input, Tensor outputGradient, int[] lengths, DeferredHostCopy copy,
+        (float[][]? A, float[][]? G, float[][]? E)[] perLayer)
     {
         var a = _projector.ProjectInput(l, input);
         var g = _projector.ProjectOutput(l, outputGradient);
-        return (
-            IncludeTokenFactors ? Split(a, lengths) : null,
-            IncludeTokenFactors ? Split(g, lengths) : null,
-            // Padding rows of g are exactly zero, so the batched product over T equals the sum over the example's tokens.
-            IncludeExampleGradient ? Split(g.transpose(1, 2).bmm(a), null) : null);
+        if (IncludeTokenFactors)
+        {
+            copy.Add(a, lengths, values => perLayer[l].A = values);
+            copy.Add(g, lengths, values => perLayer[l].G = values);
+        }
+        // Padding rows of g are exactly zero, so the batched product over T equals the sum over the example's tokens.
+        if (IncludeExampleGradient) copy.Add(g.transpose(1, 2).bmm(a), null, values => perLayer[l].E = values);
     }
 
     private ExampleFactors[] Assemble(IReadOnlyList<TokenizedExample> examples, bool[] truncated, Tensor tokenLosses, int[] lengths,
