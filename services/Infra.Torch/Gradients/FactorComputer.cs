@@ -142,8 +142,12 @@ public sealed class FactorComputer
 
     /// <summary>
     /// The estimated bytes of the whole autograd graph of a batch: padded tokens × decoder layers from the lowest tracked
-    /// one up × (8 intermediate + 4 hidden values per token and layer) × the element size. Measured at Qwen2.5-0.5B's
-    /// dimensions (8,192 tokens, float32): 1.32 GiB per layer, where this gives 1.30.
+    /// one up × (8 intermediate + 4 hidden values per token and layer) × 4 bytes (8 in float64). Measured at Qwen2.5-0.5B's
+    /// dimensions (8,192 tokens, float32): 1.32 GiB per layer, where this gives 1.30. A bfloat16 or float16 model is counted
+    /// at 4 bytes a value too: its graph keeps float32 intermediates (the norms' and the loss's upcasts, autograd buffers),
+    /// and on an H200 in bfloat16 it took 0.87-0.94 of the float32 figure (7B at 2,048 and 4,096 tokens, 0.5B at 8,192;
+    /// nvidia-smi's peak less the weights), where 2 bytes a value under-estimated it 1.8x and let a 7B 8k-token example run
+    /// the card out of memory under a 96 GiB budget instead of recomputing layer by layer.
     /// </summary>
     public long EstimatedGraphBytes(IReadOnlyList<TokenizedExample> batch)
     {
@@ -153,7 +157,7 @@ public sealed class FactorComputer
         var lowest = Layers.Select(l => LayerwiseSweep.DecoderLayerOf(l) ?? 0).DefaultIfEmpty(0).Min();
         var config = _model.Config;
         var perToken = 8L * config.IntermediateSize + 4L * config.HiddenSize;
-        var elementSize = _model.DType switch { ScalarType.Float64 => 8, ScalarType.Float32 => 4, _ => 2 };
+        var elementSize = _model.DType == ScalarType.Float64 ? 8 : 4;
         return tokens * (config.NumHiddenLayers - lowest) * perToken * elementSize;
     }
 
