@@ -74,6 +74,20 @@ public sealed class FitOnWorkersTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_fit_that_the_chosen_worker_refuses_fails_naming_that_worker()
+    {
+        var first = await StartWorkerAsync("first");
+        var second = await StartWorkerAsync("second");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            Pipeline([first, second], _ => { }).FitFactorsAsync(FittingWorker.Refused, FitPhase.Covariance, Examples(2), 0, true, null, default));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains($"GradientService worker 0 of 2 at {first}: no factors named '{FittingWorker.Refused}'", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(["first"], _fits.Keys); // a refusal is the fit's answer, not a reason to try the next worker
+    }
+
+    [Fact]
     public async Task A_fit_with_no_worker_serving_is_unavailable_naming_every_address()
     {
         var down = await StartWorkerAsync("down");
@@ -133,6 +147,9 @@ public sealed class FitOnWorkersTests : IAsyncDisposable
     // Stands in for a GradientService's FitFactors: counts the examples and answers with a summary naming this worker.
     private sealed class FittingWorker(FittingWorker.Identity identity) : GradientService.GradientServiceBase
     {
+        /// <summary>A factors name this worker refuses (INVALID_ARGUMENT), as a service refuses a bad request.</summary>
+        public const string Refused = "refused";
+
         public sealed record Identity(string Name, ConcurrentDictionary<string, int> Fits);
 
         public override async Task FitFactors(IAsyncStreamReader<FitFactorsRequest> requestStream, IServerStreamWriter<FitFactorsResponse> responseStream,
@@ -146,9 +163,10 @@ public sealed class FitOnWorkersTests : IAsyncDisposable
                 if (request.ItemCase == FitFactorsRequest.ItemOneofCase.Options) options = request.Options;
                 else examples++;
             }
+            if (options!.Name == Refused) throw new RpcException(new Status(StatusCode.InvalidArgument, $"no factors named '{Refused}'"));
             await responseStream.WriteAsync(new FitFactorsResponse
             {
-                Summary = new FactorsSummary { Name = options!.Name, Phase = options.Phase, Examples = examples, Path = identity.Name },
+                Summary = new FactorsSummary { Name = options.Name, Phase = options.Phase, Examples = examples, Path = identity.Name },
             });
         }
     }

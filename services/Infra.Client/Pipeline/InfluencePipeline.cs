@@ -24,7 +24,8 @@ namespace Infra.Client.Pipeline;
 /// <param name="calls">How each call is run and its failure reported; defaults to <see cref="DownstreamCalls"/>.</param>
 /// <param name="workers">
 /// Several GradientService workers: indexing and stage 2 are spread over them (<see cref="WorkerPool"/>), each EK-FAC fit
-/// pass goes to the first that serves (<see cref="FitFactorsAsync"/>), the other GradientService calls go to <paramref name="gradients"/>. Null or one address: everything goes to <paramref name="gradients"/>.
+/// pass goes to the first that serves (<see cref="FitFactorsAsync"/>), the other GradientService calls go to
+/// <paramref name="gradients"/>. Null or one address: everything goes to <paramref name="gradients"/>.
 /// </param>
 public sealed class InfluencePipeline(GradientService.GradientServiceClient gradients, Uri gradientAddress, ScoringService.ScoringServiceClient scoring,
     Uri? scoringAddress, IServiceCalls? calls = null, GradientWorkerSet? workers = null)
@@ -142,8 +143,9 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
         IProgressSink? progress, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(corpus);
+        var work = $"EK-FAC fit '{name}', {PhaseWords(phase)} pass";
         var worker = workers is { IsSingle: false } several
-            ? await _calls.CallAsync(ServiceKind.Gradients, () => several.FirstServingAsync($"EK-FAC fit '{name}', {PhaseWords(phase)} pass", token), token).ConfigureAwait(false)
+            ? await _calls.CallAsync(ServiceKind.Gradients, () => several.FirstServingAsync(work, token), token).ConfigureAwait(false)
             : null;
         var client = worker?.Client ?? gradients;
         progress?.SetTotal(corpus.Count);
