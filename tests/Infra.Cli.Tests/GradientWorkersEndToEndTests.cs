@@ -12,7 +12,8 @@ namespace Infra.Cli.Tests;
 /// worker, one store). The workers share one factors folder, as the replicas of deploy/kubernetes share a volume. The
 /// index is run with worker 1 and shard 1 killed (kill -9) together mid-index; rerun once shard 1 is back but worker 1
 /// still down, it resumes on the other two workers, retiring worker 1 (reported on stderr); rerun once worker 1 is back,
-/// it has nothing left to send. Then the stage 1 score dump, the exactly reranked top lists (stage 2 spread over the three
+/// it has nothing left to send. In between, a fit over a list whose first worker is the dead one goes to the next that
+/// serves, saying so on stderr. Then the stage 1 score dump, the exactly reranked top lists (stage 2 spread over the three
 /// workers) and the roll-ups (an AggregationService over the three workers and three shards) equal the single node's to
 /// the last bit.
 /// </summary>
@@ -50,7 +51,7 @@ public sealed class GradientWorkersEndToEndTests(ITestOutputHelper log) : IDispo
 
             // The single node, and the full-space factors every worker reads from the shared folder.
             await _e2e.RunOkAsync(["index", corpus, "--json"], singleEnv);
-            await _e2e.RunOkAsync(["fit", "--corpus", corpus, "--factors", "ek", "--json"], singleEnv);
+            var singleFit = (await _e2e.RunOkAsync(["fit", "--corpus", corpus, "--factors", "ek", "--json"], singleEnv)).Json().GetProperty("factors");
             await QueryAsync(singleEnv, "out-single");
             log.WriteLine($"single node done after {clock.Elapsed.TotalSeconds:F1} s");
 
@@ -81,6 +82,20 @@ public sealed class GradientWorkersEndToEndTests(ITestOutputHelper log) : IDispo
             Assert.Contains($"GradientService worker 1 of 3 at {workers[1].Address} is not serving; the other 2 carry on", resumedRun.Error, StringComparison.Ordinal);
             Assert.Contains($"GradientService worker 1 of 3 at {workers[1].Address} is down", resumedRun.Error, StringComparison.Ordinal);
             Assert.Contains("retired, its work requeued, 2 workers left", resumedRun.Error, StringComparison.Ordinal);
+
+            // A fit whose first worker (worker 1, listed first here) is down goes whole to the next that serves, saying so
+            // for each pass, and fits what the single node fitted.
+            var firstDown = EndToEndRoot.Environment(string.Join(",", new[] { workers[1], workers[0], workers[2] }.Select(w => w.Address)), shardList);
+            var movedRun = await _e2e.RunOkAsync(["fit", "--corpus", corpus, "--factors", "ek-moved", "--json"], firstDown);
+            log.WriteLine($"fit with the first worker down: {movedRun}");
+            foreach (var pass in new[] { "covariance", "eigenvalue-correction" })
+                Assert.Contains($"GradientService worker 0 of 3 at {workers[1].Address} is not serving: EK-FAC fit 'ek-moved', {pass} pass goes to "
+                    + $"GradientService worker 1 of 3 at {workers[0].Address} instead", movedRun.Error, StringComparison.Ordinal);
+            var moved = movedRun.Json().GetProperty("factors");
+            Assert.Equal(2, moved.GetArrayLength());
+            for (var i = 0; i < 2; i++)
+                foreach (var field in new[] { "phase", "examples", "tokens", "model_fingerprint" })
+                    Assert.Equal(singleFit[i].GetProperty(field).GetRawText(), moved[i].GetProperty(field).GetRawText());
 
             // Worker 1 back: nothing is left to send; every shard holds exactly its partition.
             workers[1].Dispose();

@@ -49,6 +49,8 @@ internal static class IndexCommand
         {
             corpus, seed, tokenFactors, dtype, truncate, partition,
         };
+        var batchesPerUnit = new BatchesPerUnitOption();
+        batchesPerUnit.AddTo(command);
         reading.AddTo(command);
         var conversationLoss = new ConversationLossOptions();
         conversationLoss.AddTo(command);
@@ -67,6 +69,7 @@ internal static class IndexCommand
             {
                 ProjectionDim = scope.Settings.ProjectionDim,
                 BatchSize = scope.Settings.BatchSize,
+                BatchesPerUnit = batchesPerUnit.Read(scope.Parse),
                 Seed = scope.Parse.GetValue(seed),
                 TokenFactors = scope.Parse.GetValue(tokenFactors),
                 StoreDtype = ParseDtype(scope.Parse.GetValue(dtype)!),

@@ -6,7 +6,7 @@ internal static class Settings
     /// <summary>
     /// The GradientService, or several GradientService workers: a comma-separated list of http(s):// addresses and
     /// dns:///NAME:PORT names (one worker per address the name resolves to). Indexing and stage 2 are spread over the
-    /// workers; fits and query gradients go to the first. Defaults to http://127.0.0.1:5001.
+    /// workers; an EK-FAC fit goes to the first that serves, query gradients to the first. Defaults to http://127.0.0.1:5001.
     /// </summary>
     public static readonly Setting GradientsAddress = new("Gradients:Address", "--gradients-address", "http://127.0.0.1:5001",
         "GradientService address, or several workers: a comma-separated list and/or dns:///NAME:PORT");

@@ -33,14 +33,14 @@ internal sealed class ServiceConnections(CliSettings settings, TextWriter? warni
     private readonly Lock _warningGate = new();
     private GradientWorkerSet? _workers;
 
-    /// <summary>The GradientService's client (of several workers: the first, which fits factors and computes query gradients).</summary>
+    /// <summary>The GradientService's client (of several workers: the first, which computes query gradients; a fit goes to the first that serves).</summary>
     public GradientService.GradientServiceClient Gradients => new(Invoker(ServiceKind.Gradients));
 
-    /// <summary>The GradientService workers of Gradients:Address (one for a single address); retirements go to stderr.</summary>
-    public GradientWorkerSet Workers => _workers ??= new GradientWorkerSet(settings.GradientsAddress, InstanceInvoker, retired =>
+    /// <summary>The GradientService workers of Gradients:Address (one for a single address); retirements and workers a fit passes over go to stderr.</summary>
+    public GradientWorkerSet Workers => _workers ??= new GradientWorkerSet(settings.GradientsAddress, InstanceInvoker, retired => Warn(retired.ToString()))
     {
-        lock (_warningGate) warnings?.WriteLine($"warning: {retired}");
-    });
+        WorkerSkipped = skipped => Warn(skipped.ToString()),
+    };
 
     /// <summary>The ScoringService's client.</summary>
     public ScoringService.ScoringServiceClient Scoring => new(Invoker(ServiceKind.Scoring));
@@ -193,6 +193,11 @@ internal sealed class ServiceConnections(CliSettings settings, TextWriter? warni
         foreach (var (channel, _) in _instanceChannels.Values) channel.Dispose();
         _channels.Clear();
         _instanceChannels.Clear();
+    }
+
+    private void Warn(string message)
+    {
+        lock (_warningGate) warnings?.WriteLine($"warning: {message}");
     }
 
     // One channel per scoring shard or GradientService worker address.

@@ -23,8 +23,9 @@ namespace Infra.Client.Pipeline;
 /// <param name="scoringAddress">Its address as this process reaches it (named in errors; the default forward_to of indexing).</param>
 /// <param name="calls">How each call is run and its failure reported; defaults to <see cref="DownstreamCalls"/>.</param>
 /// <param name="workers">
-/// Several GradientService workers: indexing and stage 2 are spread over them (<see cref="WorkerPool"/>), the other
-/// GradientService calls go to <paramref name="gradients"/>. Null or one address: everything goes to <paramref name="gradients"/>.
+/// Several GradientService workers: indexing and stage 2 are spread over them (<see cref="WorkerPool"/>), each EK-FAC fit
+/// pass goes to the first that serves (<see cref="FitFactorsAsync"/>), the other GradientService calls go to
+/// <paramref name="gradients"/>. Null or one address: everything goes to <paramref name="gradients"/>.
 /// </param>
 public sealed class InfluencePipeline(GradientService.GradientServiceClient gradients, Uri gradientAddress, ScoringService.ScoringServiceClient scoring,
     Uri? scoringAddress, IServiceCalls? calls = null, GradientWorkerSet? workers = null)
@@ -129,24 +130,47 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
 
     /// <summary>
     /// One pass of the GradientService's full-space EK-FAC fit under <paramref name="name"/> over <paramref name="corpus"/>
-    /// (<paramref name="batchSize"/> 0 = the service's default); returns the service's summary.
+    /// (<paramref name="batchSize"/> 0 = the service's default); returns the service's summary. With several workers the
+    /// pass goes to one of them, the first in list order that answers its health check
+    /// (<see cref="GradientWorkerSet.FirstServingAsync"/>; those passed over are reported through
+    /// <see cref="GradientWorkerSet.WorkerSkipped"/>), so a first worker that is down does not fail the fit while others
+    /// serve; the factors land in the workers' shared Gradients:FactorsPath, where every worker reads them. One pass is
+    /// never split over workers: their covariance sums would have to be merged, which no RPC does. A worker that dies
+    /// during the pass fails it, naming the worker; a rerun goes to the next one that serves.
     /// </summary>
+    /// <exception cref="RpcException">UNAVAILABLE naming every worker when none serves (through the pipeline's calls).</exception>
     public async Task<FactorsSummary> FitFactorsAsync(string name, FitPhase phase, IReadOnlyList<Example> corpus, int batchSize, bool overwrite,
         IProgressSink? progress, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(corpus);
+        var work = $"EK-FAC fit '{name}', {PhaseWords(phase)} pass";
+        var worker = workers is { IsSingle: false } several
+            ? await _calls.CallAsync(ServiceKind.Gradients, () => several.FirstServingAsync(work, token), token).ConfigureAwait(false)
+            : null;
+        var client = worker?.Client ?? gradients;
         progress?.SetTotal(corpus.Count);
         FactorsSummary? summary = null;
-        await _calls.CallAsync(ServiceKind.Gradients, () => DuplexCall.RunAsync(
-            call => gradients.FitFactors(cancellationToken: call),
-            new FitFactorsRequest { Options = new FitFactorsOptions { Name = name, Phase = phase, BatchSize = (uint)batchSize, Overwrite = overwrite } },
-            corpus.Select(e => new FitFactorsRequest { Example = e }),
-            message =>
+        await _calls.CallAsync(ServiceKind.Gradients, async () =>
+        {
+            try
             {
-                if (message.ItemCase == FitFactorsResponse.ItemOneofCase.Summary) summary = message.Summary;
-                else if (message.ItemCase == FitFactorsResponse.ItemOneofCase.Progress)
-                    progress?.Report((long)message.Progress.ExamplesDone, (long)message.Progress.TokensDone);
-            }, token), token).ConfigureAwait(false);
+                return await DuplexCall.RunAsync(
+                    call => client.FitFactors(cancellationToken: call),
+                    new FitFactorsRequest { Options = new FitFactorsOptions { Name = name, Phase = phase, BatchSize = (uint)batchSize, Overwrite = overwrite } },
+                    corpus.Select(e => new FitFactorsRequest { Example = e }),
+                    message =>
+                    {
+                        if (message.ItemCase == FitFactorsResponse.ItemOneofCase.Summary) summary = message.Summary;
+                        else if (message.ItemCase == FitFactorsResponse.ItemOneofCase.Progress)
+                            progress?.Report((long)message.Progress.ExamplesDone, (long)message.Progress.TokensDone);
+                    }, token).ConfigureAwait(false);
+            }
+            catch (RpcException e) when (worker is not null && !token.IsCancellationRequested)
+            {
+                // The configured list names every worker; the failure is the chosen one's.
+                throw new RpcException(new Status(e.StatusCode, $"{worker.Name}: {e.Status.Detail}", e.Status.DebugException), e.Trailers);
+            }
+        }, token).ConfigureAwait(false);
         return summary ?? throw new RpcException(new Status(StatusCode.Internal, $"FitFactors {phase} ended without a summary"));
     }
 
@@ -224,6 +248,8 @@ public sealed class InfluencePipeline(GradientService.GradientServiceClient grad
             }
             return results;
         }, token);
+
+    private static string PhaseWords(FitPhase phase) => phase == FitPhase.Covariance ? "covariance" : "eigenvalue-correction";
 
     // The projection a registration without one gets: the store's; a store with nothing indexed has none to give.
     private async Task<ProjectionSpec> StoreProjectionAsync(CancellationToken token)

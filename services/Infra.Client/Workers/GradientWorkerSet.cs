@@ -36,8 +36,12 @@ public sealed class GradientWorkerSet
     /// <summary>Told about each worker retired during a run; null when nobody listens.</summary>
     public Action<WorkerRetirement>? WorkerRetired { get; }
 
+    /// <summary>Told about each worker passed over by <see cref="FirstServingAsync"/>; null when nobody listens. Defaults to null.</summary>
+    public Action<WorkerSkip>? WorkerSkipped { get; init; }
+
     /// <summary>
-    /// How long a worker whose call failed has to answer its health check before it is taken for down. Defaults to 5 seconds.
+    /// How long a worker has to answer its health check before it is taken for down: after a failed call, and when
+    /// <see cref="FirstServingAsync"/> chooses a worker. Defaults to 5 seconds.
     /// </summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -75,6 +79,31 @@ public sealed class GradientWorkerSet
             }
         }
         throw new RpcException(new Status(StatusCode.Unavailable, $"no GradientService worker at {Addresses} answers: {last?.Status.Detail}"));
+    }
+
+    /// <summary>
+    /// The worker for a call that one GradientService makes whole (an EK-FAC fit pass): the first in list order that
+    /// answers its health check with SERVING within <see cref="HealthTimeout"/>, so the same set of healthy workers always
+    /// gives the same worker. Every worker is asked at once (a dead one costs at most one timeout, not one each); each one
+    /// before the chosen that is not serving is reported through <see cref="WorkerSkipped"/>.
+    /// </summary>
+    /// <param name="work">What the call is, as the reports and the error name it ("EK-FAC fit 'ekfac', covariance pass").</param>
+    /// <param name="token">Cancels the checks.</param>
+    /// <exception cref="RpcException">UNAVAILABLE naming every worker and <paramref name="work"/> when none is serving.</exception>
+    public async Task<GradientWorker> FirstServingAsync(string work, CancellationToken token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(work);
+        var workers = await WorkersAsync(token).ConfigureAwait(false);
+        // Not cancelled by the token: the checks after the chosen one end on their own deadline, never throwing unobserved.
+        var checks = workers.Select(w => w.IsServingAsync(HealthTimeout, CancellationToken.None)).ToList();
+        for (var i = 0; i < workers.Count; i++)
+        {
+            if (!await checks[i].WaitAsync(token).ConfigureAwait(false)) continue;
+            foreach (var skipped in workers.Take(i)) WorkerSkipped?.Invoke(new WorkerSkip(skipped, work, workers[i]));
+            return workers[i];
+        }
+        throw new RpcException(new Status(StatusCode.Unavailable,
+            $"no GradientService worker is serving for {work}: {string.Join("; ", workers.Select(w => w.Name))}"));
     }
 
     // What a GradientService older than GetModelInfo.default_batch_size batches by (its documented default).
