@@ -1,0 +1,93 @@
+using System.Runtime.InteropServices;
+using Infra.Core.Compression;
+using Infra.Torch.Gradients;
+using static TorchSharp.torch;
+
+namespace Infra.Torch.Tests.Gradients;
+
+/// <summary>
+/// Stage 2's memory bound: the scorer consumes the candidates' factors layer by layer, and that changes no digit of
+/// the scores against the earlier implementation (every layer's factors at once, one dispose scope for the batch).
+/// </summary>
+public sealed class ExactScoringMemoryTests
+{
+    private static readonly int Vocab = TestModels.Qwen2Tiny.VocabSize;
+
+    // 4 decoder layers x gate/up/down: 12 tracked layers, 3 per decoder layer.
+    private static readonly Infra.Core.Checkpoints.HfModelConfig Config = TestModels.Qwen2Tiny with { NumHiddenLayers = 4 };
+
+    private static readonly TokenizedExample[] Candidates =
+    [
+        TestModels.Example("c1", 9, 4, Vocab, 801),
+        TestModels.Example("c2", 17, 7, Vocab, 802),
+        TestModels.Example("c3", 6, 2, Vocab, 803),
+    ];
+
+    private static readonly TokenizedExample[] Queries =
+    [
+        TestModels.Example("q1", 11, 5, Vocab, 901),
+        TestModels.Example("q2", 8, 3, Vocab, 902),
+    ];
+
+    [Theory]
+    [InlineData(false, false)] // the whole graph at once
+    [InlineData(false, true)]
+    [InlineData(true, false)]  // recomputed layer by layer
+    [InlineData(true, true)]
+    public void Scores_are_the_bits_of_scoring_every_layer_at_once(bool layerwise, bool includeTokens)
+    {
+        using var model = TestModels.Create(Config, seed: 31);
+        var layers = new LayerSelection().Select(model);
+        var computer = new FactorComputer(model, layers) { ActivationBudgetBytes = layerwise ? 0 : long.MaxValue };
+        Assert.Equal(layerwise, computer.RecomputesLayerwise(Candidates));
+        using var identity = new Projector(layers, ProjectionSpec.Exact, model.Device);
+        using var queries = new QueryGradientEngine(computer, identity).ComputeFullSpace(Queries, MeasurementReduction.Mean);
+
+        var actual = new ExactInfluenceScorer(computer, queries.Layers).Score(Candidates, truncate: false, includeTokens);
+        var (examples, tokens) = AllLayersAtOnce(computer, queries.Layers, includeTokens);
+
+        for (var c = 0; c < Candidates.Length; c++)
+        {
+            Assert.Equal(examples[c], actual[c].ExampleScores);
+            if (includeTokens) Assert.Equal(tokens![c], actual[c].TokenScores!);
+            else Assert.Null(actual[c].TokenScores);
+        }
+    }
+
+    // The scorer as it was before the bound: Run returns every layer's factors, each layer is cast and scored in one scope,
+    // added into the total in layer order.
+    private static (double[][] Examples, double[][]? Tokens) AllLayersAtOnce(FactorComputer computer, IReadOnlyList<Tensor> queries, bool includeTokens)
+    {
+        var prepared = Candidates.Select(e => computer.Prepare(e with { LossScale = 1f }, false, out _)).ToList();
+        var q = (int)queries[0].shape[0];
+        using var factors = computer.Run(prepared);
+        using var scope = NewDisposeScope();
+        Tensor? total = null;
+        for (var l = 0; l < queries.Count; l++)
+        {
+            var g = factors.OutputGradients[l].to_type(ScalarType.Float64);
+            var a = factors.Inputs[l].to_type(ScalarType.Float64);
+            var ql = queries[l].to_type(ScalarType.Float64);
+            var perQuery = includeTokens
+                ? stack(Enumerable.Range(0, q).Select(j => g.matmul(ql[j]).mul_(a).sum([-1L])).ToList(), 2)
+                : g.transpose(1, 2).bmm(a).reshape(prepared.Count, -1).matmul(ql.reshape(q, -1).t());
+            total = total is null ? perQuery : total.add_(perQuery);
+        }
+        var host = total!.cpu().contiguous();
+        var all = MemoryMarshal.Cast<byte, double>(host.bytes).ToArray();
+        if (!includeTokens)
+            return (Enumerable.Range(0, prepared.Count).Select(b => all.AsSpan(b * q, q).ToArray()).ToArray(), null);
+        var t = (int)host.shape[1];
+        var tokens = Enumerable.Range(0, prepared.Count).Select(b => all.AsSpan(b * t * q, factors.Lengths[b] * q).ToArray()).ToArray();
+        // Example scores as the scorer sums them: token by token, in order.
+        var examples = tokens.Select((rows, b) =>
+        {
+            var sums = new double[q];
+            for (var i = 0; i < factors.Lengths[b]; i++)
+                for (var j = 0; j < q; j++)
+                    sums[j] += rows[i * q + j];
+            return sums;
+        }).ToArray();
+        return (examples, tokens);
+    }
+}
