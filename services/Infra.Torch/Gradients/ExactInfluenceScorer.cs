@@ -71,11 +71,14 @@ public sealed class ExactInfluenceScorer
             Tensor? total = null; // [B, T, Q]
             for (var l = 0; l < _queries.Count; l++)
             {
-                var g = factors.OutputGradients[l].to_type(ScalarType.Float64);
-                var a = factors.Inputs[l].to_type(ScalarType.Float64);
-                var q = _queries[l].to_type(ScalarType.Float64);
-                var perQuery = stack(Enumerable.Range(0, QueryCount).Select(j => g.matmul(q[j]).mul_(a).sum([-1L])).ToList(), 2);
-                total = total is null ? perQuery : total.add_(perQuery);
+                // A scope per layer: its float64 copies and products are freed before the next layer's are made, and the
+                // layer's factors once it is added; only the running total stays.
+                using (var layerScope = NewDisposeScope())
+                {
+                    var perQuery = TokenContribution(l, factors.Inputs[l], factors.OutputGradients[l]);
+                    total = total is null ? perQuery.MoveToOuterDisposeScope() : total.add_(perQuery);
+                }
+                factors.ReleaseLayer(l);
             }
             var host = total!.cpu().contiguous();
             maxLength = host.shape[1];
@@ -105,15 +108,41 @@ public sealed class ExactInfluenceScorer
             Tensor? total = null; // [B, Q]
             for (var l = 0; l < _queries.Count; l++)
             {
-                var g = factors.OutputGradients[l].to_type(ScalarType.Float64);
-                var a = factors.Inputs[l].to_type(ScalarType.Float64);
-                var q = _queries[l].to_type(ScalarType.Float64);
-                var gradient = g.transpose(1, 2).bmm(a).reshape(prepared.Count, -1);
-                var perQuery = gradient.matmul(q.reshape(QueryCount, -1).t());
-                total = total is null ? perQuery : total.add_(perQuery);
+                using (var layerScope = NewDisposeScope())
+                {
+                    var perQuery = ExampleContribution(l, factors.Inputs[l], factors.OutputGradients[l]);
+                    total = total is null ? perQuery.MoveToOuterDisposeScope() : total.add_(perQuery);
+                }
+                factors.ReleaseLayer(l);
             }
             scores = MemoryMarshal.Cast<byte, double>(total!.cpu().contiguous().bytes).ToArray();
         }
         return prepared.Select((e, b) => new ExactScores(e.Id, scores.AsSpan(b * QueryCount, QueryCount).ToArray(), null, factors.Lengths[b], truncated[b])).ToList();
+    }
+
+    // Layer l's token scores [B, T, Q]: (G_l Q̃_{l,q}) ⊙ A_l summed over d_in, in float64. A scope per query frees its
+    // [B, T, d_in] product as soon as it is summed.
+    private Tensor TokenContribution(int l, Tensor input, Tensor outputGradient)
+    {
+        var g = outputGradient.to_type(ScalarType.Float64);
+        var a = input.to_type(ScalarType.Float64);
+        var q = _queries[l].to_type(ScalarType.Float64);
+        var columns = new Tensor[QueryCount];
+        for (var j = 0; j < QueryCount; j++)
+        {
+            using var queryScope = NewDisposeScope();
+            columns[j] = g.matmul(q[j]).mul_(a).sum([-1L]).MoveToOuterDisposeScope();
+        }
+        return stack(columns, 2);
+    }
+
+    // Layer l's example scores [B, Q]: <Q̃_{l,q}, G_lᵀ A_l> in float64 (padding rows of G are zero).
+    private Tensor ExampleContribution(int l, Tensor input, Tensor outputGradient)
+    {
+        var g = outputGradient.to_type(ScalarType.Float64);
+        var a = input.to_type(ScalarType.Float64);
+        var q = _queries[l].to_type(ScalarType.Float64);
+        var gradient = g.transpose(1, 2).bmm(a).reshape(g.shape[0], -1);
+        return gradient.matmul(q.reshape(QueryCount, -1).t());
     }
 }

@@ -128,16 +128,23 @@ public sealed class QueryGradientEngine
                 cancellationToken.ThrowIfCancellationRequested();
                 var prepared = chunk.Select(q => Scaled(_computer.Prepare(q, truncate, out _), reduction, 1)).ToList();
                 using var batch = _computer.Run(prepared);
-                using var scope = NewDisposeScope();
-                measurements.AddRange(Measurements(batch, reduction));
+                using (var scope = NewDisposeScope())
+                    measurements.AddRange(Measurements(batch, reduction));
                 for (var l = 0; l < layers; l++)
                 {
+                    // A scope per layer: a spooled layer's float64 gradients (and every layer's float64 copies of the factors)
+                    // are freed before the next layer's are formed, not at the end of the batch, which would hold the
+                    // batch's queries over every layer at once, the very thing the spool is there to avoid.
+                    // A streamed layer's factors are read outside the scope: the list owns them, and may hand them out again.
+                    var layerFactors = factors?[l];
+                    using var scope = NewDisposeScope();
                     // Σ_t g_t a_tᵀ in float64: the fp32 factors are exact inputs, their product loses nothing more.
                     var full = batch.OutputGradients[l].to_type(ScalarType.Float64).transpose(1, 2).bmm(batch.Inputs[l].to_type(ScalarType.Float64));
-                    if (factors?[l] is { } f)
+                    if (layerFactors is { } f)
                         full = stack(Enumerable.Range(0, (int)full.shape[0]).Select(i => f.Precondition(full[i], damping)).ToList());
-                    if (spool is not null) spool.Append(l, full); // freed with this batch's scope
+                    if (spool is not null) spool.Append(l, full);
                     else parts[l].Add(full.DetachFromDisposeScope());
+                    batch.ReleaseLayer(l);
                 }
             }
             var damped = factors?.Select(f => f.EffectiveDamping(damping)).ToList();
