@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Infra.Core.Compression;
 using Infra.Torch.Gradients;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Infra.Torch.Tests.Gradients;
@@ -52,6 +53,52 @@ public sealed class ExactScoringMemoryTests
             if (includeTokens) Assert.Equal(tokens![c], actual[c].TokenScores!);
             else Assert.Null(actual[c].TokenScores);
         }
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void While_a_layer_is_scored_at_most_one_decoder_layers_factors_and_no_earlier_layers_work_are_alive(bool layerwise, bool includeTokens)
+    {
+        using var model = TestModels.Create(Config, seed: 32);
+        var layers = new LayerSelection().Select(model);
+        var perDecoderLayer = layers.Count / Config.NumHiddenLayers;
+        var computer = new FactorComputer(model, layers) { ActivationBudgetBytes = layerwise ? 0 : long.MaxValue };
+        using var identity = new Projector(layers, ProjectionSpec.Exact, model.Device);
+        using var queries = new QueryGradientEngine(computer, identity).ComputeFullSpace(Queries, MeasurementReduction.Mean);
+        var seen = new List<(Tensor A, Tensor G)>();
+        var alive = new List<int>();
+        var live = new List<long>();
+        var formedBefore = computer.LayersFormed; // the queries'
+        var scorer = new ExactInfluenceScorer(computer, queries.Layers)
+        {
+            LayerScored = (_, a, g) =>
+            {
+                seen.Add((a, g));
+                // Layers whose factors have been formed and not yet scored (alive, since they are scored later), and those
+                // scored (this one included) whose factors have not been freed.
+                var pending = (int)(computer.LayersFormed - formedBefore) - seen.Count;
+                alive.Add(pending + seen.Count(s => !s.A.IsInvalid || !s.G.IsInvalid));
+                live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            },
+        };
+
+        scorer.Score(Candidates, truncate: false, includeTokens);
+
+        Assert.Equal(layers.Count, seen.Count);
+        Assert.True(layers.Count >= 3 * perDecoderLayer);
+        // Recomputed layer by layer: one decoder layer's factors at a time (every layer's at once would be 12 here). In one
+        // graph every layer's g_t comes from one autograd.grad, so all are formed at once; each goes as it is scored.
+        var expected = layerwise ? Enumerable.Repeat(perDecoderLayer, layers.Count) : Enumerable.Range(1, layers.Count).Reverse();
+        Assert.True(layerwise ? alive.Max() <= perDecoderLayer : alive.SequenceEqual(expected),
+            $"layers' factors alive as each layer is scored: {string.Join(", ", alive)}");
+        // From one decoder layer to the next, at the same tracked layer in it (the sweep's own tensors differ within a decoder
+        // layer), live tensors grow by at most the parts of the scores kept until they are added in layer order, one
+        // [B, T, Q] or [B, Q] tensor per layer: any other growth is an earlier layer's float64 work still alive.
+        for (var k = perDecoderLayer; k < live.Count; k++)
+            Assert.True(live[k] - live[k - perDecoderLayer] <= perDecoderLayer, $"live tensors as each layer is scored: {string.Join(", ", live)}");
     }
 
     // The scorer as it was before the bound: Run returns every layer's factors, each layer is cast and scored in one scope,
