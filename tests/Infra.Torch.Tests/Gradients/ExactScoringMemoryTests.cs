@@ -101,6 +101,87 @@ public sealed class ExactScoringMemoryTests
             Assert.True(live[k] - live[k - perDecoderLayer] <= perDecoderLayer, $"live tensors as each layer is scored: {string.Join(", ", live)}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Full_space_queries_are_the_bits_of_forming_every_layer_at_once(bool layerwise)
+    {
+        using var model = TestModels.Create(Config, seed: 33);
+        var layers = new LayerSelection().Select(model);
+        var computer = new FactorComputer(model, layers) { ActivationBudgetBytes = layerwise ? 0 : long.MaxValue };
+        using var factors = Fit(computer);
+        using var identity = new Projector(layers, ProjectionSpec.Exact, model.Device);
+
+        // Two batches: each layer's gradients must still come in batch order when layers come from the top down.
+        using var actual = new QueryGradientEngine(computer, identity).ComputeFullSpace(Queries, MeasurementReduction.Mean, factors, 0.01, batchSize: 1);
+
+        // As ComputeFullSpace formed them before the bound: every layer's factors of a batch at once, in layer order.
+        var expected = layers.Select(_ => new List<Tensor>()).ToList();
+        var measurements = new List<double>();
+        foreach (var query in Queries)
+        {
+            var n = query.LossMask.Skip(1).Count(m => m != 0);
+            using var batch = computer.Run([computer.Prepare(query with { LossScale = 1f / n }, false, out _)]);
+            measurements.Add(-batch.TokenLosses.sum().item<float>() / (double)n);
+            for (var l = 0; l < layers.Count; l++)
+            {
+                var full = batch.OutputGradients[l].to_type(ScalarType.Float64).transpose(1, 2).bmm(batch.Inputs[l].to_type(ScalarType.Float64));
+                expected[l].Add(factors[l].Precondition(full[0], 0.01).unsqueeze(0));
+            }
+        }
+        Assert.Equal(measurements, actual.Measurements);
+        for (var l = 0; l < layers.Count; l++)
+            Assert.True(Same(cat(expected[l], 0), actual.Layers[l]), $"{layers[l].Name}: the query gradients differ");
+        foreach (var t in expected.SelectMany(e => e)) t.Dispose();
+    }
+
+    [Fact]
+    public void A_streamed_factor_layer_read_inside_the_sweep_is_still_there_for_the_next_batch()
+    {
+        using var model = TestModels.Create(Config, seed: 34);
+        // One tracked layer: the second batch asks for the layer the first one read, and the list hands it out again.
+        var layers = new LayerSelection { Pattern = "down_proj$", FirstLayer = 3 }.Select(model);
+        var computer = new FactorComputer(model, layers) { ActivationBudgetBytes = 0 };
+        Assert.True(computer.RecomputesLayerwise(Queries));
+        using var held = Fit(computer);
+        using var identity = new Projector(layers, ProjectionSpec.Exact, model.Device);
+        var root = Directory.CreateTempSubdirectory("infra-stage2-").FullName;
+        try
+        {
+            var store = new Infra.Torch.Ekfac.EkfacFactorStore(root);
+            var names = layers.Select(l => l.Name).ToList();
+            store.Save(new Infra.Torch.Ekfac.EkfacFactorsManifest
+            {
+                Name = "f",
+                ModelFingerprint = "tiny",
+                Layers = names,
+                Phase = Infra.Torch.Ekfac.EkfacFactorsManifest.CorrectedPhase,
+                ChatFormat = "qwen25",
+            }, held);
+            using var streamed = store.OpenStreamed("f", "tiny", names);
+            var engine = new QueryGradientEngine(computer, identity);
+
+            using var expected = engine.ComputeFullSpace(Queries, MeasurementReduction.Mean, held, 0.01, batchSize: 1);
+            using var actual = engine.ComputeFullSpace(Queries, MeasurementReduction.Mean, streamed, 0.01, batchSize: 1);
+
+            Assert.Equal(1, streamed.Reads);
+            Assert.True(Same(expected.Layers[0], actual.Layers[0]));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static bool Same(Tensor expected, Tensor actual) =>
+        expected.shape.SequenceEqual(actual.shape) && expected.eq(actual).all().item<bool>();
+
+    private static Infra.Torch.Ekfac.EkfacFactorSet Fit(FactorComputer computer)
+    {
+        var corpus = Enumerable.Range(0, 6).Select(i => TestModels.Example($"fit{i}", 8 + i, 4, Vocab, 950 + i)).ToList();
+        return Infra.Torch.Ekfac.EkfacFitter.FitTwoPass(computer, corpus, batchSize: 3);
+    }
+
     // The scorer as it was before the bound: Run returns every layer's factors, each layer is cast and scored in one scope,
     // added into the total in layer order.
     private static (double[][] Examples, double[][]? Tokens) AllLayersAtOnce(FactorComputer computer, IReadOnlyList<Tensor> queries, bool includeTokens)
