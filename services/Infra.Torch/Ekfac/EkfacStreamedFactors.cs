@@ -35,6 +35,11 @@ public sealed class EkfacStreamedFactors : IReadOnlyList<EkfacLayerFactors>, IDi
             _current?.Dispose();
             _current = null;
             _current = _reader.Read(index);
+            // The list owns the layer: read inside a caller's dispose scope (a layer-by-layer sweep's, say) it would be freed
+            // with that scope while the list still hands it out.
+            foreach (var tensor in new[] { _current.ActivationEigenvectors, _current.ActivationEigenvalues,
+                _current.GradientEigenvectors, _current.GradientEigenvalues, _current.Lambda })
+                tensor?.DetachFromDisposeScope();
             _currentIndex = index;
             Reads++;
             return _current;

@@ -39,6 +39,16 @@ public sealed class BatchFactors : IDisposable
     /// <summary>Per tracked layer: <c>g_t = dL/dy_t</c>, <c>[B, T, d_out]</c>.</summary>
     public IReadOnlyList<Tensor> OutputGradients { get; }
 
+    /// <summary>
+    /// Frees tracked layer <paramref name="layer"/>'s <c>A</c> and <c>G</c> before the rest, for a caller that consumes the
+    /// layers one at a time; they must not be read afterwards. Disposing the batch later is still required and safe.
+    /// </summary>
+    public void ReleaseLayer(int layer)
+    {
+        Inputs[layer].Dispose();
+        OutputGradients[layer].Dispose();
+    }
+
     public void Dispose()
     {
         TokenLosses.Dispose();

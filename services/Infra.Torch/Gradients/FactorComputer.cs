@@ -124,6 +124,7 @@ public sealed class FactorComputer
             gradients = autograd.grad([normed], records.Select(r => r.Output).ToList(), [hiddenGradient]);
             tokenLosses.index_copy_(0, tensor(rows.Predicted).to(device), losses);
         }
+        LayersFormed += Layers.Count;
         // The results outlive this scope; BatchFactors disposes them.
         var inputs = records.Select(r => Keep(r.Input)).ToList();
         var outputGradients = gradients.Select(Keep).ToList();
@@ -178,7 +179,46 @@ public sealed class FactorComputer
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(sink);
         if (batch.Count == 0) throw new ArgumentException("empty batch", nameof(batch));
-        return LayerwiseSweep.Run(_model, Layers, batch, LossChunk, sink);
+        return LayerwiseSweep.Run(_model, Layers, batch, LossChunk, (k, a, g) =>
+        {
+            LayersFormed++;
+            sink(k, a, g);
+        });
+    }
+
+    /// <summary>Tracked layers' factors formed so far, over every batch (one per layer and batch): with what a caller has
+    /// consumed, what a test tells the factors alive at a time by.</summary>
+    internal long LayersFormed { get; private set; }
+
+    /// <summary>
+    /// The factors of a batch of prepared examples, as <see cref="Run"/> computes them, handed to <paramref name="sink"/> one
+    /// tracked layer at a time (tracked-layer index, <c>A [B, T, d_in]</c>, <c>G [B, T, d_out]</c>, fp32 on the model's
+    /// device, valid only during the call and freed after it): for a caller that reduces each layer at once and must not
+    /// hold every layer's factors.
+    /// </summary>
+    /// <remarks>
+    /// What is alive at once besides the caller's own: when the batch is recomputed layer by layer
+    /// (<see cref="RecomputesLayerwise"/>), the layers come from the top decoder layer down as <see cref="Sweep"/> forms
+    /// them, and at most one decoder layer's factors (its tracked layers'), one decoder layer's graph and the hidden states
+    /// are alive; otherwise the one graph yields every layer's factors at once (all <c>g_t</c> come from one
+    /// <c>autograd.grad</c>, a batch whose whole graph is within <see cref="ActivationBudgetBytes"/>), they come in tracked
+    /// order, and each layer's are freed as its call returns. The order thus depends on the mode: a caller whose result
+    /// depends on it (a floating-point sum) keeps each layer's part and combines them in an order of its own.
+    /// </remarks>
+    /// <returns>The token losses <c>[B, T]</c> as in <see cref="BatchFactors.TokenLosses"/>; the caller disposes them.</returns>
+    public Tensor RunByLayer(IReadOnlyList<TokenizedExample> batch, Action<int, Tensor, Tensor> sink)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(sink);
+        if (RecomputesLayerwise(batch)) return Sweep(batch, sink);
+        using var factors = Run(batch);
+        for (var l = 0; l < Layers.Count; l++)
+        {
+            sink(l, factors.Inputs[l], factors.OutputGradients[l]);
+            factors.ReleaseLayer(l);
+        }
+        // A second handle on the losses' storage: the batch's own goes with it.
+        return factors.TokenLosses.alias().DetachFromDisposeScope();
     }
 
     private BatchFactors RunLayerwise(IReadOnlyList<TokenizedExample> batch, int[] lengths, bool[]? truncated)
@@ -187,6 +227,7 @@ public sealed class FactorComputer
         var outputGradients = new Tensor[Layers.Count];
         var tokenLosses = LayerwiseSweep.Run(_model, Layers, batch, LossChunk, (k, a, g) =>
         {
+            LayersFormed++;
             inputs[k] = a.clone().DetachFromDisposeScope();
             outputGradients[k] = g.clone().DetachFromDisposeScope();
         });

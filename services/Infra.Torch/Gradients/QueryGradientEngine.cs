@@ -55,7 +55,7 @@ public sealed class QueryGradientEngine
                 var prepared = chunk.Select(q => Scaled(_computer.Prepare(q, truncate, out _), reduction, aggregate ? queries.Count : 1)).ToList();
                 using var batch = _computer.Run(prepared);
                 using var scope = NewDisposeScope();
-                var f = Measurements(batch, reduction);
+                var f = Measurements(batch.TokenLosses, batch.Examples, reduction);
                 var perLayer = new Tensor[layers];
                 for (var l = 0; l < layers; l++)
                     perLayer[l] = PerQueryGradients(batch, l, factors?[l], damping);
@@ -94,11 +94,17 @@ public sealed class QueryGradientEngine
     /// (the projector is not used): <c>Q = ∇_W(−f_q)</c>, preconditioned as <c>Q̃</c> when <paramref name="factors"/> are
     /// given. The queries of exact influence; the caller disposes the result.
     /// </summary>
+    /// <remarks>
+    /// Each batch's factors are consumed one tracked layer at a time (<see cref="FactorComputer.RunByLayer"/>), so beyond the
+    /// result (or one layer's rows, spooled) a batch holds one layer's float64 work and, when recomputed layer by layer,
+    /// one decoder layer's factors, not every layer's.
+    /// </remarks>
     /// <param name="queries">Tokenised queries; the loss mask covers the answer.</param>
     /// <param name="reduction">Mean (default) or summed log-likelihood.</param>
     /// <param name="factors">
-    /// Full-space EK-FAC factors per tracked layer, or null (no preconditioning); read in layer order as in
-    /// <see cref="Compute"/>, so a <see cref="EkfacStreamedFactors"/> holds one layer at a time.
+    /// Full-space EK-FAC factors per tracked layer, or null (no preconditioning); each layer read once per batch as its
+    /// factors are formed (in layer order, or from the top down when the batch is recomputed layer by layer), so a
+    /// <see cref="EkfacStreamedFactors"/> holds one layer at a time.
     /// </param>
     /// <param name="damping">&lt;= 0: 0.1 x mean(Λ) per layer.</param>
     /// <param name="batchSize">Queries per forward/backward batch.</param>
@@ -127,18 +133,24 @@ public sealed class QueryGradientEngine
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var prepared = chunk.Select(q => Scaled(_computer.Prepare(q, truncate, out _), reduction, 1)).ToList();
-                using var batch = _computer.Run(prepared);
-                using var scope = NewDisposeScope();
-                measurements.AddRange(Measurements(batch, reduction));
-                for (var l = 0; l < layers; l++)
+                // Each layer's factors as they are formed (one decoder layer's at a time when the batch is recomputed layer by
+                // layer), each layer's float64 work in a scope of its own: a spooled layer's gradients are freed before the next
+                // layer's are formed, not at the end of the batch, which would hold the batch's queries over every layer at
+                // once, the very thing the spool is there to avoid. Layers may come from the top down; each layer's file or list
+                // still gets the batches in order, so the result does not depend on it.
+                using var tokenLosses = _computer.RunByLayer(prepared, (l, a, g) =>
                 {
+                    var layerFactors = factors?[l];
+                    using var scope = NewDisposeScope();
                     // Σ_t g_t a_tᵀ in float64: the fp32 factors are exact inputs, their product loses nothing more.
-                    var full = batch.OutputGradients[l].to_type(ScalarType.Float64).transpose(1, 2).bmm(batch.Inputs[l].to_type(ScalarType.Float64));
-                    if (factors?[l] is { } f)
+                    var full = g.to_type(ScalarType.Float64).transpose(1, 2).bmm(a.to_type(ScalarType.Float64));
+                    if (layerFactors is { } f)
                         full = stack(Enumerable.Range(0, (int)full.shape[0]).Select(i => f.Precondition(full[i], damping)).ToList());
-                    if (spool is not null) spool.Append(l, full); // freed with this batch's scope
+                    if (spool is not null) spool.Append(l, full);
                     else parts[l].Add(full.DetachFromDisposeScope());
-                }
+                });
+                using (var scope = NewDisposeScope())
+                    measurements.AddRange(Measurements(tokenLosses, prepared, reduction));
             }
             var damped = factors?.Select(f => f.EffectiveDamping(damping)).ToList();
             if (spool is not null)
@@ -184,12 +196,12 @@ public sealed class QueryGradientEngine
     }
 
     // f per query: −(sum of answer-token losses), divided by n for the mean.
-    private static double[] Measurements(BatchFactors batch, MeasurementReduction reduction)
+    private static double[] Measurements(Tensor tokenLosses, IReadOnlyList<TokenizedExample> examples, MeasurementReduction reduction)
     {
-        var losses = HostCopy.ToFloatArray(batch.TokenLosses.sum([1L]));
+        var losses = HostCopy.ToFloatArray(tokenLosses.sum([1L]));
         return losses.Select((loss, i) =>
         {
-            var n = batch.Examples[i].LossMask.Skip(1).Count(m => m != 0);
+            var n = examples[i].LossMask.Skip(1).Count(m => m != 0);
             return reduction == MeasurementReduction.Mean ? -loss / (double)n : -loss;
         }).ToArray();
     }
