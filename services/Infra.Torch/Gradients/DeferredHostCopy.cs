@@ -101,25 +101,9 @@ internal sealed class DeferredHostCopy : IDisposable
         {
             var (tensor, lengths, assign) = _queued[i];
             var count = (int)tensor.NumberOfElements;
-            assign(Split(values.Slice(offset, count), tensor.shape, lengths));
+            assign(HostCopy.Split(values.Slice(offset, count), tensor.shape, lengths));
             offset += count;
         }
-    }
-
-    // As HostCopy.ToFloatArrays: per example the first lengths[b] rows of dim 1 (all of them when lengths is null).
-    private static float[][] Split(ReadOnlySpan<float> values, long[] shape, int[]? lengths)
-    {
-        var b = (int)shape[0];
-        var stride = b == 0 ? 0 : values.Length / b;
-        var rowWidth = lengths is null ? 0 : stride / (int)shape[1];
-        var result = new float[b][];
-        for (var i = 0; i < b; i++)
-        {
-            var slice = values.Slice(i * stride, lengths is null ? stride : lengths[i] * rowWidth);
-            result[i] = GC.AllocateUninitializedArray<float>(slice.Length);
-            slice.CopyTo(result[i]);
-        }
-        return result;
     }
 
     /// <summary>Releases the queued device tensors without copying them.</summary>

@@ -35,12 +35,18 @@ public static class HostCopy
         ArgumentNullException.ThrowIfNull(batched);
         using var scope = NewDisposeScope();
         var host = batched.to_type(ScalarType.Float32).cpu().contiguous();
-        var values = MemoryMarshal.Cast<byte, float>(host.bytes);
-        var b = (int)host.shape[0];
-        if (lengths is not null && lengths.Length != b)
-            throw new ArgumentException($"{lengths.Length} lengths for a batch of {b}", nameof(lengths));
+        if (lengths is not null && lengths.Length != host.shape[0])
+            throw new ArgumentException($"{lengths.Length} lengths for a batch of {host.shape[0]}", nameof(lengths));
+        return Split(MemoryMarshal.Cast<byte, float>(host.bytes), host.shape, lengths);
+    }
+
+    /// <summary>The per-example split of <see cref="ToFloatArrays"/> over row-major fp32 <paramref name="values"/> of a
+    /// tensor of <paramref name="shape"/> already on the host.</summary>
+    internal static float[][] Split(ReadOnlySpan<float> values, long[] shape, int[]? lengths)
+    {
+        var b = (int)shape[0];
         var stride = b == 0 ? 0 : values.Length / b;
-        var rowWidth = lengths is null ? 0 : stride / (int)host.shape[1];
+        var rowWidth = lengths is null ? 0 : stride / (int)shape[1];
         var result = new float[b][];
         for (var i = 0; i < b; i++)
         {
