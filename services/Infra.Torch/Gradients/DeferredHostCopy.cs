@@ -11,7 +11,9 @@ namespace Infra.Torch.Gradients;
 /// gathers them on the device into one float32 buffer per group of up to <see cref="GroupBytes"/>, copied once into a
 /// pinned host buffer that is kept between batches: one transfer at the bus's pinned rate instead of three pageable
 /// transfers and three device synchronisations per tracked layer (measured on an H200 at Qwen2.5-0.5B dimensions, those
-/// made the host copy 0.18 s of a 0.26 s batch). The values are the same bits either way.
+/// made the host copy 0.18 s of a 0.26 s batch). The values are the same bits either way. A queue that would pass
+/// <see cref="GroupBytes"/> is copied first, so the device keeps at most that (or one larger tensor) for the copy: a
+/// layer-by-layer sweep stays bounded even when the identity projection queues full-space factors.
 /// </summary>
 internal sealed class DeferredHostCopy : IDisposable
 {
@@ -22,6 +24,7 @@ internal sealed class DeferredHostCopy : IDisposable
     private readonly PinnedStaging _staging;
     private readonly bool _deferOnCpu;
     private readonly long _groupBytes;
+    private long _queuedBytes;
 
     /// <param name="staging">The reusable pinned buffer (used only for tensors off the CPU).</param>
     public DeferredHostCopy(PinnedStaging staging) : this(staging, deferOnCpu: false, GroupBytes)
@@ -42,7 +45,8 @@ internal sealed class DeferredHostCopy : IDisposable
 
     /// <summary>Copies <paramref name="batched"/> (<c>[B, T, ...]</c>, split by <paramref name="lengths"/> as
     /// <see cref="HostCopy.ToFloatArrays"/> does) and hands the per-example arrays to <paramref name="assign"/>: at once on
-    /// the CPU, at <see cref="Flush"/> on a GPU (the tensor is then kept alive until that point).</summary>
+    /// the CPU, on a GPU at <see cref="Flush"/> or when a later tensor would take the queue past the group size (the tensor
+    /// is kept alive until then).</summary>
     public void Add(Tensor batched, int[]? lengths, Action<float[][]> assign)
     {
         ArgumentNullException.ThrowIfNull(batched);
@@ -54,10 +58,15 @@ internal sealed class DeferredHostCopy : IDisposable
         }
         if (lengths is not null && lengths.Length != batched.shape[0])
             throw new ArgumentException($"{lengths.Length} lengths for a batch of {batched.shape[0]}", nameof(lengths));
+        var bytes = batched.NumberOfElements * sizeof(float);
+        // The queue goes before it would pass a group's size: the same groups Flush cuts, and no more waiting on the device.
+        if (_queued.Count > 0 && _queuedBytes + bytes > _groupBytes) Flush();
         _queued.Add((batched.to_type(ScalarType.Float32).contiguous().DetachFromDisposeScope(), lengths, assign));
+        _queuedBytes += bytes;
     }
 
-    /// <summary>Copies everything queued (nothing on the CPU) and releases the queued device tensors.</summary>
+    /// <summary>Copies everything still queued (nothing on the CPU) and releases the queued device tensors; the copy can
+    /// be used again.</summary>
     public void Flush()
     {
         if (_queued.Count == 0) return;
@@ -111,5 +120,6 @@ internal sealed class DeferredHostCopy : IDisposable
     {
         foreach (var (tensor, _, _) in _queued) tensor.Dispose();
         _queued.Clear();
+        _queuedBytes = 0;
     }
 }

@@ -37,7 +37,6 @@ public sealed class DeferredHostCopyTests
                 var index = i;
                 copy.Add(tensors[i].Tensor, tensors[i].Lengths, values => gathered[index] = values);
             }
-            Assert.All(gathered, Assert.Null); // nothing is copied before the flush
             copy.Flush();
         }
 
@@ -50,6 +49,28 @@ public sealed class DeferredHostCopyTests
         }
         // The split keeps each example's own rows: example 1 of the first tensor has one token of 5 values.
         Assert.Equal(5, gathered[0][1].Length);
+    }
+
+    [Fact]
+    public void The_queue_is_copied_before_it_would_pass_the_group_size()
+    {
+        // What bounds the device memory a layer-by-layer sweep spends on its copies (identity projection included).
+        using var scope = NewDisposeScope();
+        using var staging = new PinnedStaging();
+        using var copy = new DeferredHostCopy(staging, deferOnCpu: true, groupBytes: 3 * 8 * sizeof(float));
+        var got = new float[3][][];
+        for (var i = 0; i < 3; i++)
+        {
+            var index = i;
+            copy.Add(ones([2, 4, 1]) * (i + 1), null, v => got[index] = v); // 32, 64, 96 bytes queued of 96
+        }
+        Assert.All(got, Assert.Null);
+        float[][]? last = null;
+        copy.Add(ones([1, 2, 1]) * 4, null, v => last = v); // would make 104: the three go first
+        Assert.Equal([1f, 2f, 3f], got.Select(v => v[1][0]));
+        Assert.Null(last);
+        copy.Flush();
+        Assert.Equal([4f, 4f], last![0]);
     }
 
     [Fact]
