@@ -72,7 +72,7 @@ internal sealed class DeferredHostCopy : IDisposable
         if (_queued.Count == 0) return;
         try
         {
-            // One batch at a time through the engine's staging buffer: the spans read from it must not be overwritten.
+            // One copy at a time through the shared staging buffer: the spans read from it must not be overwritten meanwhile.
             lock (_staging)
             {
                 var start = 0;
