@@ -77,7 +77,10 @@ public sealed class ShardedScoringEndToEndTests(ITestOutputHelper log) : IDispos
             var resumed = (await RunOkAsync(["index", corpus, "--json"], shardedEnv)).Json().GetProperty("result");
             var before = resumed.GetProperty("already_stored").GetInt32();
             log.WriteLine($"resumed: {before} were stored before the kill, {resumed.GetProperty("sent").GetInt32()} sent now");
-            Assert.InRange(before, ShardExamples, Examples - 1);
+            // Shard 1's first commit was seen before the kill. On loaded cores the rest of the (tiny) corpus can reach the
+            // shards between that sight and the kill (a CI run stored all 24, and the run still failed on the dead shard):
+            // then this resume sends nothing, and the resume of missing examples is left to GradientWorkersEndToEndTests.
+            Assert.InRange(before, ShardExamples, Examples);
             Assert.Equal(Examples - before, resumed.GetProperty("sent").GetInt32());
             Assert.Equal((ulong)Examples, resumed.GetProperty("store_examples").GetUInt64());
             Assert.Equal(0, (await RunOkAsync(["index", corpus, "--json"], shardedEnv)).Json().GetProperty("result").GetProperty("sent").GetInt32());
