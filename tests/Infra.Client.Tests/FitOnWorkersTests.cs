@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Infra.Client.Pipeline;
@@ -8,13 +7,7 @@ using Infra.Client.Workers;
 using Infra.Contracts.Gradients.V1;
 using Infra.Contracts.Scoring.V1;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace Infra.Client.Tests;
 
@@ -130,18 +123,10 @@ public sealed class FitOnWorkersTests : IAsyncDisposable
     // A gRPC server on 127.0.0.1 answering grpc.health (SERVING or NOT_SERVING) and FitFactors with its own name as the path.
     private async Task<Uri> StartWorkerAsync(string name, bool serving = true)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(new FittingWorker.Identity(name, _fits));
-        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => serving ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy());
-        var app = builder.Build();
-        app.MapGrpcService<FittingWorker>();
-        app.MapGrpcHealthChecksService();
-        await app.StartAsync();
+        var (app, address) = await LoopbackHealthServer.StartAsync(serving,
+            services => services.AddSingleton(new FittingWorker.Identity(name, _fits)), app => app.MapGrpcService<FittingWorker>());
         _servers.Add(app);
-        return new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        return address;
     }
 
     // Stands in for a GradientService's FitFactors: counts the examples and answers with a summary naming this worker.

@@ -1,18 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Infra.Client.Sharding;
 using Infra.Client.Workers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace Infra.Client.Tests;
 
@@ -140,15 +132,8 @@ public sealed class WorkerPoolTests : IAsyncDisposable
     // A gRPC server on 127.0.0.1 that answers grpc.health.v1 with SERVING, as a live GradientService does.
     private async Task<Uri> StartHealthServerAsync()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
-        var app = builder.Build();
-        app.MapGrpcHealthChecksService();
-        await app.StartAsync();
+        var (app, address) = await LoopbackHealthServer.StartAsync();
         _servers.Add(app);
-        return new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        return address;
     }
 }
